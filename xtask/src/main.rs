@@ -1,1 +1,129 @@
-fn main() {}
+//! `cargo xtask <task>`: every developer task of poolsim, needing nothing but cargo to start.
+//!
+//! Tasks install what they need (idempotently: a second run installs nothing), then build, serve or
+//! test. See `cargo xtask help`.
+
+mod run;
+mod size;
+mod suites;
+mod tools;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <task> [options]
+
+tasks:
+  serve [--port N]              install what is missing, build, serve the site on http://127.0.0.1:8080
+  dist [--public-url /sub/path/] write an optimised static site to dist/ (works from any host and sub-path)
+  test                          install what tests need, run every suite, print `N passed, N failed`
+  help                          print this message
+
+Tools installed when missing: the wasm32-unknown-unknown target, Trunk 0.21.14, the wasm-bindgen CLI of
+the version in Cargo.lock, wasm-opt and playwright-core (npm, into tests/node_modules), and, for `test`,
+Debian's chromium and chromium-driver (as root).";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let task = args.first().map(String::as_str).unwrap_or("help");
+    let rest = &args[args.len().min(1)..];
+    let result = match task {
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        "serve" => parse_serve(rest).and_then(serve),
+        "dist" => parse_dist(rest).and_then(|url| dist(url.as_deref())),
+        "test" => {
+            if let Some(extra) = rest.first() {
+                Err(Failure::Usage(format!(
+                    "`test` takes no argument, got `{extra}`"
+                )))
+            } else {
+                suites::test_all()
+            }
+        }
+        other => Err(Failure::Usage(format!("unknown task `{other}`"))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(msg)) => {
+            eprintln!("xtask: {msg}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Failed(msg)) => {
+            eprintln!("xtask: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Why a task stopped.
+#[derive(Debug)]
+pub enum Failure {
+    /// The command line was wrong: usage is printed, exit code 2.
+    Usage(String),
+    /// Something failed: one line saying what, exit code 1.
+    Failed(String),
+}
+
+pub type Result<T> = std::result::Result<T, Failure>;
+
+fn parse_serve(rest: &[String]) -> Result<u16> {
+    match rest {
+        [] => Ok(8080),
+        [flag, port] if flag == "--port" => port
+            .parse()
+            .map_err(|_| Failure::Usage(format!("`--port` wants a number, got `{port}`"))),
+        _ => Err(Failure::Usage(format!(
+            "`serve` takes only `--port N`, got `{}`",
+            rest.join(" ")
+        ))),
+    }
+}
+
+fn parse_dist(rest: &[String]) -> Result<Option<String>> {
+    match rest {
+        [] => Ok(None),
+        [flag, url] if flag == "--public-url" => Ok(Some(normalise_public_url(url))),
+        [arg] if arg.starts_with("--public-url=") => {
+            Ok(Some(normalise_public_url(&arg["--public-url=".len()..])))
+        }
+        _ => Err(Failure::Usage(format!(
+            "`dist` takes only `--public-url /sub/path/`, got `{}`",
+            rest.join(" ")
+        ))),
+    }
+}
+
+/// A public URL always ends with `/` so relative asset paths resolve inside it.
+fn normalise_public_url(url: &str) -> String {
+    if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    }
+}
+
+fn serve(port: u16) -> Result<()> {
+    tools::ensure_build_tools()?;
+    println!("poolsim: building and serving on http://127.0.0.1:{port}/ (Ctrl-C stops)");
+    run::trunk(&["serve", "--port", &port.to_string()], None)
+}
+
+fn dist(public_url: Option<&str>) -> Result<()> {
+    tools::ensure_build_tools()?;
+    build_dist(public_url)?;
+    let report = size::report(&run::root().join("dist"))?;
+    println!("{report}");
+    Ok(())
+}
+
+/// `trunk build --release` into `dist/`.
+pub fn build_dist(public_url: Option<&str>) -> Result<()> {
+    let mut args = vec!["build", "--release"];
+    if let Some(url) = public_url {
+        args.extend(["--public-url", url]);
+    }
+    run::trunk(&args, None)
+}

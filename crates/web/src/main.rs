@@ -1,1 +1,5 @@
-fn main() {}
+//! Entry point of the page: mounts the app on `#app` (or on `<body>` when missing).
+
+fn main() {
+    poolsim_web::start();
+}

@@ -1,0 +1,102 @@
+//! Size report of the built site: what the first load fetches, raw and gzip -9, against the budget.
+
+use crate::{Failure, Result};
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use std::io::Write;
+use std::path::Path;
+
+/// Budget for everything the first load fetches, gzip -9, in bytes (README states it).
+pub const FIRST_LOAD_BUDGET_GZIP: u64 = 200_000;
+
+/// One file of the first load.
+pub struct Entry {
+    pub name: String,
+    pub raw: u64,
+    pub gzip: u64,
+}
+
+/// The report: entries and totals.
+pub struct Report {
+    pub entries: Vec<Entry>,
+}
+
+impl Report {
+    pub fn total_raw(&self) -> u64 {
+        self.entries.iter().map(|e| e.raw).sum()
+    }
+    pub fn total_gzip(&self) -> u64 {
+        self.entries.iter().map(|e| e.gzip).sum()
+    }
+    pub fn within_budget(&self) -> bool {
+        self.total_gzip() <= FIRST_LOAD_BUDGET_GZIP
+    }
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "size report (first load of dist/):")?;
+        writeln!(f, "  {:<44} {:>10} {:>10}", "file", "raw", "gzip -9")?;
+        for e in &self.entries {
+            writeln!(f, "  {:<44} {:>10} {:>10}", e.name, kb(e.raw), kb(e.gzip))?;
+        }
+        writeln!(
+            f,
+            "  {:<44} {:>10} {:>10}",
+            "total",
+            kb(self.total_raw()),
+            kb(self.total_gzip())
+        )?;
+        write!(
+            f,
+            "  budget {} gzip: {}",
+            kb(FIRST_LOAD_BUDGET_GZIP),
+            if self.within_budget() {
+                "within"
+            } else {
+                "OVER BUDGET"
+            }
+        )
+    }
+}
+
+fn kb(bytes: u64) -> String {
+    format!("{:.1} KB", bytes as f64 / 1000.0)
+}
+
+/// Files the browser fetches on first load: the page, its script, its wasm, its stylesheet and the
+/// favicon (images referenced only by social cards are not fetched by readers).
+fn is_first_load(name: &str) -> bool {
+    name == "index.html"
+        || name == "favicon.svg"
+        || name.ends_with(".js")
+        || name.ends_with(".wasm")
+        || name.ends_with(".css")
+}
+
+pub fn report(dist: &Path) -> Result<Report> {
+    let read = std::fs::read_dir(dist)
+        .map_err(|e| Failure::Failed(format!("cannot read {}: {e}", dist.display())))?;
+    let mut entries = Vec::new();
+    for entry in read.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !entry.path().is_file() || !is_first_load(&name) {
+            continue;
+        }
+        let bytes = std::fs::read(entry.path())
+            .map_err(|e| Failure::Failed(format!("cannot read {name}: {e}")))?;
+        entries.push(Entry {
+            name,
+            raw: bytes.len() as u64,
+            gzip: gzip_len(&bytes),
+        });
+    }
+    entries.sort_by(|a, b| b.gzip.cmp(&a.gzip));
+    Ok(Report { entries })
+}
+
+fn gzip_len(bytes: &[u8]) -> u64 {
+    let mut enc = GzEncoder::new(Vec::new(), Compression::best());
+    enc.write_all(bytes).expect("writing to a Vec");
+    enc.finish().expect("writing to a Vec").len() as u64
+}

@@ -1,0 +1,261 @@
+//! `cargo xtask test`: every suite, one summary line `N passed, N failed` at the end.
+//!
+//! Suites: formatting, the model's dependency invariant, clippy (native and wasm32), native unit,
+//! property and validation tests, the release build and its size budget, wasm-bindgen tests in
+//! headless Chromium, and page-level tests of the built site (Node's runner + playwright-core).
+
+use crate::run::{self, command, tee};
+use crate::tools::{self, CHROMEDRIVER};
+use crate::{size, Failure, Result};
+use std::process::Command;
+
+/// Crates the model must never depend on (it is pure: no web, no OS randomness).
+const FORBIDDEN_IN_MODEL: &[&str] = &[
+    "wasm-bindgen",
+    "web-sys",
+    "js-sys",
+    "yew",
+    "gloo",
+    "plotters",
+    "plotters-canvas",
+    "getrandom",
+];
+
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+    failures: Vec<String>,
+}
+
+impl Tally {
+    fn add(&mut self, suite: &str, passed: u64, failed: u64) {
+        self.passed += passed;
+        self.failed += failed;
+        if failed > 0 {
+            self.failures.push(format!("{suite}: {failed} failed"));
+        }
+    }
+    fn check(&mut self, suite: &str, ok: bool) {
+        self.add(suite, u64::from(ok), u64::from(!ok));
+    }
+}
+
+fn banner(name: &str) {
+    println!("\n==> {name}");
+}
+
+pub fn test_all() -> Result<()> {
+    tools::ensure_test_tools()?;
+    let mut tally = Tally::default();
+
+    banner("cargo fmt --check");
+    let mut fmt = command("cargo");
+    fmt.args(["fmt", "--all", "--", "--check"]);
+    tally.check("fmt", run::status(fmt, "cargo fmt --check").is_ok());
+
+    banner("model crate has no web dependency");
+    tally.check("model-deps", model_has_no_web_dependency());
+
+    banner("cargo clippy (native) -D warnings");
+    let mut clippy = command("cargo");
+    clippy.args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--exclude",
+        "poolsim-web",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    tally.check("clippy-native", run::status(clippy, "clippy").is_ok());
+
+    banner("cargo clippy (wasm32, web crate) -D warnings");
+    let mut clippy_web = command("cargo");
+    clippy_web.args([
+        "clippy",
+        "-p",
+        "poolsim-web",
+        "--all-targets",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    tally.check("clippy-wasm", run::status(clippy_web, "clippy").is_ok());
+
+    banner("native tests");
+    let mut native = command("cargo");
+    native.args(["test", "--workspace"]);
+    count_cargo_tests(&mut tally, "native tests", native);
+
+    banner("wasm-bindgen tests in headless Chromium");
+    let mut wasm = command("cargo");
+    wasm.args([
+        "test",
+        "-p",
+        "poolsim-web",
+        "--target",
+        "wasm32-unknown-unknown",
+    ])
+    .env("CHROMEDRIVER", CHROMEDRIVER)
+    .env(
+        "WASM_BINDGEN_TEST_TIMEOUT",
+        std::env::var("WASM_BINDGEN_TEST_TIMEOUT").unwrap_or_else(|_| "180".into()),
+    );
+    count_cargo_tests(&mut tally, "wasm tests", wasm);
+
+    banner("release build (trunk) into dist/");
+    let built = crate::build_dist(None).is_ok();
+    tally.check("dist build", built);
+
+    if built {
+        banner("page tests (node --test, playwright-core, Chromium)");
+        let mut page = command("node");
+        page.args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
+            .current_dir(run::root().join("tests"));
+        count_node_tests(&mut tally, page);
+    } else {
+        tally.add("page tests (not run: no build)", 0, 1);
+    }
+
+    banner("size");
+    match size::report(&run::root().join("dist")) {
+        Ok(report) => {
+            println!("{report}");
+            tally.check("size budget", report.within_budget());
+        }
+        Err(Failure::Failed(e) | Failure::Usage(e)) => {
+            println!("size report failed: {e}");
+            tally.check("size budget", false);
+        }
+    }
+
+    if !tally.failures.is_empty() {
+        println!("\nfailed: {}", tally.failures.join("; "));
+    }
+    println!("{} passed, {} failed", tally.passed, tally.failed);
+    if tally.failed == 0 {
+        Ok(())
+    } else {
+        Err(Failure::Failed(format!("{} failed", tally.failed)))
+    }
+}
+
+fn model_has_no_web_dependency() -> bool {
+    let tree = run::output_of(
+        "cargo",
+        &[
+            "tree",
+            "-p",
+            "poolsim-model",
+            "-e",
+            "normal,build",
+            "--target",
+            "all",
+            "--prefix",
+            "none",
+            "--format",
+            "{p}",
+        ],
+    );
+    let Some(tree) = tree else {
+        println!("cargo tree failed");
+        return false;
+    };
+    let offenders: Vec<&str> = tree
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|name| FORBIDDEN_IN_MODEL.contains(name))
+        .collect();
+    if offenders.is_empty() {
+        println!(
+            "ok: poolsim-model depends on {} crates, none of them web or OS-randomness crates",
+            tree.lines().count().saturating_sub(1)
+        );
+        true
+    } else {
+        println!("poolsim-model depends on forbidden crates: {offenders:?}");
+        false
+    }
+}
+
+/// Sums `test result: ... N passed; M failed` lines (cargo test and wasm-bindgen-test-runner). A
+/// run that fails without any result line (e.g. a compile error) counts as one failure.
+fn count_cargo_tests(tally: &mut Tally, suite: &str, cmd: Command) {
+    let (ok, out) = match tee(cmd) {
+        Ok(r) => r,
+        Err(e) => {
+            println!("{suite} could not start: {e}");
+            tally.add(suite, 0, 1);
+            return;
+        }
+    };
+    let (mut passed, mut failed, mut seen) = (0, 0, false);
+    for line in out.lines() {
+        if let Some(rest) = line.trim().strip_prefix("test result: ") {
+            seen = true;
+            passed += number_before(rest, " passed");
+            failed += number_before(rest, " failed");
+        }
+    }
+    if !ok && failed == 0 {
+        failed = 1;
+    }
+    if !seen && ok {
+        println!("{suite}: no test result line found");
+        failed += 1;
+    }
+    tally.add(suite, passed, failed);
+}
+
+/// Reads Node's spec reporter summary (`ℹ pass N`, `ℹ fail N`).
+fn count_node_tests(tally: &mut Tally, cmd: Command) {
+    let (ok, out) = match tee(cmd) {
+        Ok(r) => r,
+        Err(e) => {
+            println!("page tests could not start: {e}");
+            tally.add("page tests", 0, 1);
+            return;
+        }
+    };
+    let field = |name: &str| -> Option<u64> {
+        out.lines().rev().find_map(|l| {
+            let l = l.trim().trim_start_matches(['ℹ', '#']).trim();
+            l.strip_prefix(name)?.trim().parse().ok()
+        })
+    };
+    let passed = field("pass ").unwrap_or(0);
+    let mut failed = field("fail ").unwrap_or(0);
+    if !ok && failed == 0 {
+        failed = 1;
+    }
+    if passed + failed == 0 {
+        failed = 1;
+    }
+    tally.add("page tests", passed, failed);
+}
+
+/// The number just before `marker` in `text` ("7 passed" → 7).
+fn number_before(text: &str, marker: &str) -> u64 {
+    text.find(marker)
+        .and_then(|i| text[..i].rsplit(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number_before;
+
+    #[test]
+    fn reads_cargo_result_lines() {
+        let line = "ok. 7 passed; 2 failed; 0 ignored; 0 measured";
+        assert_eq!(number_before(line, " passed"), 7);
+        assert_eq!(number_before(line, " failed"), 2);
+        assert_eq!(number_before("FAILED. 12 passed; 1 failed", " failed"), 1);
+        assert_eq!(number_before("nothing", " passed"), 0);
+    }
+}
