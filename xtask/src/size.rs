@@ -91,7 +91,7 @@ pub fn report(dist: &Path) -> Result<Report> {
             gzip: gzip_len(&bytes),
         });
     }
-    entries.sort_by(|a, b| b.gzip.cmp(&a.gzip));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.gzip));
     Ok(Report { entries })
 }
 
