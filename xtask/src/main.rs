@@ -3,6 +3,7 @@
 //! Tasks install what they need (idempotently: a second run installs nothing), then build, serve or
 //! test. See `cargo xtask help`.
 
+mod bench;
 mod run;
 mod size;
 mod suites;
@@ -17,6 +18,7 @@ tasks:
   serve [--port N]              install what is missing, build, serve the site on http://127.0.0.1:8080
   dist [--public-url /sub/path/] write an optimised static site to dist/ (works from any host and sub-path)
   test                          install what tests need, run every suite, print `N passed, N failed`
+  bench                         the model's criterion benchmarks, then poolsim vs SimPy on one M/M/c case
   help                          print this message
 
 Tools installed when missing: the wasm32-unknown-unknown target, Trunk 0.21.14, the wasm-bindgen CLI of
@@ -43,6 +45,12 @@ fn main() -> ExitCode {
                 suites::test_all()
             }
         }
+        "bench" => match rest.first() {
+            Some(extra) => Err(Failure::Usage(format!(
+                "`bench` takes no argument, got `{extra}`"
+            ))),
+            None => bench::bench(),
+        },
         other => Err(Failure::Usage(format!("unknown task `{other}`"))),
     };
     match result {
