@@ -67,3 +67,153 @@ pub const POOLER_BYTES_PER_CLIENT: f64 = 2.0 * 1000.0;
 /// Extra PgBouncer memory while a client's packets are in flight: one pkt_buf-sized iobuf.
 /// Source: [LOCAL] `SHOW MEM` iobuf 4,112 B per busy connection.
 pub const POOLER_IOBUF_BYTES: f64 = 4112.0;
+
+// ---------------------------------------------------------------------------------------------
+// Postgres defaults and connection start-up
+// ---------------------------------------------------------------------------------------------
+
+/// Postgres `max_connections` default. Source: PostgreSQL docs / [LOCAL] pg_settings (H).
+pub const PG_MAX_CONNECTIONS_DEFAULT: u32 = 100;
+
+/// CPU the postmaster spends forking one backend. Source: [LOCAL] bare fork()+exit+wait 0.13 ms
+/// (0.14–0.16 ms with 1–4 GiB of shared memory mapped) (H).
+pub const FORK_CPU_NS: u64 = 130_000;
+
+/// CPU a new backend spends initialising itself (catalog/relcache init, shared memory attach,
+/// page faults) before it can serve queries. Source: [LOCAL] 3.6–4.1 ms per connection with
+/// Unix socket + trust; minus fork and the non-CPU part below, ≈ 2.5 ms (M: the CPU/latency
+/// split is our estimate; [LOCAL] 500 connections at once took ≈ 2 s on 2 vCPU, client included).
+pub const BACKEND_INIT_CPU_NS: u64 = 2_500_000;
+
+/// Non-CPU part of opening a connection (startup packet and auth messages going back and forth).
+/// Source: derived from the [LOCAL] 3.6–4.1 ms total minus the CPU parts (M).
+pub const CONNECT_LATENCY_NS: u64 = 1_000_000;
+
+/// Server CPU for SCRAM-SHA-256. The server keeps StoredKey/ServerKey, so it only computes a few
+/// HMACs and hashes; the 4,096 PBKDF2 iterations run on the *client*. Source: RFC 5802 (H for the
+/// split); the size, 0.2 ms including the extra messages and TCP, is our estimate (L).
+pub const SCRAM_SERVER_CPU_NS: u64 = 200_000;
+
+/// Client-side part of SCRAM (the client's PBKDF2 and two extra round trips), seen by the server as
+/// latency. Source: [LOCAL] TCP + SCRAM connects took 9.6–11.0 ms vs 3.6–4.1 ms for Unix + trust,
+/// ≈ 6 ms more; we attribute ≈ 5 ms of it to the client side (M).
+pub const SCRAM_CLIENT_LATENCY_NS: u64 = 5_000_000;
+
+/// How long a client refused a connection (or timed out in the pool) waits before retrying:
+/// the mean of an exponential back-off. Source: none; a typical application retry delay (L).
+pub const RETRY_BACKOFF_NS: u64 = 1_000_000_000;
+
+// ---------------------------------------------------------------------------------------------
+// GetSnapshotData (DOMAIN §3)
+// ---------------------------------------------------------------------------------------------
+
+/// Fixed CPU cost of taking one MVCC snapshot. Source: order of magnitude of a short proc-array
+/// scan under a shared lock (L); PG14+ cost is about this.
+pub const SNAPSHOT_BASE_NS: f64 = 500.0;
+
+/// ≤ PG13: extra snapshot CPU per existing backend (idle or not), from scanning the proc array.
+/// Source: DOMAIN §3 suggests 0.3–1 ns; [LOCAL] PG13 on 2 vCPU found < ~0.3 ns per idle backend
+/// while pinned; we take 2 ns to stand for many-core machines where the array's cache lines are
+/// remote (L).
+pub const SNAPSHOT_NS_PER_BACKEND: f64 = 2.0;
+
+/// ≤ PG13: extra snapshot CPU per *active* backend (its xid/xmin cache line is written
+/// constantly by another core). Source: DOMAIN §3 suggests 20–100 ns (M, typical cross-core
+/// cache-line transfer); we take 50 ns.
+pub const SNAPSHOT_NS_PER_ACTIVE_BACKEND: f64 = 50.0;
+
+// ---------------------------------------------------------------------------------------------
+// OS scheduler and switching
+// ---------------------------------------------------------------------------------------------
+
+/// CFS `sched_latency`: the period within which every runnable task should run once; 6 ms scaled
+/// by 1 + log2(min(cpus, 8)) = 4 on machines with ≥ 8 CPUs. Source: Linux kernel defaults
+/// (kernel/sched/fair.c, `sysctl_sched_latency`, `sched_tunable_scaling = log`) (H).
+pub const SCHED_TARGET_LATENCY_NS: u64 = 24_000_000;
+
+/// CFS `sched_min_granularity`: the shortest slice; 0.75 ms × 4 (≥ 8 CPUs). EEVDF (Linux 6.6+)
+/// uses the same 3 ms base slice. Source: kernel defaults (H).
+pub const SCHED_MIN_GRANULARITY_NS: u64 = 3_000_000;
+
+/// Direct cost of a process context switch (save/restore, kernel path, TLB flush).
+/// Source: [LOCAL] pipe ping-pong pinned to one CPU: (4.2 − 0.96) µs / 2 ≈ 1.6 µs (H).
+pub const SWITCH_DIRECT_PROCESS_NS: u64 = 1_600;
+
+/// Direct cost of a thread switch within one process (no address-space change).
+/// Source: ddumbying.vercel.app, 1.1 µs per thread switch vs 2.4 µs per process switch (M).
+pub const SWITCH_DIRECT_THREAD_NS: u64 = 1_100;
+
+/// Hot working set of one backend (or connection thread): the cache lines it needs again each
+/// time it runs (stack, executor state, catalog cache entries, buffer headers). Source: none
+/// measured; order of magnitude of a backend's private memory touched per query (L).
+pub const HOT_WORKING_SET_BYTES: f64 = 512.0 * KIB;
+
+/// Hot working set of PgBouncer (its event loop, client/server structs in use). Source: L.
+pub const POOLER_WORKING_SET_BYTES: f64 = 256.0 * KIB;
+
+/// Last-level cache per core (server CPUs ship 1.25–2.5 MiB of L3 per core). Source: vendor
+/// specifications of current Xeon/EPYC parts (M).
+pub const LLC_BYTES_PER_CORE: f64 = 2.0 * MIB;
+
+/// Time to refill a whole hot working set from DRAM after it was evicted: 512 KiB = 8,192 lines
+/// × ~80 ns / ~16 misses in flight ≈ 40 µs. Li, Ding & Shen (2007) measured indirect costs from
+/// several µs to > 1 ms depending on the working set (M).
+pub const CACHE_REFILL_FULL_NS: f64 = 40_000.0;
+
+/// Indirect cost of a switch even when everything fits in cache (TLB refill after a process
+/// switch; a thread switch keeps the TLB). Source: L, a few hundred ns of TLB misses.
+pub const TLB_REFILL_PROCESS_NS: u64 = 500;
+
+/// As above for a thread switch (address space kept). Source: L.
+pub const TLB_REFILL_THREAD_NS: u64 = 100;
+
+/// Penalty when a process resumes on another core than last time: its L1/L2 contents must come
+/// from the shared L3 or the other core. Source: [LOCAL] cross-CPU wakeup hop on a VM 13–20 µs;
+/// bare metal is lower, we take 5 µs (L).
+pub const MIGRATION_PENALTY_NS: u64 = 5_000;
+
+// ---------------------------------------------------------------------------------------------
+// Other architectures (low confidence: DOMAIN.md has no measurements for these)
+// ---------------------------------------------------------------------------------------------
+
+/// CPU to create a connection thread (clone + stack). Source: typical pthread_create cost on
+/// Linux, ~10–20 µs (L).
+pub const THREAD_CREATE_CPU_NS: u64 = 20_000;
+
+/// CPU a thread-per-connection server spends initialising a session (MySQL THD set-up).
+/// Source: none measured; MySQL connects are commonly quoted well under a millisecond (L).
+pub const THREAD_SESSION_INIT_CPU_NS: u64 = 200_000;
+
+/// Private memory of one MySQL-style connection thread: touched part of the thread stack plus the
+/// THD, network buffers (16 KiB net_buffer_length) and per-session caches. Source: MySQL manual,
+/// "How MySQL Uses Memory" (thread_stack 1 MiB reserved, mostly untouched); our estimate ≈ 256 KiB (L).
+pub const THREAD_CONNECTION_PRIVATE_BYTES: f64 = 256.0 * KIB;
+
+/// Memory of a connection served by a thread pool (session state only, no thread).
+/// Source: estimate, MySQL THD without its own stack (L).
+pub const THREAD_POOL_CONNECTION_PRIVATE_BYTES: f64 = 64.0 * KIB;
+
+// ---------------------------------------------------------------------------------------------
+// PgBouncer behaviour (DOMAIN §5)
+// ---------------------------------------------------------------------------------------------
+
+/// PgBouncer CPU per simple (single-statement) transaction. Source: [LOCAL] 13–15 µs (M).
+pub const PGB_CPU_PER_SIMPLE_TXN_US: f64 = 14.0;
+
+/// PgBouncer CPU to accept a client login (startup packet, parameter status), without SCRAM.
+/// Source: none measured; a few message round trips through its event loop (L).
+pub const PGB_LOGIN_CPU_NS: u64 = 30_000;
+
+/// PgBouncer `reserve_pool_timeout` default. Source: PgBouncer config.md (H).
+pub const PGB_RESERVE_POOL_TIMEOUT_S: f64 = 5.0;
+
+/// PgBouncer `query_wait_timeout` default. Source: PgBouncer config.md (H).
+pub const PGB_QUERY_WAIT_TIMEOUT_S: f64 = 120.0;
+
+/// PgBouncer `server_login_retry`: wait before trying to open a server connection again after a
+/// failed login. Source: PgBouncer config.md, default 15 s (H).
+pub const PGB_SERVER_LOGIN_RETRY_NS: u64 = 15_000_000_000;
+
+/// Open-workload safety valve: at most this many arrivals in flight; further arrivals are dropped
+/// and counted (keeps model memory bounded when the system is overloaded). Source: design choice.
+pub const OPEN_MAX_IN_FLIGHT: u32 = 20_000;

@@ -35,6 +35,23 @@ impl ConnectionFootprint {
         own_page_tables: true,
         rss_shared_overhead_bytes: cal::BACKEND_RSS_FILE_BYTES + cal::BACKEND_RSS_SHARED_ANON_BYTES,
     };
+
+    /// A connection thread (thread per connection): no page tables of its own, and `top` shows
+    /// the server's RSS once, so no shared pages are counted per connection.
+    pub const THREAD: ConnectionFootprint = ConnectionFootprint {
+        private_base_bytes: cal::THREAD_CONNECTION_PRIVATE_BYTES,
+        page_table_base_bytes: 0.0,
+        own_page_tables: false,
+        rss_shared_overhead_bytes: 0.0,
+    };
+
+    /// A connection served by a thread pool: session state only.
+    pub const THREAD_POOL_CONNECTION: ConnectionFootprint = ConnectionFootprint {
+        private_base_bytes: cal::THREAD_POOL_CONNECTION_PRIVATE_BYTES,
+        page_table_base_bytes: 0.0,
+        own_page_tables: false,
+        rss_shared_overhead_bytes: 0.0,
+    };
 }
 
 /// The knobs of the memory model that are not counts.

@@ -1,0 +1,187 @@
+//! Named scenarios. Each changes only what its story needs from [`Params::default`].
+
+use crate::params::{Arch, Auth, Connect, Dist, OnOff, Params, PoolMode, Workload};
+use serde::Serialize;
+
+/// A named scenario.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Preset {
+    /// Key (used by `--preset` and the URL).
+    pub name: &'static str,
+    /// Short title.
+    pub title: &'static str,
+    /// What it shows.
+    pub description: &'static str,
+    /// Its parameters.
+    pub params: Params,
+}
+
+/// Names of every preset, in display order.
+pub const PRESET_NAMES: &[&str] = &[
+    "default",
+    "fleet",
+    "fleet_direct",
+    "serverless_storm",
+    "idle_heavy_pg13",
+    "idle_heavy_pg14",
+    "long_transactions",
+    "oversubscribed",
+    "thread_per_connection",
+    "mmc",
+];
+
+/// The fleet: 10,000 application connections, mostly idle, onto a 16-core server.
+fn fleet() -> Params {
+    Params {
+        clients: 10_000,
+        pool_size: 48,
+        pool_mode: PoolMode::Transaction,
+        cores: 16,
+        max_connections: 200,
+        max_client_conn: 12_000,
+        // Peak hour: the 16 cores are just about saturated.
+        think_ms: 750.0,
+        stmt_cpu_ms: 0.4,
+        stmts_per_txn: 3,
+        rtt_ms: 0.3,
+        ..Params::default()
+    }
+}
+
+/// All presets, in display order.
+pub fn all() -> Vec<Preset> {
+    PRESET_NAMES.iter().filter_map(|n| preset(n)).collect()
+}
+
+/// The preset called `name`.
+pub fn preset(name: &str) -> Option<Preset> {
+    let d = Params::default();
+    let (title, description, params) = match name {
+        "default" => (
+            "A few thousand clients through PgBouncer",
+            "2,000 app connections in transaction mode share 24 server connections on 8 cores.",
+            d,
+        ),
+        "fleet" => (
+            "10,000 connections through PgBouncer",
+            "A Kubernetes fleet's 10,000 connections multiplexed onto 48 backends on 16 cores.",
+            fleet(),
+        ),
+        "fleet_direct" => (
+            "10,000 connections straight to Postgres",
+            "The same load with one backend per connection (max_connections raised to fit).",
+            Params {
+                pool_mode: PoolMode::None,
+                max_connections: 10_100,
+                ..fleet()
+            },
+        ),
+        "serverless_storm" => (
+            "Serverless: connect per transaction",
+            "Short-lived functions open a connection for every transaction: fork + auth each time.",
+            Params {
+                clients: 400,
+                pool_mode: PoolMode::None,
+                connect: Connect::PerTxn,
+                auth: Auth::Scram,
+                max_connections: 500,
+                think_ms: 100.0,
+                stmts_per_txn: 2,
+                stmt_cpu_ms: 0.2,
+                ..d
+            },
+        ),
+        "idle_heavy_pg13" => (
+            "Many idle connections, PostgreSQL 13",
+            "5,000 mostly idle direct connections: every snapshot scans all of them.",
+            Params {
+                clients: 5_000,
+                pool_mode: PoolMode::None,
+                max_connections: 5_100,
+                cores: 16,
+                think_ms: 5_000.0,
+                stmt_cpu_ms: 0.05,
+                stmts_per_txn: 5,
+                pg_version: 13,
+                ..d
+            },
+        ),
+        "idle_heavy_pg14" => (
+            "Many idle connections, PostgreSQL 14",
+            "The same 5,000 connections on PG14: snapshots no longer scan idle backends.",
+            Params {
+                clients: 5_000,
+                pool_mode: PoolMode::None,
+                max_connections: 5_100,
+                cores: 16,
+                think_ms: 5_000.0,
+                stmt_cpu_ms: 0.05,
+                stmts_per_txn: 5,
+                pg_version: 14,
+                ..d
+            },
+        ),
+        "long_transactions" => (
+            "Long idle-in-transaction periods",
+            "Transactions wait on the application between statements, pinning pooled backends.",
+            Params {
+                clients: 500,
+                pool_size: 32,
+                think_ms: 1_000.0,
+                stmts_per_txn: 4,
+                rtt_ms: 20.0,
+                query_wait_timeout_s: 5.0,
+                ..d
+            },
+        ),
+        "oversubscribed" => (
+            "Too many active connections",
+            "400 busy clients straight to Postgres on 8 cores: switches and cache misses.",
+            Params {
+                clients: 400,
+                pool_mode: PoolMode::None,
+                max_connections: 500,
+                think_ms: 0.0,
+                stmt_cpu_ms: 0.1,
+                stmts_per_txn: 1,
+                rtt_ms: 0.2,
+                ..d
+            },
+        ),
+        "thread_per_connection" => (
+            "Thread per connection (MySQL style)",
+            "The fleet's 10,000 connections as threads: cheaper, but the same scheduling problem.",
+            Params {
+                pool_mode: PoolMode::None,
+                max_connections: 10_100,
+                arch: Arch::Thread,
+                ..fleet()
+            },
+        ),
+        "mmc" => (
+            "Pure queueing (M/M/c)",
+            "Overheads off: Poisson arrivals, exponential service, a pool of c = 8 servers. Compare with Erlang C.",
+            Params {
+                pool_mode: PoolMode::Transaction,
+                pool_size: 8,
+                workload: Workload::Open,
+                arrival_rate: 3_200.0,
+                stmt_cpu_ms: 2.0,
+                stmt_cpu_dist: Dist::Exp,
+                stmts_per_txn: 1,
+                rtt_ms: 0.0,
+                overheads: OnOff::Off,
+                query_wait_timeout_s: 0.0,
+                ..d
+            },
+        ),
+        _ => return None,
+    };
+    let name = PRESET_NAMES.iter().find(|n| **n == name)?;
+    Some(Preset {
+        name,
+        title,
+        description,
+        params,
+    })
+}

@@ -1,0 +1,382 @@
+//! Clients: closed loops (think → transaction → think) or open arrivals (one transaction each).
+//!
+//! A transaction of `stmts_per_txn` statements: each statement travels to the server (rtt/2),
+//! possibly through the pooler and its wait queue, runs on a core, and its result travels back
+//! (rtt/2). Between statements the server connection is *idle in transaction*. Per-transaction
+//! clients connect before and disconnect after each transaction. Clients refused a connection
+//! (or timed out in the pool) back off and retry.
+
+use super::engine::{CTimer, Ev};
+use super::{CState, Client, PMsg, SState, Sim, NONE};
+use crate::calibration as cal;
+use crate::metrics::ErrorKind;
+use crate::params::{Auth, Connect, PoolMode};
+use crate::rng::ns;
+
+impl Sim {
+    #[inline]
+    pub fn set_cstate(&mut self, c: u32, st: CState) {
+        let cl = &mut self.clients[c as usize];
+        self.cstate_counts[cl.state as usize] -= 1;
+        self.cstate_counts[st as usize] += 1;
+        cl.state = st;
+    }
+
+    fn add_client(&mut self, open: bool) -> u32 {
+        let session_u = self.rng_misc.uniform();
+        let mut client = Client {
+            state: CState::Thinking,
+            gen: 0,
+            wait_gen: 0,
+            conn: NONE,
+            connected: false,
+            pooler_client: false,
+            leaving: false,
+            open,
+            in_txn: false,
+            session_u,
+            stmt_i: 0,
+            n_stmts: 1,
+            txn_start: 0,
+            stmt_start: 0,
+            wait_start: 0,
+        };
+        self.cstate_counts[CState::Thinking as usize] += 1;
+        if let Some(id) = self.client_free.pop() {
+            let old = &self.clients[id as usize];
+            client.gen = old.gen.wrapping_add(1);
+            client.wait_gen = old.wait_gen;
+            self.cstate_counts[CState::Gone as usize] -= 1;
+            self.clients[id as usize] = client;
+            id
+        } else {
+            self.clients.push(client);
+            (self.clients.len() - 1) as u32
+        }
+    }
+
+    /// Sets the closed-loop population: new clients join thinking; surplus clients leave when
+    /// their current transaction ends.
+    pub fn set_closed_clients(&mut self, n: u32) {
+        let n = n as usize;
+        let initial = self.clients.is_empty() && self.now == 0;
+        while self.closed_ids.len() < n {
+            let c = self.add_client(false);
+            self.closed_ids.push(c);
+            if initial {
+                self.preconnect(c);
+            }
+            self.think(c);
+        }
+        if self.closed_ids.len() > n {
+            let leaving: Vec<u32> = self.closed_ids.drain(n..).collect();
+            for c in leaving {
+                self.clients[c as usize].leaving = true;
+                if matches!(
+                    self.clients[c as usize].state,
+                    CState::Thinking | CState::Backoff
+                ) {
+                    self.depart(c);
+                }
+            }
+        }
+    }
+
+    /// At time zero persistent clients start already connected (the steady state we want to
+    /// study), as far as max_connections / max_client_conn allow.
+    fn preconnect(&mut self, c: u32) {
+        if self.p.connect != Connect::Persistent {
+            return;
+        }
+        if self.p.pooled() {
+            if self.pooler_clients < self.p.max_client_conn {
+                self.pooler_clients += 1;
+                self.client_connections += 1;
+                let cl = &mut self.clients[c as usize];
+                cl.pooler_client = true;
+                cl.connected = true;
+            }
+        } else if self.live_backends() < self.p.max_connections {
+            let conn = self.new_conn(c, false);
+            self.set_sstate(conn, SState::Idle);
+            if self.arch.own_task {
+                let proc = self.new_proc(
+                    super::ProcKind::Conn(conn),
+                    self.arch.threads,
+                    cal::HOT_WORKING_SET_BYTES,
+                );
+                self.conns[conn as usize].proc = proc;
+                self.conns[conn as usize].exec = proc;
+            }
+            self.client_connections += 1;
+            let cl = &mut self.clients[c as usize];
+            cl.conn = conn;
+            cl.connected = true;
+        }
+    }
+
+    fn timer(&mut self, c: u32, delay: u64, what: CTimer) {
+        let gen = self.clients[c as usize].gen;
+        self.at(delay, Ev::Client(c, gen, what));
+    }
+
+    fn think(&mut self, c: u32) {
+        self.set_cstate(c, CState::Thinking);
+        let d = ns(self.rng_think.exp(self.p.think_ms * 1e6));
+        self.timer(c, d, CTimer::Wake);
+    }
+
+    fn backoff(&mut self, c: u32) {
+        self.set_cstate(c, CState::Backoff);
+        let d = ns(self.rng_think.exp(cal::RETRY_BACKOFF_NS as f64));
+        self.timer(c, d, CTimer::Wake);
+    }
+
+    pub fn on_client_timer(&mut self, c: u32, what: CTimer) {
+        match what {
+            CTimer::Wake => self.begin_cycle(c),
+            CTimer::Login => self.pooler_submit(PMsg::Login(c)),
+            CTimer::StmtArrive => {
+                if self.p.pooled() {
+                    self.pooler_submit(PMsg::Query(c));
+                } else {
+                    let conn = self.clients[c as usize].conn;
+                    self.start_stmt(c, conn);
+                }
+            }
+            CTimer::ResultArrive => self.on_result(c),
+        }
+    }
+
+    fn begin_cycle(&mut self, c: u32) {
+        if self.clients[c as usize].leaving {
+            self.depart(c);
+            return;
+        }
+        let cl = &mut self.clients[c as usize];
+        cl.in_txn = true;
+        cl.txn_start = self.now;
+        self.in_system += 1;
+        if cl.connected {
+            self.begin_txn(c);
+        } else {
+            self.connect(c);
+        }
+    }
+
+    fn connect(&mut self, c: u32) {
+        self.set_cstate(c, CState::Connecting);
+        if self.p.pooled() {
+            if self.pooler_clients >= self.p.max_client_conn {
+                self.fail_txn(c, ErrorKind::MaxClientConn, true);
+                return;
+            }
+            self.pooler_clients += 1;
+            self.clients[c as usize].pooler_client = true;
+            let cl = &self.clients[c as usize];
+            if cl.open && self.p.connect == Connect::Persistent {
+                // An open-workload arrival on an application's already-open connection.
+                self.on_connected(c);
+                return;
+            }
+            let scram = if self.p.auth == Auth::Scram && self.overheads() {
+                cal::SCRAM_CLIENT_LATENCY_NS
+            } else {
+                0
+            };
+            let lat = ns(self.p.rtt_ms * 1e6) + scram;
+            self.timer(c, lat, CTimer::Login);
+        } else {
+            let conn = self.new_conn(c, false);
+            self.clients[c as usize].conn = conn;
+            self.submit_accept(conn);
+        }
+    }
+
+    pub fn on_connected(&mut self, c: u32) {
+        let cl = &mut self.clients[c as usize];
+        cl.connected = true;
+        self.client_connections += 1;
+        self.begin_txn(c);
+    }
+
+    fn begin_txn(&mut self, c: u32) {
+        let n = self.p.stmts_per_txn.max(1);
+        let cl = &mut self.clients[c as usize];
+        cl.stmt_i = 0;
+        cl.n_stmts = n;
+        let session = cl.session_u < self.p.session_state_share;
+        match self.p.pool_mode {
+            PoolMode::Transaction | PoolMode::Statement if session => {
+                self.fail_txn(c, ErrorKind::ModeIncompatible, false);
+                return;
+            }
+            PoolMode::Statement if n > 1 => {
+                self.fail_txn(c, ErrorKind::StatementModeMultiStmt, false);
+                return;
+            }
+            _ => {}
+        }
+        self.send_stmt(c);
+    }
+
+    fn send_stmt(&mut self, c: u32) {
+        self.set_cstate(c, CState::InStatement);
+        self.clients[c as usize].stmt_start = self.now;
+        let d = ns(self.p.rtt_ms * 0.5e6);
+        self.timer(c, d, CTimer::StmtArrive);
+    }
+
+    /// The statement of client `c` starts on server connection `conn`.
+    pub fn start_stmt(&mut self, c: u32, conn: u32) {
+        if self.clients[c as usize].state != CState::InStatement {
+            self.set_cstate(c, CState::InStatement);
+        }
+        self.set_sstate(conn, SState::Busy);
+        if self.arch.own_task {
+            let proc = self.conns[conn as usize].proc;
+            let job = self.stmt_job(conn);
+            self.give_job(proc, job);
+        } else {
+            self.conns[conn as usize].exec = NONE;
+            self.tp_submit(conn);
+        }
+    }
+
+    /// A statement finished executing on `conn` (run by process `p`).
+    pub fn stmt_done(&mut self, conn: u32, _p: u32) {
+        if !self.arch.own_task {
+            self.conns[conn as usize].exec = NONE;
+        }
+        let c = self.conns[conn as usize].client;
+        let cl = &self.clients[c as usize];
+        let more = cl.stmt_i + 1 < cl.n_stmts;
+        self.set_sstate(
+            conn,
+            if more {
+                SState::IdleInTxn
+            } else {
+                SState::Idle
+            },
+        );
+        if self.p.pooled() {
+            self.pooler_submit(PMsg::Response(c));
+        } else {
+            self.result_to_client(c);
+        }
+    }
+
+    pub fn result_to_client(&mut self, c: u32) {
+        self.set_cstate(c, CState::InRoundTrip);
+        let d = ns(self.p.rtt_ms * 0.5e6);
+        self.timer(c, d, CTimer::ResultArrive);
+    }
+
+    fn on_result(&mut self, c: u32) {
+        let cl = &mut self.clients[c as usize];
+        let q = self.now - cl.stmt_start;
+        cl.stmt_i += 1;
+        let more = cl.stmt_i < cl.n_stmts;
+        self.metrics.stmt_done(q);
+        if more {
+            self.send_stmt(c);
+        } else {
+            let lat = self.now - self.clients[c as usize].txn_start;
+            self.metrics.txn_done(lat);
+            self.leave_system(c);
+            self.end_cycle(c);
+        }
+    }
+
+    fn leave_system(&mut self, c: u32) {
+        let cl = &mut self.clients[c as usize];
+        if cl.in_txn {
+            cl.in_txn = false;
+            self.in_system -= 1;
+            let soj = self.now - cl.txn_start;
+            self.metrics.sys_leave(soj);
+        }
+    }
+
+    fn end_cycle(&mut self, c: u32) {
+        let cl = &self.clients[c as usize];
+        if cl.open || cl.leaving {
+            self.depart(c);
+            return;
+        }
+        if self.p.connect == Connect::PerTxn {
+            self.disconnect(c);
+        }
+        self.think(c);
+    }
+
+    /// The transaction attempt fails with `err`; `drop` also loses the connection.
+    pub fn fail_txn(&mut self, c: u32, err: ErrorKind, drop: bool) {
+        self.metrics.error(err);
+        self.leave_system(c);
+        if drop {
+            self.disconnect(c);
+            let cl = &self.clients[c as usize];
+            if cl.open || cl.leaving {
+                self.depart(c);
+            } else {
+                self.backoff(c);
+            }
+        } else {
+            self.end_cycle(c);
+        }
+    }
+
+    fn disconnect(&mut self, c: u32) {
+        let cl = &self.clients[c as usize];
+        let (conn, connected, pooler_client) = (cl.conn, cl.connected, cl.pooler_client);
+        if pooler_client {
+            if conn != NONE {
+                self.release_server(c);
+            }
+            self.pooler_clients -= 1;
+        } else if conn != NONE {
+            let st = self.conns[conn as usize].state;
+            debug_assert!(matches!(st, SState::Idle | SState::IdleInTxn));
+            if matches!(st, SState::Idle | SState::IdleInTxn) {
+                self.close_conn(conn);
+            }
+        }
+        if connected {
+            self.client_connections -= 1;
+        }
+        let cl = &mut self.clients[c as usize];
+        cl.conn = NONE;
+        cl.connected = false;
+        cl.pooler_client = false;
+    }
+
+    fn depart(&mut self, c: u32) {
+        self.disconnect(c);
+        self.set_cstate(c, CState::Gone);
+        let cl = &mut self.clients[c as usize];
+        cl.gen = cl.gen.wrapping_add(1);
+        cl.leaving = false;
+        if cl.open {
+            self.open_in_flight -= 1;
+        }
+        self.client_free.push(c);
+    }
+
+    pub fn schedule_arrival(&mut self) {
+        let rate = self.p.arrival_rate.max(1e-9);
+        let d = ns(self.rng_misc.exp(1e9 / rate)).max(1);
+        self.at(d, Ev::Arrival);
+    }
+
+    pub fn on_arrival(&mut self) {
+        self.schedule_arrival();
+        if self.open_in_flight >= cal::OPEN_MAX_IN_FLIGHT {
+            self.metrics.error(ErrorKind::Dropped);
+            return;
+        }
+        let c = self.add_client(true);
+        self.open_in_flight += 1;
+        self.begin_cycle(c);
+    }
+}

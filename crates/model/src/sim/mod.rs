@@ -1,0 +1,489 @@
+//! The discrete-event simulation: entities, their states, and the glue between the mechanisms.
+//!
+//! Entities live in `Vec`s indexed by `u32` ids, recycled through LIFO free lists, so memory is
+//! O(clients + backends) and iteration order is deterministic. Mechanisms are split by domain
+//! concept: `engine` (event queue and clock), `clients` (client loops), `pooler` (PgBouncer),
+//! `postmaster` (connection start-up), `scheduler` (cores, run queue, switches), `snapshot`
+//! (GetSnapshotData cost), `view` (readouts).
+
+mod clients;
+mod engine;
+mod pooler;
+mod postmaster;
+mod scheduler;
+pub(crate) mod snapshot;
+mod view;
+
+use crate::architecture::{self, ArchCosts};
+use crate::calibration as cal;
+use crate::memory::MemoryConfig;
+use crate::metrics::Metrics;
+use crate::params::{Arch, Params, Workload};
+use crate::rng::Rng;
+use engine::EventQueue;
+use std::collections::VecDeque;
+
+pub use view::{
+    BackendCounts, BackendState, BackendView, ClientCounts, ClientStateName, ClientView, CoreUse,
+    PoolerCounts, Snapshot,
+};
+
+/// "No entity".
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// What a client is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum CState {
+    Thinking = 0,
+    Connecting,
+    WaitingServer,
+    InStatement,
+    InRoundTrip,
+    Backoff,
+    Gone,
+}
+pub(crate) const N_CSTATES: usize = 7;
+
+pub(crate) struct Client {
+    pub state: CState,
+    pub gen: u32,
+    pub wait_gen: u32,
+    /// Server connection bound to this client (direct: its own backend).
+    pub conn: u32,
+    /// Connected (to Postgres directly, or to the pooler).
+    pub connected: bool,
+    /// Counted as a pooler client.
+    pub pooler_client: bool,
+    pub leaving: bool,
+    pub open: bool,
+    /// Inside a transaction attempt (for the whole-system Little's law).
+    pub in_txn: bool,
+    /// Uniform draw deciding whether this client relies on session state.
+    pub session_u: f64,
+    pub stmt_i: u32,
+    pub n_stmts: u32,
+    pub txn_start: u64,
+    pub stmt_start: u64,
+    pub wait_start: u64,
+}
+
+/// What a server connection is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum SState {
+    /// Waiting for the postmaster to fork it.
+    ForkQueued = 0,
+    /// Forked, initialising and authenticating.
+    Forking,
+    Idle,
+    /// A statement is executing or waiting for a core.
+    Busy,
+    IdleInTxn,
+    Free,
+}
+pub(crate) const N_SSTATES: usize = 6;
+
+pub(crate) struct Conn {
+    pub state: SState,
+    pub client: u32,
+    /// Its own process/thread (NONE in a thread pool).
+    pub proc: u32,
+    /// The process executing its statement right now (NONE when queued for a worker).
+    pub exec: u32,
+    pub pooled: bool,
+}
+
+/// A CPU burst: `remaining` ns, of which the first `snap` are GetSnapshotData.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Job {
+    pub what: JobWhat,
+    pub remaining: u64,
+    pub snap: u64,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum JobWhat {
+    /// Postmaster: fork (or create a thread / set up a session) for a connection.
+    Accept(u32),
+    /// New backend: initialise and authenticate.
+    Init(u32),
+    /// Execute a statement for a connection.
+    Stmt(u32),
+    /// Pooler: handle one message.
+    Pooler(PMsg),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PMsg {
+    Login(u32),
+    Query(u32),
+    Response(u32),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ProcKind {
+    Conn(u32),
+    Pooler,
+    Postmaster,
+    Worker,
+    Free,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PState {
+    Blocked,
+    Runnable,
+    Running,
+}
+
+pub(crate) struct Proc {
+    pub kind: ProcKind,
+    pub state: PState,
+    pub job: Option<Job>,
+    pub last_core: u32,
+    pub thread: bool,
+    pub ws: f64,
+    pub runq_since: u64,
+}
+
+pub(crate) struct Core {
+    pub running: u32,
+    pub last: u32,
+    pub gen: u32,
+    pub acct_from: u64,
+    pub ovh_until: u64,
+    pub slice_end: u64,
+    pub idle_pos: u32,
+}
+
+/// The whole simulation state.
+pub(crate) struct Sim {
+    pub p: Params,
+    pub arch: ArchCosts,
+    pub mem_cfg: MemoryConfig,
+    pub now: u64,
+    pub events: EventQueue,
+    pub rng_think: Rng,
+    pub rng_work: Rng,
+    pub rng_misc: Rng,
+    pub metrics: Metrics,
+
+    pub clients: Vec<Client>,
+    pub client_free: Vec<u32>,
+    /// Ids of closed-loop clients that stay (not leaving), in join order.
+    pub closed_ids: Vec<u32>,
+    pub open_in_flight: u32,
+    pub cstate_counts: [u32; N_CSTATES],
+    pub in_system: u32,
+    pub client_connections: u32,
+
+    pub conns: Vec<Conn>,
+    pub conn_free: Vec<u32>,
+    pub sstate_counts: [u32; N_SSTATES],
+
+    pub procs: Vec<Proc>,
+    pub proc_free: Vec<u32>,
+    pub pooler_proc: u32,
+    pub postmaster_proc: u32,
+    pub workers: Vec<u32>,
+    pub idle_workers: Vec<u32>,
+    pub workers_excess: u32,
+    pub tp_queue: VecDeque<u32>,
+
+    pub cores: Vec<Core>,
+    pub idle_cores: Vec<u32>,
+    pub runq: VecDeque<u32>,
+    /// Sum of hot working sets of runnable and running processes.
+    pub ws_active: f64,
+
+    pub fork_q: VecDeque<u32>,
+
+    // Pooler state.
+    pub pooler_q: VecDeque<Job>,
+    pub pooler_clients: u32,
+    pub waitq: VecDeque<(u32, u32)>,
+    pub waitq_stale: u32,
+    pub cl_waiting: u32,
+    pub idle_servers: Vec<u32>,
+    pub servers_total: u32,
+    pub servers_login: u32,
+    pub login_retry_until: u64,
+    pub wait_timer_pending: bool,
+    pub reserve_timer_pending: bool,
+}
+
+impl Sim {
+    pub fn new(params: Params, seed: u64) -> Sim {
+        let (p, _) = params.clamped();
+        let mut s = Sim::empty(p, seed, 0, Metrics::new(0));
+        s.populate();
+        s
+    }
+
+    fn empty(p: Params, seed: u64, now: u64, metrics: Metrics) -> Sim {
+        let arch = architecture::costs(p.arch);
+        let mem_cfg = architecture::memory_config(&p);
+        Sim {
+            arch,
+            mem_cfg,
+            now,
+            events: EventQueue::new(),
+            rng_think: Rng::new(seed, 1),
+            rng_work: Rng::new(seed, 2),
+            rng_misc: Rng::new(seed, 3),
+            metrics,
+            clients: Vec::new(),
+            client_free: Vec::new(),
+            closed_ids: Vec::new(),
+            open_in_flight: 0,
+            cstate_counts: [0; N_CSTATES],
+            in_system: 0,
+            client_connections: 0,
+            conns: Vec::new(),
+            conn_free: Vec::new(),
+            sstate_counts: [0; N_SSTATES],
+            procs: Vec::new(),
+            proc_free: Vec::new(),
+            pooler_proc: NONE,
+            postmaster_proc: NONE,
+            workers: Vec::new(),
+            idle_workers: Vec::new(),
+            workers_excess: 0,
+            tp_queue: VecDeque::new(),
+            cores: Vec::new(),
+            idle_cores: Vec::new(),
+            runq: VecDeque::new(),
+            ws_active: 0.0,
+            fork_q: VecDeque::new(),
+            pooler_q: VecDeque::new(),
+            pooler_clients: 0,
+            waitq: VecDeque::new(),
+            waitq_stale: 0,
+            cl_waiting: 0,
+            idle_servers: Vec::new(),
+            servers_total: 0,
+            servers_login: 0,
+            login_retry_until: 0,
+            wait_timer_pending: false,
+            reserve_timer_pending: false,
+            p,
+        }
+    }
+
+    /// Creates processes, cores and the initial population.
+    fn populate(&mut self) {
+        self.postmaster_proc =
+            self.new_proc(ProcKind::Postmaster, false, cal::POOLER_WORKING_SET_BYTES);
+        if self.p.pooled() {
+            self.pooler_proc =
+                self.new_proc(ProcKind::Pooler, false, cal::POOLER_WORKING_SET_BYTES);
+        }
+        self.set_cores(self.p.cores);
+        if self.p.arch == Arch::ThreadPool {
+            self.set_workers(self.p.cores);
+        }
+        match self.p.workload {
+            Workload::Closed => self.set_closed_clients(self.p.clients),
+            Workload::Open => self.schedule_arrival(),
+        }
+    }
+
+    /// Rebuilds entity state for parameters that change the system's structure (pooler on/off,
+    /// architecture, workload kind, overheads): time, random streams and metrics carry over.
+    fn rebuild(&mut self, p: Params) {
+        let metrics = std::mem::replace(&mut self.metrics, Metrics::new(self.now));
+        let mut s = Sim::empty(p, 0, self.now, metrics);
+        s.rng_think = self.rng_think.clone();
+        s.rng_work = self.rng_work.clone();
+        s.rng_misc = self.rng_misc.clone();
+        s.events.seq = self.events.seq;
+        *self = s;
+        self.populate();
+    }
+
+    /// Applies new (already clamped) parameters while running.
+    pub fn set_params(&mut self, p: Params) {
+        let old = std::mem::replace(&mut self.p, p.clone());
+        let structural = old.pooled() != p.pooled()
+            || old.arch != p.arch
+            || old.workload != p.workload
+            || old.overheads != p.overheads;
+        if structural {
+            self.rebuild(p);
+            return;
+        }
+        self.arch = architecture::costs(p.arch);
+        self.mem_cfg = architecture::memory_config(&p);
+        if old.cores != p.cores {
+            self.set_cores(p.cores);
+            if p.arch == Arch::ThreadPool {
+                self.set_workers(p.cores);
+            }
+        }
+        if p.workload == Workload::Closed && old.clients != p.clients {
+            self.set_closed_clients(p.clients);
+        }
+        if p.pooled() {
+            if old.pool_mode != p.pool_mode {
+                self.pool_mode_changed();
+            }
+            self.pool_limits_changed();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Entity bookkeeping
+    // ------------------------------------------------------------------------------------------
+
+    pub fn new_proc(&mut self, kind: ProcKind, thread: bool, ws: f64) -> u32 {
+        let proc = Proc {
+            kind,
+            state: PState::Blocked,
+            job: None,
+            last_core: NONE,
+            thread,
+            ws,
+            runq_since: 0,
+        };
+        if let Some(id) = self.proc_free.pop() {
+            self.procs[id as usize] = proc;
+            id
+        } else {
+            self.procs.push(proc);
+            (self.procs.len() - 1) as u32
+        }
+    }
+
+    pub fn free_proc(&mut self, id: u32) {
+        let pr = &mut self.procs[id as usize];
+        debug_assert_eq!(pr.state, PState::Blocked);
+        pr.kind = ProcKind::Free;
+        pr.job = None;
+        // Forget it on the core it last ran on, so a recycled id pays its switch.
+        if pr.last_core != NONE {
+            if let Some(c) = self.cores.get_mut(pr.last_core as usize) {
+                if c.last == id {
+                    c.last = NONE;
+                }
+            }
+        }
+        self.proc_free.push(id);
+    }
+
+    pub fn new_conn(&mut self, client: u32, pooled: bool) -> u32 {
+        let conn = Conn {
+            state: SState::ForkQueued,
+            client,
+            proc: NONE,
+            exec: NONE,
+            pooled,
+        };
+        self.sstate_counts[SState::ForkQueued as usize] += 1;
+        if let Some(id) = self.conn_free.pop() {
+            self.sstate_counts[SState::Free as usize] -= 1;
+            self.conns[id as usize] = conn;
+            id
+        } else {
+            self.conns.push(conn);
+            (self.conns.len() - 1) as u32
+        }
+    }
+
+    #[inline]
+    pub fn set_sstate(&mut self, conn: u32, st: SState) {
+        let c = &mut self.conns[conn as usize];
+        self.sstate_counts[c.state as usize] -= 1;
+        self.sstate_counts[st as usize] += 1;
+        c.state = st;
+    }
+
+    /// Closes an idle server connection: its process exits.
+    pub fn close_conn(&mut self, conn: u32) {
+        self.set_sstate(conn, SState::Free);
+        let pr = self.conns[conn as usize].proc;
+        if pr != NONE {
+            self.free_proc(pr);
+        }
+        let c = &mut self.conns[conn as usize];
+        c.proc = NONE;
+        c.client = NONE;
+        self.conn_free.push(conn);
+    }
+
+    /// Server connections that exist as processes/threads/sessions (fork done).
+    pub fn live_backends(&self) -> u32 {
+        let c = &self.sstate_counts;
+        c[SState::Forking as usize]
+            + c[SState::Idle as usize]
+            + c[SState::Busy as usize]
+            + c[SState::IdleInTxn as usize]
+    }
+
+    pub fn overheads(&self) -> bool {
+        self.p.overheads_on()
+    }
+}
+
+impl Sim {
+    /// Internal consistency checks (used by tests).
+    pub fn check_invariants(&self) -> Result<(), String> {
+        // Clients conserved: every live slot is in exactly one state.
+        let live = self
+            .clients
+            .iter()
+            .filter(|c| c.state != CState::Gone)
+            .count() as u32;
+        let counted: u32 =
+            self.cstate_counts.iter().sum::<u32>() - self.cstate_counts[CState::Gone as usize];
+        if live != counted {
+            return Err(format!("client states {counted} != live clients {live}"));
+        }
+        let expected = self.closed_ids.len() as u32
+            + self.open_in_flight
+            + self.clients.iter().filter(|c| c.leaving).count() as u32;
+        if live != expected {
+            return Err(format!("live clients {live} != expected {expected}"));
+        }
+        for (i, n) in self.sstate_counts.iter().enumerate() {
+            let actual = self.conns.iter().filter(|c| c.state as usize == i).count() as u32;
+            if actual != *n {
+                return Err(format!("conn state {i}: count {n} != {actual}"));
+            }
+        }
+        let waiting = self
+            .clients
+            .iter()
+            .filter(|c| c.state == CState::WaitingServer)
+            .count() as u32;
+        if waiting != self.cl_waiting {
+            return Err(format!("cl_waiting {} != {waiting}", self.cl_waiting));
+        }
+        let running = self.cores.iter().filter(|c| c.running != NONE).count();
+        if running + self.idle_cores.len() != self.cores.len() {
+            return Err("cores neither running nor idle".into());
+        }
+        if !self.runq.is_empty() && !self.idle_cores.is_empty() && self.overheads() {
+            return Err("runnable process while a core idles".into());
+        }
+        if self.p.pooled() {
+            let servers = self
+                .conns
+                .iter()
+                .filter(|c| c.pooled && c.state != SState::Free)
+                .count() as u32;
+            if servers != self.servers_total {
+                return Err(format!("servers {servers} != {}", self.servers_total));
+            }
+            if self.pooler_clients > self.p.max_client_conn.max(self.pooler_clients) {
+                return Err("pooler clients over max".into());
+            }
+        }
+        let c = &self.metrics.total;
+        let busy: u64 = c.cpu_ns.iter().sum();
+        if u128::from(busy) > c.core_time_ns + (self.cores.len() as u128) * 1_000 {
+            return Err(format!("busy {busy} > core time {}", c.core_time_ns));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,322 @@
+//! Readouts of the current state: the animated view's snapshot, memory, `SHOW POOLS`.
+
+use super::{CState, PState, ProcKind, SState, Sim, NONE};
+use crate::memory::{MemoryBreakdown, MemoryLoad};
+use crate::metrics::ShowPools;
+use serde::{Deserialize, Serialize};
+
+/// How many clients and backends the snapshot lists individually.
+pub const SNAPSHOT_INDIVIDUALS: usize = 64;
+
+/// A client's state, as drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientStateName {
+    /// Between transactions.
+    Thinking,
+    /// Opening a connection (fork, auth, or pooler login).
+    Connecting,
+    /// Waiting in the pooler for a server (`cl_waiting`).
+    WaitingForServer,
+    /// A statement is on its way or executing.
+    InStatement,
+    /// A result is on its way back; the server is idle in transaction.
+    InRoundTrip,
+    /// Refused or timed out; waiting before retrying.
+    Backoff,
+}
+
+/// A server connection's state, as drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BackendState {
+    /// Being forked / initialised / authenticated.
+    Forking,
+    /// Connected, no transaction.
+    Idle,
+    /// Executing on a core.
+    Running,
+    /// Has work, waiting for a core.
+    Runnable,
+    /// Inside a transaction, waiting for its client.
+    IdleInTransaction,
+}
+
+/// What a core is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoreUse {
+    /// Nothing to run.
+    Idle,
+    /// A backend (or connection thread, or thread-pool worker).
+    Backend,
+    /// PgBouncer.
+    Pooler,
+    /// The postmaster (forking).
+    Postmaster,
+}
+
+/// One client in the snapshot.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClientView {
+    /// Client id.
+    pub id: u32,
+    /// State.
+    pub state: ClientStateName,
+    /// Server connection bound to it, if any.
+    pub backend: Option<u32>,
+}
+
+/// One server connection in the snapshot.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BackendView {
+    /// Connection id.
+    pub id: u32,
+    /// State.
+    pub state: BackendState,
+    /// Client bound to it, if any.
+    pub client: Option<u32>,
+    /// Core it is running on, if any.
+    pub core: Option<u32>,
+}
+
+/// Counts of clients by state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClientCounts {
+    /// Thinking.
+    pub thinking: u32,
+    /// Connecting.
+    pub connecting: u32,
+    /// Waiting for a server in the pool.
+    pub waiting_for_server: u32,
+    /// In a statement.
+    pub in_statement: u32,
+    /// Idle in transaction (round trip).
+    pub in_round_trip: u32,
+    /// Backing off after a refusal or timeout.
+    pub backoff: u32,
+    /// All clients.
+    pub total: u32,
+}
+
+/// Counts of server connections by state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BackendCounts {
+    /// Being forked / started.
+    pub forking: u32,
+    /// Idle.
+    pub idle: u32,
+    /// On a core.
+    pub running: u32,
+    /// Waiting for a core.
+    pub runnable: u32,
+    /// Idle in transaction.
+    pub idle_in_transaction: u32,
+    /// All.
+    pub total: u32,
+}
+
+/// The pooler's state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PoolerCounts {
+    /// Whether a pooler exists.
+    pub present: bool,
+    /// On a core.
+    pub running: bool,
+    /// Waiting for a core.
+    pub runnable: bool,
+    /// Nothing to do.
+    pub idle: bool,
+    /// Messages waiting to be handled.
+    pub queue_len: u32,
+    /// Client connections it holds.
+    pub clients: u32,
+}
+
+/// Cheap counts of entity states for the animated view.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Simulated time, s.
+    pub t_s: f64,
+    /// Clients by state.
+    pub clients: ClientCounts,
+    /// Server connections by state.
+    pub backends: BackendCounts,
+    /// The pooler.
+    pub pooler: PoolerCounts,
+    /// Processes waiting in the CPU run queue.
+    pub run_queue: u32,
+    /// Per core, what runs.
+    pub cores: Vec<CoreUse>,
+    /// The first clients (by id), individually.
+    pub first_clients: Vec<ClientView>,
+    /// The first server connections (by id), individually.
+    pub first_backends: Vec<BackendView>,
+}
+
+fn client_name(s: CState) -> Option<ClientStateName> {
+    Some(match s {
+        CState::Thinking => ClientStateName::Thinking,
+        CState::Connecting => ClientStateName::Connecting,
+        CState::WaitingServer => ClientStateName::WaitingForServer,
+        CState::InStatement => ClientStateName::InStatement,
+        CState::InRoundTrip => ClientStateName::InRoundTrip,
+        CState::Backoff => ClientStateName::Backoff,
+        CState::Gone => return None,
+    })
+}
+
+impl Sim {
+    fn backend_state(&self, conn: u32) -> Option<BackendState> {
+        let c = &self.conns[conn as usize];
+        Some(match c.state {
+            SState::ForkQueued | SState::Forking => BackendState::Forking,
+            SState::Idle => BackendState::Idle,
+            SState::IdleInTxn => BackendState::IdleInTransaction,
+            SState::Busy => {
+                if c.exec != NONE && self.procs[c.exec as usize].state == PState::Running {
+                    BackendState::Running
+                } else {
+                    BackendState::Runnable
+                }
+            }
+            SState::Free => return None,
+        })
+    }
+
+    fn core_of(&self, conn: u32) -> Option<u32> {
+        let c = &self.conns[conn as usize];
+        if c.state != SState::Busy || c.exec == NONE {
+            return None;
+        }
+        let p = &self.procs[c.exec as usize];
+        (p.state == PState::Running).then_some(p.last_core)
+    }
+
+    /// Memory now.
+    pub fn memory(&self) -> MemoryBreakdown {
+        let pooled = self.p.pooled();
+        let busy = if pooled {
+            self.cstate_counts[CState::InStatement as usize]
+                + self.cstate_counts[CState::WaitingServer as usize]
+                + self.cstate_counts[CState::InRoundTrip as usize]
+        } else {
+            0
+        };
+        let load = MemoryLoad {
+            server_connections: self.live_backends(),
+            running_statements: self.sstate_counts[SState::Busy as usize],
+            pooler_clients: self.pooler_clients,
+            pooler_busy_clients: busy.min(self.pooler_clients),
+        };
+        MemoryBreakdown::compute(&self.mem_cfg, &load)
+    }
+
+    /// `SHOW POOLS` now.
+    pub fn show_pools(&self) -> ShowPools {
+        if !self.p.pooled() {
+            return ShowPools::default();
+        }
+        let sv_login = u64::from(self.servers_login);
+        let sv_idle = self.idle_servers.len() as u64;
+        let sv_active = u64::from(self.servers_total).saturating_sub(sv_login + sv_idle);
+        ShowPools {
+            cl_active: u64::from(self.pooler_clients.saturating_sub(self.cl_waiting)),
+            cl_waiting: u64::from(self.cl_waiting),
+            sv_active,
+            sv_idle,
+            sv_used: 0,
+            sv_login,
+            maxwait_s: self.maxwait_ns() as f64 / 1e9,
+        }
+    }
+
+    /// Snapshot for the animated view.
+    pub fn snapshot(&self) -> Snapshot {
+        let cc = &self.cstate_counts;
+        let clients = ClientCounts {
+            thinking: cc[CState::Thinking as usize],
+            connecting: cc[CState::Connecting as usize],
+            waiting_for_server: cc[CState::WaitingServer as usize],
+            in_statement: cc[CState::InStatement as usize],
+            in_round_trip: cc[CState::InRoundTrip as usize],
+            backoff: cc[CState::Backoff as usize],
+            total: cc.iter().sum::<u32>() - cc[CState::Gone as usize],
+        };
+        let mut b = BackendCounts::default();
+        let mut first_backends = Vec::new();
+        for id in 0..self.conns.len() as u32 {
+            let Some(st) = self.backend_state(id) else {
+                continue;
+            };
+            match st {
+                BackendState::Forking => b.forking += 1,
+                BackendState::Idle => b.idle += 1,
+                BackendState::Running => b.running += 1,
+                BackendState::Runnable => b.runnable += 1,
+                BackendState::IdleInTransaction => b.idle_in_transaction += 1,
+            }
+            b.total += 1;
+            if first_backends.len() < SNAPSHOT_INDIVIDUALS {
+                let c = self.conns[id as usize].client;
+                first_backends.push(BackendView {
+                    id,
+                    state: st,
+                    client: (c != NONE).then_some(c),
+                    core: self.core_of(id),
+                });
+            }
+        }
+        let first_clients = self
+            .clients
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| {
+                client_name(c.state).map(|state| ClientView {
+                    id: i as u32,
+                    state,
+                    backend: (c.conn != NONE).then_some(c.conn),
+                })
+            })
+            .take(SNAPSHOT_INDIVIDUALS)
+            .collect();
+        let pooler = if self.pooler_proc != NONE {
+            let pr = &self.procs[self.pooler_proc as usize];
+            PoolerCounts {
+                present: true,
+                running: pr.state == PState::Running,
+                runnable: pr.state == PState::Runnable,
+                idle: pr.state == PState::Blocked,
+                queue_len: self.pooler_q.len() as u32 + u32::from(pr.job.is_some()),
+                clients: self.pooler_clients,
+            }
+        } else {
+            PoolerCounts::default()
+        };
+        let cores = self
+            .cores
+            .iter()
+            .map(|c| {
+                if c.running == NONE {
+                    CoreUse::Idle
+                } else {
+                    match self.procs[c.running as usize].kind {
+                        ProcKind::Pooler => CoreUse::Pooler,
+                        ProcKind::Postmaster => CoreUse::Postmaster,
+                        _ => CoreUse::Backend,
+                    }
+                }
+            })
+            .collect();
+        Snapshot {
+            t_s: self.now as f64 / 1e9,
+            clients,
+            backends: b,
+            pooler,
+            run_queue: self.runq.len() as u32,
+            cores,
+            first_clients,
+            first_backends,
+        }
+    }
+}

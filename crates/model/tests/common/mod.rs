@@ -1,0 +1,19 @@
+#![allow(dead_code)]
+use poolsim_model::{Model, Params, Summary};
+
+pub const S: u64 = 1_000_000_000;
+
+/// Runs `warm` s, resets, runs `dur` s more; returns the summary.
+pub fn run(p: Params, seed: u64, warm: f64, dur: f64) -> Summary {
+    let mut m = Model::new(p, seed);
+    let w = (warm * 1e9) as u64;
+    m.advance_to(w);
+    m.reset_stats();
+    m.advance_to(w + (dur * 1e9) as u64);
+    m.check_invariants().unwrap();
+    m.summary()
+}
+
+pub fn rel(a: f64, b: f64) -> f64 {
+    (a - b).abs() / b.abs()
+}
