@@ -1,0 +1,163 @@
+//! The `poolsim` binary as a user runs it.
+
+use std::process::{Command, Output};
+
+fn poolsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_poolsim"))
+        .args(args)
+        .output()
+        .expect("poolsim runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let o = poolsim(args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("valid JSON")
+}
+
+#[test]
+fn params_lists_every_key_with_default_range_and_meaning() {
+    let o = poolsim(&["params"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    for spec in poolsim_model::PARAMS {
+        let line = text
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(spec.key))
+            .unwrap_or_else(|| panic!("no line for {}", spec.key));
+        assert!(line.contains(spec.help), "{line}");
+    }
+    assert!(text.contains("none|session|transaction|statement"));
+}
+
+#[test]
+fn presets_lists_every_preset() {
+    let text = stdout(&poolsim(&["presets"]));
+    for name in poolsim_model::PRESET_NAMES {
+        assert!(text.lines().any(|l| l.starts_with(name)), "{name}");
+    }
+}
+
+#[test]
+fn run_json_has_the_documented_fields_in_base_units() {
+    let v = json(&[
+        "run",
+        "--preset",
+        "fleet",
+        "--duration",
+        "1",
+        "--warmup",
+        "0.5",
+        "--format",
+        "json",
+    ]);
+    let s = &v["summary"];
+    for path in [
+        "/throughput_tps",
+        "/latency_s/p99",
+        "/latency_s/p50",
+        "/pool_wait_s/mean",
+        "/memory_bytes/private_total",
+        "/memory_bytes/rss_total",
+        "/context_switches_per_s/total",
+        "/cpu_migrations_per_s",
+        "/errors/refused",
+        "/show_pools/cl_waiting",
+        "/show_stats/total_xact_count",
+    ] {
+        assert!(s.pointer(path).is_some_and(|x| x.is_number()), "{path}");
+    }
+    assert!(s["throughput_tps"].as_f64().unwrap() > 0.0);
+    // Seconds, not milliseconds: a fleet transaction takes well under a second.
+    assert!(s["latency_s"]["p50"].as_f64().unwrap() < 1.0);
+    assert_eq!(v["params"]["clients"], 10_000);
+    assert_eq!(v["params"]["pool_mode"], "transaction");
+}
+
+#[test]
+fn same_seed_same_numbers_other_seed_other_numbers() {
+    let args = [
+        "run",
+        "--duration",
+        "1",
+        "--warmup",
+        "0.2",
+        "--format",
+        "json",
+    ];
+    let a = json(&[&args[..], &["--seed", "7"]].concat());
+    let b = json(&[&args[..], &["--seed", "7"]].concat());
+    let c = json(&[&args[..], &["--seed", "8"]].concat());
+    assert_eq!(a["summary"], b["summary"]);
+    assert_ne!(a["summary"], c["summary"]);
+}
+
+#[test]
+fn out_of_range_values_are_clamped_and_said() {
+    let o = poolsim(&[
+        "run",
+        "--set",
+        "clients=999999",
+        "--duration",
+        "0.2",
+        "--warmup",
+        "0",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success());
+    assert!(stderr(&o).contains("clients"), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["params"]["clients"], 20_000);
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_2() {
+    for args in [
+        &["run", "--bogus"][..],
+        &["run", "--set", "clients=abc"],
+        &["run", "--set", "nokey=1"],
+        &["run", "--preset", "nope"],
+        &["run", "--format", "xml"],
+        &["run", "--duration", "-1"],
+        &["run", "--seed", "x"],
+        &["sweep"],
+        &["sweep", "--vary", "clients=1..x"],
+        &["frobnicate"],
+    ] {
+        let o = poolsim(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("poolsim: "), "{err}");
+    }
+}
+
+#[test]
+fn sweep_prints_one_csv_row_per_point() {
+    let o = poolsim(&[
+        "sweep",
+        "--vary",
+        "clients=10..1000:3:log",
+        "--duration",
+        "0.5",
+        "--warmup",
+        "0.1",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut reader = csv::Reader::from_reader(o.stdout.as_slice());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[0], "vary.clients");
+    assert!(headers.iter().any(|h| h == "summary.latency_s.p99"));
+    let rows: Vec<_> = reader.records().map(|r| r.unwrap()).collect();
+    let clients: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
+    assert_eq!(clients, ["10", "100", "1000"]);
+}
