@@ -36,6 +36,7 @@
 
 pub mod architecture;
 pub mod calibration;
+mod hist;
 pub mod memory;
 pub mod metrics;
 pub mod params;

@@ -1,12 +1,12 @@
 //! What the model measures: counters, latency histograms, rings of 100 ms buckets, and the
 //! serialisable readouts built from them ([`Summary`], [`SeriesPoint`]).
 //!
-//! Every counter is kept twice: since the last reset (for [`Summary`]) and in the current
-//! 100 ms bucket (for windows and series). Closed buckets live in fixed-size rings, so memory does
+//! Counters are kept per 100 ms bucket (for windows and series) and summed since the last reset
+//! (for [`Summary`]) as buckets close. Closed buckets live in fixed-size rings, so memory does
 //! not grow with simulated time. Histograms record microseconds.
 
+use crate::hist::Hist;
 use crate::memory::MemoryBreakdown;
-use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 
 /// Length of one series/window bucket.
@@ -86,33 +86,39 @@ pub(crate) struct Counters {
 
 impl Counters {
     fn add(&mut self, o: &Counters) {
-        self.elapsed_ns += o.elapsed_ns;
-        self.core_time_ns += o.core_time_ns;
-        self.txns += o.txns;
-        self.stmts += o.stmts;
-        self.lat_sum_ns += o.lat_sum_ns;
+        self.add_delta(o, &Counters::default());
         self.lat_max_ns = self.lat_max_ns.max(o.lat_max_ns);
-        self.query_time_ns += o.query_time_ns;
-        self.pool_entries += o.pool_entries;
-        self.pool_waited += o.pool_waited;
-        self.pool_wait_ns += o.pool_wait_ns;
         self.pool_wait_max_ns = self.pool_wait_max_ns.max(o.pool_wait_max_ns);
+    }
+
+    /// Adds `o − base` to every summed field (`base`: an earlier state of `o`); maxima are
+    /// left alone (they cannot be subtracted).
+    fn add_delta(&mut self, o: &Counters, base: &Counters) {
+        self.elapsed_ns += o.elapsed_ns - base.elapsed_ns;
+        self.core_time_ns += o.core_time_ns - base.core_time_ns;
+        self.txns += o.txns - base.txns;
+        self.stmts += o.stmts - base.stmts;
+        self.lat_sum_ns += o.lat_sum_ns - base.lat_sum_ns;
+        self.query_time_ns += o.query_time_ns - base.query_time_ns;
+        self.pool_entries += o.pool_entries - base.pool_entries;
+        self.pool_waited += o.pool_waited - base.pool_waited;
+        self.pool_wait_ns += o.pool_wait_ns - base.pool_wait_ns;
         for i in 0..N_ERRORS {
-            self.errors[i] += o.errors[i];
+            self.errors[i] += o.errors[i] - base.errors[i];
         }
-        self.cs_vol += o.cs_vol;
-        self.cs_invol += o.cs_invol;
-        self.migrations += o.migrations;
+        self.cs_vol += o.cs_vol - base.cs_vol;
+        self.cs_invol += o.cs_invol - base.cs_invol;
+        self.migrations += o.migrations - base.migrations;
         for i in 0..N_CPU {
-            self.cpu_ns[i] += o.cpu_ns[i];
+            self.cpu_ns[i] += o.cpu_ns[i] - base.cpu_ns[i];
         }
-        self.int_pool += o.int_pool;
-        self.int_runq += o.int_runq;
-        self.int_sys += o.int_sys;
-        self.runq_entries += o.runq_entries;
-        self.runq_wait_ns += o.runq_wait_ns;
-        self.sys_departures += o.sys_departures;
-        self.sys_sojourn_ns += o.sys_sojourn_ns;
+        self.int_pool += o.int_pool - base.int_pool;
+        self.int_runq += o.int_runq - base.int_runq;
+        self.int_sys += o.int_sys - base.int_sys;
+        self.runq_entries += o.runq_entries - base.runq_entries;
+        self.runq_wait_ns += o.runq_wait_ns - base.runq_wait_ns;
+        self.sys_departures += o.sys_departures - base.sys_departures;
+        self.sys_sojourn_ns += o.sys_sojourn_ns - base.sys_sojourn_ns;
     }
 }
 
@@ -127,23 +133,18 @@ pub(crate) struct Levels {
 
 struct Bucket {
     c: Counters,
-    lat: Histogram<u32>,
-    wait: Histogram<u32>,
+    lat: Hist<u32>,
+    wait: Hist<u32>,
 }
 
-fn small_hist() -> Histogram<u32> {
-    Histogram::<u32>::new(2).expect("valid sigfig")
+/// Per-bucket histograms: 2 significant figures, u32 counts.
+fn small_hist() -> Hist<u32> {
+    Hist::new(2)
 }
 
-fn big_hist() -> Histogram<u64> {
-    Histogram::<u64>::new(3).expect("valid sigfig")
-}
-
-/// Adds a bucket's u32-count histogram into a u64-count one (auto-resizing, so it cannot fail).
-fn merge(into: &mut Histogram<u64>, from: &Histogram<u32>) {
-    for v in from.iter_recorded() {
-        let _ = into.record_n(v.value_iterated_to(), u64::from(v.count_at_value()));
-    }
+/// Since-reset histograms: 3 significant figures.
+fn big_hist() -> Hist<u64> {
+    Hist::new(3)
 }
 
 fn us(ns: u64) -> u64 {
@@ -158,14 +159,21 @@ pub(crate) struct BucketExtras {
     pub server_connections: u32,
 }
 
+/// Events update only the current bucket's counters (`cur`); the since-reset counters (`total`)
+/// take a bucket's sums when it closes, and [`Metrics::totals`] adds the open bucket on read.
+/// That halves the bookkeeping of every event (notably the time integrals of `clock_to`) and,
+/// the counters being integers, gives the same sums.
 pub(crate) struct Metrics {
     pub reset_at: u64,
-    pub total: Counters,
-    lat: Histogram<u64>,
-    wait: Histogram<u64>,
+    /// Closed buckets since the reset; maxima are kept here directly, as they cannot be split.
+    total: Counters,
+    /// What `cur` held at the reset, when the reset fell inside the open bucket.
+    cur_base: Counters,
+    lat: Hist<u64>,
+    wait: Hist<u64>,
     pub cur: Counters,
-    cur_lat: Histogram<u32>,
-    cur_wait: Histogram<u32>,
+    cur_lat: Hist<u32>,
+    cur_wait: Hist<u32>,
     pub bucket_start: u64,
     ring: Vec<Bucket>,
     ring_next: usize,
@@ -175,16 +183,11 @@ pub(crate) struct Metrics {
     series_len: usize,
 }
 
-macro_rules! both {
+/// Applies `$body` to the current bucket's counters as `$c`.
+macro_rules! cur {
     ($m:expr, |$c:ident| $body:expr) => {{
-        {
-            let $c = &mut $m.total;
-            $body;
-        }
-        {
-            let $c = &mut $m.cur;
-            $body;
-        }
+        let $c = &mut $m.cur;
+        $body;
     }};
 }
 
@@ -193,6 +196,7 @@ impl Metrics {
         Metrics {
             reset_at: now,
             total: Counters::default(),
+            cur_base: Counters::default(),
             lat: big_hist(),
             wait: big_hist(),
             cur: Counters::default(),
@@ -211,6 +215,7 @@ impl Metrics {
     pub fn reset(&mut self, now: u64) {
         self.reset_at = now;
         self.total = Counters::default();
+        self.cur_base = self.cur;
         self.lat.reset();
         self.wait.reset();
     }
@@ -221,7 +226,7 @@ impl Metrics {
             return;
         }
         let d = u128::from(dt);
-        both!(self, |c| {
+        cur!(self, |c| {
             c.elapsed_ns += dt;
             c.core_time_ns += d * u128::from(l.cores);
             c.int_pool += d * u128::from(l.pool_waiting);
@@ -231,64 +236,66 @@ impl Metrics {
     }
 
     pub fn txn_done(&mut self, lat_ns: u64) {
-        both!(self, |c| {
+        cur!(self, |c| {
             c.txns += 1;
             c.lat_sum_ns += u128::from(lat_ns);
             c.lat_max_ns = c.lat_max_ns.max(lat_ns);
         });
-        self.lat.record_quiet(us(lat_ns));
-        self.cur_lat.record_quiet(us(lat_ns));
+        self.total.lat_max_ns = self.total.lat_max_ns.max(lat_ns);
+        self.lat.record(us(lat_ns));
+        self.cur_lat.record(us(lat_ns));
     }
 
     pub fn stmt_done(&mut self, q_ns: u64) {
-        both!(self, |c| {
+        cur!(self, |c| {
             c.stmts += 1;
             c.query_time_ns += u128::from(q_ns);
         });
     }
 
     pub fn pool_assigned(&mut self, wait_ns: u64, waited: bool) {
-        both!(self, |c| {
+        cur!(self, |c| {
             c.pool_entries += 1;
             c.pool_waited += u64::from(waited);
             c.pool_wait_ns += u128::from(wait_ns);
             c.pool_wait_max_ns = c.pool_wait_max_ns.max(wait_ns);
         });
-        self.wait.record_quiet(us(wait_ns));
-        self.cur_wait.record_quiet(us(wait_ns));
+        self.total.pool_wait_max_ns = self.total.pool_wait_max_ns.max(wait_ns);
+        self.wait.record(us(wait_ns));
+        self.cur_wait.record(us(wait_ns));
     }
 
     pub fn error(&mut self, k: ErrorKind) {
-        both!(self, |c| c.errors[k as usize] += 1);
+        cur!(self, |c| c.errors[k as usize] += 1);
     }
 
     pub fn switch(&mut self, voluntary: bool) {
         if voluntary {
-            both!(self, |c| c.cs_vol += 1);
+            cur!(self, |c| c.cs_vol += 1);
         } else {
-            both!(self, |c| c.cs_invol += 1);
+            cur!(self, |c| c.cs_invol += 1);
         }
     }
 
     pub fn migration(&mut self) {
-        both!(self, |c| c.migrations += 1);
+        cur!(self, |c| c.migrations += 1);
     }
 
     #[inline]
     pub fn cpu(&mut self, cat: CpuCat, ns: u64) {
-        both!(self, |c| c.cpu_ns[cat as usize] += ns);
+        cur!(self, |c| c.cpu_ns[cat as usize] += ns);
     }
 
     pub fn runq_enter(&mut self) {
-        both!(self, |c| c.runq_entries += 1);
+        cur!(self, |c| c.runq_entries += 1);
     }
 
     pub fn runq_leave(&mut self, wait_ns: u64) {
-        both!(self, |c| c.runq_wait_ns += u128::from(wait_ns));
+        cur!(self, |c| c.runq_wait_ns += u128::from(wait_ns));
     }
 
     pub fn sys_leave(&mut self, sojourn_ns: u64) {
-        both!(self, |c| {
+        cur!(self, |c| {
             c.sys_departures += 1;
             c.sys_sojourn_ns += u128::from(sojourn_ns);
         });
@@ -356,6 +363,8 @@ impl Metrics {
         }
         self.ring_next = (self.ring_next + 1) % WINDOW_BUCKETS;
         self.ring_len = (self.ring_len + 1).min(WINDOW_BUCKETS);
+        self.total.add_delta(&c, &self.cur_base);
+        self.cur_base = Counters::default();
         self.cur = Counters::default();
         self.bucket_start = end;
     }
@@ -370,24 +379,27 @@ impl Metrics {
     }
 
     /// Counters and histograms since the last reset.
-    pub fn totals(&self) -> (Counters, &Histogram<u64>, &Histogram<u64>) {
-        (self.total, &self.lat, &self.wait)
+    pub fn totals(&self) -> (Counters, &Hist<u64>, &Hist<u64>) {
+        let mut t = self.total;
+        t.add_delta(&self.cur, &self.cur_base);
+        (t, &self.lat, &self.wait)
     }
 
     /// Counters and merged histograms over the last `buckets` closed buckets plus the open one.
-    pub fn window(&self, buckets: usize) -> (Counters, Histogram<u64>, Histogram<u64>) {
+    pub fn window(&self, buckets: usize) -> (Counters, Hist<u64>, Hist<u64>) {
         let mut c = self.cur;
-        let mut lat = Histogram::<u64>::new(2).expect("valid sigfig");
-        let mut wait = Histogram::<u64>::new(2).expect("valid sigfig");
-        merge(&mut lat, &self.cur_lat);
-        merge(&mut wait, &self.cur_wait);
+        // Same bins as the buckets' (2 significant figures), so merging adds counts.
+        let mut lat = Hist::<u64>::new(2);
+        let mut wait = Hist::<u64>::new(2);
+        lat.add(&self.cur_lat);
+        wait.add(&self.cur_wait);
         let n = buckets.min(self.ring_len);
         let cap = self.ring.len();
         for i in 0..n {
             let b = &self.ring[(self.ring_next + cap - 1 - i) % cap];
             c.add(&b.c);
-            merge(&mut lat, &b.lat);
-            merge(&mut wait, &b.wait);
+            lat.add(&b.lat);
+            wait.add(&b.wait);
         }
         (c, lat, wait)
     }
@@ -729,7 +741,7 @@ pub(crate) struct StateView {
     pub client_connections: u64,
 }
 
-fn q(h: &Histogram<u64>, quantile: f64) -> f64 {
+fn q(h: &Hist<u64>, quantile: f64) -> f64 {
     if h.is_empty() {
         0.0
     } else {
@@ -748,8 +760,8 @@ fn ratio(a: f64, b: f64) -> f64 {
 /// Builds a summary from raw counters.
 pub(crate) fn build_summary(
     c: &Counters,
-    lat: &Histogram<u64>,
-    wait: &Histogram<u64>,
+    lat: &Hist<u64>,
+    wait: &Hist<u64>,
     st: &StateView,
 ) -> Summary {
     let secs = c.elapsed_ns as f64 / 1e9;
@@ -841,17 +853,5 @@ pub(crate) fn build_summary(
         },
         server_connections: st.server_connections,
         client_connections: st.client_connections,
-    }
-}
-
-/// Recording that never fails: histograms auto-resize, and a u32 bucket counter that would
-/// overflow (impossible within 100 ms) is simply not incremented.
-trait RecordQuiet {
-    fn record_quiet(&mut self, v: u64);
-}
-
-impl<T: hdrhistogram::Counter> RecordQuiet for Histogram<T> {
-    fn record_quiet(&mut self, v: u64) {
-        let _ = self.record(v);
     }
 }

@@ -1,14 +1,13 @@
 //! The event queue and the clock.
 //!
-//! A binary heap of (time, sequence number, event): the sequence number breaks ties in insertion
+//! A min-heap of (time, sequence number, event): the sequence number breaks ties in insertion
 //! order, so simultaneous events always run in the same order. Events are small `Copy` values
 //! naming entities by id plus a generation counter; an event whose generation no longer matches
 //! its entity is stale and ignored (cheaper than removing it from the heap).
 
 use super::Sim;
 use crate::metrics::{BucketExtras, Levels, BUCKET_NS};
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::VecDeque;
 
 /// What a client timer means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,62 +35,200 @@ pub(crate) enum Ev {
     PoolRetry,
 }
 
+/// A pending event. `key` packs (time, sequence number) as `t << 64 | seq`, so one `u128`
+/// comparison orders entries by time and then by insertion order (seq is unique).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Entry {
-    pub t: u64,
-    pub seq: u64,
+    key: u128,
     pub ev: Ev,
 }
 
-impl PartialEq for Entry {
-    fn eq(&self, o: &Self) -> bool {
-        self.t == o.t && self.seq == o.seq
-    }
-}
-impl Eq for Entry {}
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Entry {
-    /// Reversed, so the max-heap pops the earliest (time, seq).
-    fn cmp(&self, o: &Self) -> Ordering {
-        (o.t, o.seq).cmp(&(self.t, self.seq))
+impl Entry {
+    #[inline]
+    pub fn t(&self) -> u64 {
+        (self.key >> 64) as u64
     }
 }
 
+/// Children per heap node: a 4-ary heap is half as deep as a binary one, and a node's children
+/// sit side by side in memory.
+const ARITY: usize = 4;
+
+/// Events due at least this far ahead go to the far heap (see [`EventQueue`]).
+const FAR_NS: u64 = 10_000_000;
+
+/// A 4-ary min-heap of entries on `key`.
+struct Heap {
+    v: Vec<Entry>,
+}
+
+impl Heap {
+    #[inline]
+    fn first_key(&self) -> Option<u128> {
+        self.v.first().map(|e| e.key)
+    }
+
+    /// Inserts `e` by moving a hole at the end up past every parent that is later than `e`.
+    #[inline]
+    fn push(&mut self, e: Entry) {
+        let h = &mut self.v;
+        let mut pos = h.len();
+        h.push(e);
+        while pos > 0 {
+            let parent = (pos - 1) / ARITY;
+            if h[parent].key <= e.key {
+                break;
+            }
+            h[pos] = h[parent];
+            pos = parent;
+        }
+        h[pos] = e;
+    }
+
+    /// Removes the earliest entry (the heap must not be empty).
+    #[inline]
+    fn pop(&mut self) -> Entry {
+        let top = self.v[0];
+        let last = self.v.pop().expect("non-empty");
+        if !self.v.is_empty() {
+            self.sift_down(last);
+        }
+        top
+    }
+
+    /// Re-inserts `e` from the root's hole, moving the earliest child up while it is earlier
+    /// than `e`.
+    #[inline]
+    fn sift_down(&mut self, e: Entry) {
+        let h = &mut self.v;
+        let n = h.len();
+        let mut pos = 0;
+        loop {
+            let first = pos * ARITY + 1;
+            let (best, best_key) = if first + ARITY <= n {
+                // A full node: one bounds check, the four keys compared pairwise.
+                let c = &h[first..first + ARITY];
+                let (a, ka) = if c[1].key < c[0].key {
+                    (1, c[1].key)
+                } else {
+                    (0, c[0].key)
+                };
+                let (b, kb) = if c[3].key < c[2].key {
+                    (3, c[3].key)
+                } else {
+                    (2, c[2].key)
+                };
+                if kb < ka {
+                    (first + b, kb)
+                } else {
+                    (first + a, ka)
+                }
+            } else if first < n {
+                let mut best = first;
+                for c in first + 1..n {
+                    if h[c].key < h[best].key {
+                        best = c;
+                    }
+                }
+                (best, h[best].key)
+            } else {
+                break;
+            };
+            if best_key >= e.key {
+                break;
+            }
+            h[pos] = h[best];
+            pos = best;
+        }
+        h[pos] = e;
+    }
+}
+
+/// The pending events, in three stores whose heads are compared on every pop, so together they
+/// give exactly the (time, seq) order of a single priority queue:
+/// * a FIFO for events scheduled at the current time (zero delays: a zero round trip, a job that
+///   needs no CPU), already in seq order and due before any later heap event;
+/// * a near heap for events due within [`FAR_NS`] (CPU bursts, round trips);
+/// * a far heap for the rest (think times, timeouts).
+///
+/// The split is for speed only: with 10,000 thinking clients (the fleet preset) their timers sit
+/// in the far heap, touched once per transaction, while the dozen events of each transaction move
+/// through a near heap of a few dozen entries instead of sifting through 10,000.
 pub(crate) struct EventQueue {
-    heap: BinaryHeap<Entry>,
+    now: VecDeque<Entry>,
+    near: Heap,
+    far: Heap,
     pub seq: u64,
+}
+
+/// Which store holds the earliest event.
+#[derive(Clone, Copy)]
+enum Head {
+    Now,
+    Near,
+    Far,
 }
 
 impl EventQueue {
     pub fn new() -> EventQueue {
         EventQueue {
-            heap: BinaryHeap::new(),
+            now: VecDeque::new(),
+            near: Heap { v: Vec::new() },
+            far: Heap { v: Vec::new() },
             seq: 0,
         }
     }
+
+    /// Schedules `ev` at `t`; `now` is the current time (`t >= now`).
     #[inline]
-    pub fn push(&mut self, t: u64, ev: Ev) {
+    pub fn push(&mut self, t: u64, now: u64, ev: Ev) {
         self.seq += 1;
-        self.heap.push(Entry {
-            t,
-            seq: self.seq,
+        let e = Entry {
+            key: (u128::from(t) << 64) | u128::from(self.seq),
             ev,
-        });
+        };
+        if t == now {
+            self.now.push_back(e);
+        } else if t - now < FAR_NS {
+            self.near.push(e);
+        } else {
+            self.far.push(e);
+        }
     }
+
+    /// The store holding the earliest event, and its key.
     #[inline]
-    pub fn peek_time(&self) -> Option<u64> {
-        self.heap.peek().map(|e| e.t)
+    fn head(&self) -> Option<(Head, u128)> {
+        let mut best = self.now.front().map(|e| (Head::Now, e.key));
+        for (which, key) in [
+            (Head::Near, self.near.first_key()),
+            (Head::Far, self.far.first_key()),
+        ] {
+            if let Some(k) = key {
+                if best.is_none_or(|(_, b)| k < b) {
+                    best = Some((which, k));
+                }
+            }
+        }
+        best
     }
+
+    /// Removes and returns the earliest event if it is due at or before `until`.
     #[inline]
-    pub fn pop(&mut self) -> Option<Entry> {
-        self.heap.pop()
+    pub fn pop_due(&mut self, until: u64) -> Option<Entry> {
+        let (which, key) = self.head()?;
+        if (key >> 64) as u64 > until {
+            return None;
+        }
+        Some(match which {
+            Head::Now => self.now.pop_front().expect("non-empty"),
+            Head::Near => self.near.pop(),
+            Head::Far => self.far.pop(),
+        })
     }
+
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.now.len() + self.near.v.len() + self.far.v.len()
     }
 }
 
@@ -99,7 +236,7 @@ impl Sim {
     #[inline]
     pub fn at(&mut self, delay: u64, ev: Ev) {
         let t = self.now.saturating_add(delay);
-        self.events.push(t, ev);
+        self.events.push(t, self.now, ev);
     }
 
     fn levels(&self) -> Levels {
@@ -141,18 +278,13 @@ impl Sim {
     pub fn advance(&mut self, max_events: u64, until: u64) -> u64 {
         let mut n = 0;
         while n < max_events {
-            match self.events.peek_time() {
-                Some(t) if t <= until => {
-                    let e = self.events.pop().expect("peeked");
-                    self.clock_to(e.t);
-                    self.handle(e.ev);
-                    n += 1;
-                }
-                _ => {
-                    self.clock_to(until);
-                    break;
-                }
-            }
+            let Some(e) = self.events.pop_due(until) else {
+                self.clock_to(until);
+                break;
+            };
+            self.clock_to(e.t());
+            self.handle(e.ev);
+            n += 1;
         }
         n
     }

@@ -479,7 +479,7 @@ impl Sim {
                 return Err("pooler clients over max".into());
             }
         }
-        let c = &self.metrics.total;
+        let (c, _, _) = self.metrics.totals();
         let busy: u64 = c.cpu_ns.iter().sum();
         if u128::from(busy) > c.core_time_ns + (self.cores.len() as u128) * 1_000 {
             return Err(format!("busy {busy} > core time {}", c.core_time_ns));

@@ -107,10 +107,12 @@ impl Sim {
 
     /// Opens server connections while clients wait and the pool has room.
     pub fn maybe_open_servers(&mut self) {
-        if self.now < self.login_retry_until {
-            return;
-        }
-        while self.cl_waiting > self.servers_login && self.servers_total < self.p.pool_size {
+        // The retry check is inside the loop: with overheads off a login is refused at once
+        // (max_connections below pool_size), and without it this loop never ended.
+        while self.cl_waiting > self.servers_login
+            && self.servers_total < self.p.pool_size
+            && self.now >= self.login_retry_until
+        {
             self.open_server();
         }
     }

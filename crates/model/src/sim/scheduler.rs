@@ -190,7 +190,7 @@ impl Sim {
         let job_end = core.ovh_until.max(self.now) + rem;
         let t = job_end.min(core.slice_end.max(self.now));
         let gen = core.gen;
-        self.events.push(t, Ev::Core(c, gen));
+        self.events.push(t, self.now, Ev::Core(c, gen));
     }
 
     /// Charges the CPU time used on core `c` since it was last accounted.

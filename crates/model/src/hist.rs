@@ -1,0 +1,95 @@
+//! Latency histograms: a thin layer over the `hdrhistogram` crate.
+//!
+//! The model records microseconds into two precisions: `u32` counters at 2 significant figures for
+//! each 100 ms bucket (merged on read for live windows), `u64` counters for totals since a reset.
+//! The crate adds histograms only of the same counter type, so merging a `u32` bucket into a
+//! `u64` total goes through its recorded bins (same precision ⇒ same bins ⇒ the same quantiles).
+
+use hdrhistogram::{Counter, Histogram};
+
+/// A histogram of microseconds with `C` counters.
+#[derive(Clone, Debug)]
+pub(crate) struct Hist<C: Counter> {
+    inner: Histogram<C>,
+}
+
+impl<C: Counter> Hist<C> {
+    /// An auto-resizing histogram with `sigfig` significant figures (2 or 3).
+    pub fn new(sigfig: u8) -> Hist<C> {
+        Hist {
+            inner: Histogram::new(sigfig).expect("2 or 3 significant figures are valid"),
+        }
+    }
+
+    #[inline]
+    pub fn record(&mut self, v: u64) {
+        // The histogram grows to fit; it can only refuse values near u64::MAX, which microsecond
+        // latencies never reach: clamp those rather than panic.
+        if self.inner.record(v).is_err() {
+            self.inner.saturating_record(v);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.inner.is_empty()
+    }
+
+    /// Empties it, keeping the allocation.
+    pub fn reset(&mut self) {
+        self.inner.reset();
+    }
+
+    /// The value at `quantile` (the top of the bin holding it).
+    pub fn value_at_quantile(&self, quantile: f64) -> u64 {
+        self.inner.value_at_quantile(quantile)
+    }
+}
+
+impl Hist<u64> {
+    /// Adds the counts of `o`, which must have the same precision.
+    pub fn add<C: Counter>(&mut self, o: &Hist<C>) {
+        for bin in o.inner.iter_recorded() {
+            let count = bin.count_at_value().as_u64();
+            let value = bin.value_iterated_to();
+            if self.inner.record_n(value, count).is_err() {
+                self.inner.saturating_record_n(value, count);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merging_buckets_keeps_the_quantiles() {
+        let mut a = Hist::<u32>::new(2);
+        let mut b = Hist::<u32>::new(2);
+        let mut all = Hist::<u64>::new(2);
+        for v in 0..5_000u64 {
+            let x = v * v % 100_003 * 1_000;
+            if v % 2 == 0 {
+                a.record(x)
+            } else {
+                b.record(x)
+            }
+            all.record(x);
+        }
+        let mut merged = Hist::<u64>::new(2);
+        merged.add(&a);
+        merged.add(&b);
+        for q in [0.0, 0.5, 0.9, 0.99, 1.0] {
+            assert_eq!(
+                merged.value_at_quantile(q),
+                all.value_at_quantile(q),
+                "q {q}"
+            );
+        }
+        assert!(
+            all.value_at_quantile(0.5) > 10_000_000,
+            "values are not clamped"
+        );
+        assert!(Hist::<u32>::new(2).is_empty());
+    }
+}
