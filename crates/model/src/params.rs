@@ -92,6 +92,9 @@ pub enum OnOff {
 pub struct Params {
     /// Client connections (closed workload).
     pub clients: u32,
+    /// Extra connections that are opened and then left idle (application pools sized for peaks):
+    /// they hold a backend (direct) or a pooler slot (pooled) and never send a statement.
+    pub idle_connections: u32,
     /// PgBouncer `default_pool_size`: server connections per pool.
     pub pool_size: u32,
     /// PgBouncer `pool_mode`, or `none` for no pooler.
@@ -154,6 +157,7 @@ impl Default for Params {
     fn default() -> Self {
         Params {
             clients: 2000,
+            idle_connections: 0,
             pool_size: 24,
             pool_mode: PoolMode::Transaction,
             cores: 8,
@@ -252,6 +256,16 @@ pub const PARAMS: &[ParamSpec] = &[
         true,
         ParamKind::Int,
         "client connections (closed workload)"
+    ),
+    spec!(
+        "idle_connections",
+        "",
+        0.0,
+        0.0,
+        20000.0,
+        false,
+        ParamKind::Int,
+        "extra connections opened once and left idle"
     ),
     spec!(
         "pool_size",
@@ -631,6 +645,7 @@ impl Params {
     fn num_mut(&mut self, key: &str) -> Option<NumRef<'_>> {
         Some(match key {
             "clients" => NumRef::U(&mut self.clients),
+            "idle_connections" => NumRef::U(&mut self.idle_connections),
             "pool_size" => NumRef::U(&mut self.pool_size),
             "cores" => NumRef::U(&mut self.cores),
             "max_connections" => NumRef::U(&mut self.max_connections),

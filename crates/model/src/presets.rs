@@ -48,6 +48,23 @@ fn fleet() -> Params {
     }
 }
 
+/// Idle-heavy fleet: a busy core of 100 application workers (no think time, short statements)
+/// beside 5,000 connections that application pools opened and left idle.
+fn idle_heavy(pg_version: u32) -> Params {
+    Params {
+        clients: 100,
+        idle_connections: 5_000,
+        pool_mode: PoolMode::None,
+        max_connections: 5_200,
+        cores: 16,
+        think_ms: 0.0,
+        stmt_cpu_ms: 0.05,
+        stmts_per_txn: 5,
+        pg_version,
+        ..Params::default()
+    }
+}
+
 /// All presets, in display order.
 pub fn all() -> Vec<Preset> {
     PRESET_NAMES.iter().filter_map(|n| preset(n)).collect()
@@ -93,33 +110,13 @@ pub fn preset(name: &str) -> Option<Preset> {
         ),
         "idle_heavy_pg13" => (
             "Many idle connections, PostgreSQL 13",
-            "5,000 mostly idle direct connections: every snapshot scans all of them.",
-            Params {
-                clients: 5_000,
-                pool_mode: PoolMode::None,
-                max_connections: 5_100,
-                cores: 16,
-                think_ms: 5_000.0,
-                stmt_cpu_ms: 0.05,
-                stmts_per_txn: 5,
-                pg_version: 13,
-                ..d
-            },
+            "100 busy connections and 5,000 idle ones, direct: every snapshot scans all 5,100 backends.",
+            idle_heavy(13),
         ),
         "idle_heavy_pg14" => (
             "Many idle connections, PostgreSQL 14",
-            "The same 5,000 connections on PG14: snapshots no longer scan idle backends.",
-            Params {
-                clients: 5_000,
-                pool_mode: PoolMode::None,
-                max_connections: 5_100,
-                cores: 16,
-                think_ms: 5_000.0,
-                stmt_cpu_ms: 0.05,
-                stmts_per_txn: 5,
-                pg_version: 14,
-                ..d
-            },
+            "The same 5,100 connections on PG14: snapshots no longer scan the idle backends.",
+            idle_heavy(14),
         ),
         "long_transactions" => (
             "Long idle-in-transaction periods",

@@ -133,3 +133,57 @@ fn fleet_pooled_p99_beats_direct_p99() {
     assert!(pooled.latency_s.p99 < direct.latency_s.p99);
     assert!(pooled.memory_bytes.private_total * 20.0 < direct.memory_bytes.private_total);
 }
+
+#[test]
+fn idle_connections_cost_memory_everywhere_and_throughput_only_before_pg14() {
+    let run = |name: &str, idle: Option<u32>| {
+        let mut p = preset(name).unwrap().params;
+        if let Some(n) = idle {
+            p.idle_connections = n;
+        }
+        let mut m = Model::new(p, 5);
+        m.advance_to(300_000_000);
+        m.reset_stats();
+        m.advance_to(1_000_000_000);
+        m.check_invariants().unwrap();
+        m.summary()
+    };
+    let (pg13, pg14) = (run("idle_heavy_pg13", None), run("idle_heavy_pg14", None));
+    let (pg13_none, pg14_none) = (
+        run("idle_heavy_pg13", Some(0)),
+        run("idle_heavy_pg14", Some(0)),
+    );
+    eprintln!(
+        "tps pg13 {:.0} (no idle {:.0}), pg14 {:.0} (no idle {:.0})",
+        pg13.throughput_tps,
+        pg13_none.throughput_tps,
+        pg14.throughput_tps,
+        pg14_none.throughput_tps
+    );
+    assert!(pg13.throughput_tps < 0.92 * pg14.throughput_tps);
+    assert!(pg13.throughput_tps < 0.92 * pg13_none.throughput_tps);
+    assert!(rel(pg14.throughput_tps, pg14_none.throughput_tps) < 0.03);
+    assert!(pg13.cpu_time.snapshots > 10.0 * pg14.cpu_time.snapshots);
+    // 5,000 idle backends hold gigabytes either way.
+    let extra = pg14.memory_bytes.private_total - pg14_none.memory_bytes.private_total;
+    assert!(extra > 5_000.0 * 2.0 * 1024.0 * 1024.0, "extra {extra}");
+}
+
+#[test]
+fn idle_connections_join_and_leave_while_running() {
+    let mut p = preset("idle_heavy_pg13").unwrap().params;
+    p.idle_connections = 100;
+    let mut m = Model::new(p.clone(), 9);
+    m.advance_to(100_000_000);
+    let before = m.memory().private_total;
+    p.idle_connections = 2_000;
+    m.set_params(p.clone());
+    m.advance_to(200_000_000);
+    m.check_invariants().unwrap();
+    let grown = m.memory().private_total;
+    p.idle_connections = 0;
+    m.set_params(p);
+    m.advance_to(300_000_000);
+    m.check_invariants().unwrap();
+    assert!(grown > before && m.memory().private_total < before);
+}

@@ -82,12 +82,35 @@ impl Sim {
         }
     }
 
+    /// Sets the number of idle connections: opened once, never used. They hold a backend (direct)
+    /// or a pooler slot (pooled), so they cost memory and, up to PG13, snapshot time. Like the
+    /// initial population they attach without paying the connection start-up (they were opened
+    /// before the period we study); surplus ones disconnect at once.
+    pub fn set_idle_connections(&mut self, n: u32) {
+        let n = n as usize;
+        while self.idle_ids.len() < n {
+            let c = self.add_client(false);
+            self.idle_ids.push(c);
+            self.attach_connection(c);
+        }
+        if self.idle_ids.len() > n {
+            let leaving: Vec<u32> = self.idle_ids.drain(n..).collect();
+            for c in leaving {
+                self.depart(c);
+            }
+        }
+    }
+
     /// At time zero persistent clients start already connected (the steady state we want to
     /// study), as far as max_connections / max_client_conn allow.
     fn preconnect(&mut self, c: u32) {
-        if self.p.connect != Connect::Persistent {
-            return;
+        if self.p.connect == Connect::Persistent {
+            self.attach_connection(c);
         }
+    }
+
+    /// Connects `c` at once, as far as max_connections / max_client_conn allow.
+    fn attach_connection(&mut self, c: u32) {
         if self.p.pooled() {
             if self.pooler_clients < self.p.max_client_conn {
                 self.pooler_clients += 1;

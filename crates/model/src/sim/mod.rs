@@ -173,6 +173,8 @@ pub(crate) struct Sim {
     pub client_free: Vec<u32>,
     /// Ids of closed-loop clients that stay (not leaving), in join order.
     pub closed_ids: Vec<u32>,
+    /// Idle connections (`idle_connections`): clients that never send anything.
+    pub idle_ids: Vec<u32>,
     pub open_in_flight: u32,
     pub cstate_counts: [u32; N_CSTATES],
     pub in_system: u32,
@@ -236,6 +238,7 @@ impl Sim {
             clients: Vec::new(),
             client_free: Vec::new(),
             closed_ids: Vec::new(),
+            idle_ids: Vec::new(),
             open_in_flight: 0,
             cstate_counts: [0; N_CSTATES],
             in_system: 0,
@@ -287,6 +290,7 @@ impl Sim {
             Workload::Closed => self.set_closed_clients(self.p.clients),
             Workload::Open => self.schedule_arrival(),
         }
+        self.set_idle_connections(self.p.idle_connections);
     }
 
     /// Rebuilds entity state for parameters that change the system's structure (pooler on/off,
@@ -323,6 +327,9 @@ impl Sim {
         }
         if p.workload == Workload::Closed && old.clients != p.clients {
             self.set_closed_clients(p.clients);
+        }
+        if old.idle_connections != p.idle_connections {
+            self.set_idle_connections(p.idle_connections);
         }
         if p.pooled() {
             if old.pool_mode != p.pool_mode {
@@ -440,6 +447,7 @@ impl Sim {
             return Err(format!("client states {counted} != live clients {live}"));
         }
         let expected = self.closed_ids.len() as u32
+            + self.idle_ids.len() as u32
             + self.open_in_flight
             + self.clients.iter().filter(|c| c.leaving).count() as u32;
         if live != expected {
