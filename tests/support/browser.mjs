@@ -36,3 +36,53 @@ export async function metric(page, name) {
   const value = await page.getAttribute(`[data-metric="${name}"]`, 'data-value');
   return Number(value);
 }
+
+// In the page: the share of pixels differing from the top-left one, for every canvas matching.
+export function inkRatio(selector = 'canvas') {
+  return [...document.querySelectorAll(selector)].map((c) => {
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const [r0, g0, b0] = data;
+    let differing = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] !== r0 || data[i + 1] !== g0 || data[i + 2] !== b0) differing++;
+    }
+    return differing / (data.length / 4);
+  });
+}
+
+// Sets a range input to `position` with an input event and reports how long until the readout's
+// data-value changed, and whether that happened before the next animation frame.
+export function setRange(page, selector, position, metricName) {
+  return page.evaluate(
+    ([selector, position, metricName]) =>
+      new Promise((resolve) => {
+        const input = document.querySelector(selector);
+        const readout = () => document.querySelector(`[data-metric="${metricName}"]`).dataset.value;
+        const before = readout();
+        const t0 = performance.now();
+        let changedAt = null;
+        const observer = new MutationObserver(() => {
+          if (changedAt === null && readout() !== before) changedAt = performance.now();
+        });
+        observer.observe(document.body, { attributes: true, subtree: true, attributeFilter: ['data-value'] });
+        input.value = String(position);
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        requestAnimationFrame(() => {
+          const beforeNextFrame = changedAt !== null || readout() !== before;
+          observer.disconnect();
+          resolve({ ms: (changedAt ?? performance.now()) - t0, beforeNextFrame });
+        });
+      }),
+    [selector, position, metricName],
+  );
+}
+
+// Starts recording long tasks (ms) in window.__longTasks.
+export async function watchLongTasks(page) {
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__longTasks.push(Math.round(entry.duration));
+    }).observe({ type: 'longtask', buffered: false });
+  });
+}

@@ -1,112 +1,118 @@
-//! The page: the memory figure with its controls and readouts, and the prose around it.
+//! The page: the live figure (two models, direct and pooled, side by side) with its controls,
+//! readouts, charts and PgBouncer's console, then the memory-versus-clients chart.
 
-use crate::components::{IntSlider, MemoryChart, Readout};
+use crate::components::*;
 use crate::format;
-use poolsim_model::calibration::FOLKLORE_BYTES_PER_CONNECTION;
-use poolsim_model::{idle_memory, MemoryConfig};
+use crate::hooks::{
+    use_prefers_dark, use_reduced_motion, use_resize_tick, use_simulation, use_visible,
+};
+use crate::sections::Explanation;
+use crate::sim::preset_workload;
+use crate::state::{Action, PageState, CLIENTS_MAX};
 use yew::prelude::*;
 
-/// Slider ranges. Clients span what a fleet of application pods opens; pool sizes what a
-/// PgBouncer is usually given.
-pub const CLIENTS_MIN: u32 = 1;
-pub const CLIENTS_MAX: u32 = 20_000;
-pub const POOL_MIN: u32 = 1;
-pub const POOL_MAX: u32 = 1_000;
-/// The first view: a fleet's worth of clients over a typical pool.
-pub const DEFAULT_CLIENTS: u32 = 2_000;
-pub const DEFAULT_POOL: u32 = 40;
+/// The states drawn in the architecture view, for the legend: (css class, label).
+const LEGEND: [(&str, &str); 9] = [
+    ("thinking", "client thinking"),
+    ("in-statement", "client in a statement"),
+    ("waiting", "waiting for a server"),
+    ("running", "backend running on a core"),
+    ("runnable", "backend runnable, waiting for a core"),
+    ("idle-in-txn", "in a round trip / idle in transaction"),
+    ("forking", "connecting (fork + auth)"),
+    ("pooler", "PgBouncer on a core"),
+    ("idle", "idle backend / idle core"),
+];
 
 #[component]
 pub fn App() -> Html {
-    let clients = use_state(|| DEFAULT_CLIENTS);
-    let pool = use_state(|| DEFAULT_POOL);
-    let config = MemoryConfig::default();
-    let direct = idle_memory(&config, *clients, None);
-    let pooled = idle_memory(&config, *clients, Some(*pool));
-    let folk = f64::from(*clients) * FOLKLORE_BYTES_PER_CONNECTION;
-    let backends_pooled = (*pool).min(*clients);
-
-    let on_clients = {
-        let clients = clients.clone();
-        Callback::from(move |v: u32| clients.set(v))
+    let calm = use_reduced_motion();
+    let state = use_reducer(PageState::default);
+    let dark = use_prefers_dark();
+    let resize = use_resize_tick();
+    let figure_ref = use_node_ref();
+    let visible = use_visible(figure_ref.clone());
+    let view = use_simulation(&state, calm, visible);
+    // Stable across renders, so controls (and what is being typed into them) are not re-rendered
+    // by every frame of the simulation.
+    let on_action = use_callback(state.dispatcher(), |a: Action, dispatcher| {
+        dispatcher.dispatch(a)
+    });
+    let on_preset = {
+        let figure_ref = figure_ref.clone();
+        use_callback(state.dispatcher(), move |name: String, dispatcher| {
+            if let Some(w) = preset_workload(&name) {
+                dispatcher.dispatch(Action::Workload(w));
+                dispatcher.dispatch(Action::Reset);
+                dispatcher.dispatch(Action::Play(true));
+                if let Some(figure) = figure_ref.cast::<web_sys::Element>() {
+                    figure.scroll_into_view();
+                }
+            }
+        })
     };
-    let on_pool = {
-        let pool = pool.clone();
-        Callback::from(move |v: u32| pool.set(v))
-    };
+    let w = &state.workload;
 
     html! {
         <main class="page">
             <header class="masthead">
                 <h1>{ "Why does Postgres need a connection pooler?" }</h1>
                 <p class="lede">
-                    { "Postgres serves every client connection with its own operating-system process, forked by the postmaster. \
-                       Drag the number of clients and watch what those processes cost — straight to Postgres, or through a \
-                       pooler such as PgBouncer that shares a small pool of server connections among them." }
+                    { "Postgres serves every client connection with its own operating-system process. Below, the same \
+                       clients run the same workload twice, with the same random seed: straight to Postgres, one \
+                       backend each, and through PgBouncer, which shares a small pool of backends among them. \
+                       Watch memory, context switches and latency." }
                 </p>
             </header>
 
-            <section class="figure" aria-labelledby="memory-title">
-                <h2 id="memory-title">{ "Memory held by server connections" }</h2>
-                <MemoryChart clients={*clients} pool_size={*pool} max_clients={CLIENTS_MAX} />
-                <div class="controls">
-                    <IntSlider id="clients" label="Clients" unit="clients"
-                               min={CLIENTS_MIN} max={CLIENTS_MAX} value={*clients} log=true
-                               on_change={on_clients}
-                               help="Application connections (logarithmic: each step is about 2.5 % more)" />
-                    <IntSlider id="pool-size" label="Pool size" unit="server connections"
-                               min={POOL_MIN} max={POOL_MAX} value={*pool}
-                               on_change={on_pool}
-                               help="Server connections the pooler keeps open to Postgres" />
+            <section class="figure live-figure" ref={figure_ref} aria-labelledby="live-title">
+                <h2 id="live-title">{ "The same clients, direct and through a pooler" }</h2>
+                <LiveSummary view={view.clone()} clients={w.clients} />
+                <div class={classes!("sides", view.pooled.is_none().then_some("single"))}>
+                    <SideReadouts view={view.direct.clone()} clients={w.clients} pool_size={w.pool_size}>
+                        <Architecture view={view.direct.clone()} {dark} {resize} />
+                    </SideReadouts>
+                    if let Some(pooled) = &view.pooled {
+                        <SideReadouts view={pooled.clone()} clients={w.clients} pool_size={w.pool_size}>
+                            <Architecture view={pooled.clone()} {dark} {resize} />
+                        </SideReadouts>
+                    }
                 </div>
-                <div class="readouts" aria-live="off">
-                    <Readout metric="memory_private_direct" class="direct"
-                             label="Direct — private memory" value={direct.private_total}
-                             text={format::bytes(direct.private_total)}
-                             note={format!("{} backend processes", format::count((*clients).into()))} />
-                    <Readout metric="memory_rss_direct" class="direct"
-                             label="Direct — what top shows" value={direct.rss_total}
-                             text={format::bytes(direct.rss_total)}
-                             note="sum of the RSS column" />
-                    <Readout metric="memory_private_pooled" class="pooled"
-                             label="Pooled — private memory" value={pooled.private_total}
-                             text={format::bytes(pooled.private_total)}
-                             note={format!("{} backends + PgBouncer", format::count(backends_pooled.into()))} />
-                    <Readout metric="memory_pooler" class="pooled"
-                             label="PgBouncer's own memory" value={pooled.pooler}
-                             text={format::bytes(pooled.pooler)}
-                             note="about 2 kB per client connection" />
+                <ul class="legend" aria-label="Colours of the architecture view">
+                    { for LEGEND.iter().map(|(class, label)| html! { <li class={*class}>{ *label }</li> }) }
+                </ul>
+                <Transport playing={state.playing} speed={state.speed} seed={state.seed}
+                           on_action={on_action.clone()}>
+                    <Clock now_s={view.now_s} pace={view.pace} playing={state.playing} />
+                </Transport>
+                <Controls workload={w.clone()} on_action={on_action.clone()} />
+                <div class="live-charts">
+                    <p class="chart-key">
+                        <span class="key direct">{ "direct" }</span>
+                        <span class="key pooled">{ "through PgBouncer" }</span>
+                    </p>
+                    <TimeChart quantity={Quantity::Memory} history={view.history.clone()} {dark} {resize} />
+                    <TimeChart quantity={Quantity::ContextSwitches} history={view.history.clone()} {dark} {resize} />
+                    <TimeChart quantity={Quantity::P99} history={view.history.clone()} {dark} {resize} />
                 </div>
+                if let Some(pooled) = &view.pooled {
+                    if let (Some(pools), Some(stats)) = (pooled.pools, pooled.stats) {
+                        <ShowPoolsPanel {pools} {stats} mode={w.pool_mode} />
+                    }
+                }
             </section>
 
-            <section class="prose">
-                <p>
-                    { "With " }<strong>{ format::count((*clients).into()) }</strong>{ " clients connected directly, Postgres runs " }
-                    <strong>{ format::count((*clients).into()) }</strong>{ " backend processes. Their private memory — what each one really adds — is " }
-                    <strong>{ format::bytes(direct.private_total) }</strong>
-                    { ", but adding up the RSS column in " }<code>{ "top" }</code>{ " gives " }
-                    <strong>{ format::bytes(direct.rss_total) }</strong>
-                    { ", because every backend counts the shared binary and every page of shared_buffers it has touched. \
-                       The folk rule of 10 MB per connection would say " }
-                    <strong>{ format::bytes(folk) }</strong>{ "." }
-                </p>
-                <p>
-                    { "Through a pooler with " }<strong>{ format::count((*pool).into()) }</strong>
-                    { " server connections, the same clients need " }<strong>{ format::count(backends_pooled.into()) }</strong>
-                    { " backends and " }<strong>{ format::bytes(pooled.private_total) }</strong>
-                    { " of private memory, of which PgBouncer itself holds " }<strong>{ format::bytes(pooled.pooler) }</strong>
-                    { ". Shared memory (shared_buffers, " }<strong>{ format::bytes(direct.shared_buffers) }</strong>
-                    { " by default) is allocated once either way." }
-                </p>
-                <p class="sources">
-                    { "Sources: idle-backend smaps measured on PostgreSQL 15 (private dirty ≈ 1.07 MiB, RSS ≈ 15.6 MiB); \
-                       Andres Freund, " }
-                    <a href="https://blog.anarazel.de/2020/10/07/measuring-the-memory-overhead-of-a-postgres-connection/">
-                        { "“Measuring the Memory Overhead of a Postgres Connection”" }</a>
-                    { " (2020); PgBouncer documentation (“2 kB per connection”). Memory shown is for idle connections \
-                       touching 50 relations; statements holding work_mem add to it." }
+            <section class="figure memory-figure" aria-labelledby="memory-title">
+                <h2 id="memory-title">{ "Memory held by server connections, from 1 to 20,000 clients" }</h2>
+                <MemoryChart clients={w.clients} pool_size={w.pool_size} max_clients={CLIENTS_MAX} {dark} {resize} />
+                <p class="figure-note">
+                    { format!("Idle connections touching 50 relations. The dots are today's {} clients; \
+                               top's RSS column (dashed) counts shared pages again in every backend.",
+                              format::count(w.clients.into())) }
                 </p>
             </section>
+
+            <Explanation on_preset={Some(on_preset)} />
         </main>
     }
 }

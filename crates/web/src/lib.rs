@@ -1,11 +1,14 @@
 //! poolsim's interactive explainer page. Only this crate touches the DOM; every number it shows
-//! comes from `poolsim-model`.
+//! comes from `poolsim-model`, through the adapter in `sim`.
 
 pub mod app;
 pub mod components;
 pub mod format;
+pub mod hooks;
 pub mod scale;
 pub mod sections;
+pub mod sim;
+pub mod state;
 
 pub use app::App;
 

@@ -1,77 +1,25 @@
-//! Memory versus clients, direct and pooled, with the current point marked (plotters-canvas).
-//!
-//! plotters-canvas draws in backing-store pixels and ignores devicePixelRatio, so the canvas is
-//! sized to its CSS box × devicePixelRatio and every length in the drawing is scaled by it.
+//! Memory versus clients, direct and pooled, with the current point marked. Solid: private memory;
+//! dashed: what `top`'s RSS column adds up to.
 
+use super::canvas::Palette;
+use super::plot::{self, Axis, Line};
 use crate::format;
-use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use poolsim_model::{idle_memory, MemoryConfig};
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
-
-/// Colours of the chart; chosen from the page's colour scheme.
-struct Palette {
-    background: RGBColor,
-    text: RGBColor,
-    grid: RGBColor,
-    direct: RGBColor,
-    pooled: RGBColor,
-}
-
-impl Palette {
-    fn for_scheme(dark: bool) -> Palette {
-        if dark {
-            Palette {
-                background: RGBColor(0x1b, 0x1d, 0x22),
-                text: RGBColor(0xd8, 0xdc, 0xe3),
-                grid: RGBColor(0x3a, 0x3e, 0x47),
-                direct: RGBColor(0xff, 0x7a, 0x6b),
-                pooled: RGBColor(0x5c, 0xc8, 0xff),
-            }
-        } else {
-            Palette {
-                background: RGBColor(0xff, 0xff, 0xff),
-                text: RGBColor(0x22, 0x26, 0x2e),
-                grid: RGBColor(0xe3, 0xe6, 0xeb),
-                direct: RGBColor(0xc8, 0x3a, 0x2c),
-                pooled: RGBColor(0x1f, 0x6f, 0xb5),
-            }
-        }
-    }
-}
-
-fn prefers_dark() -> bool {
-    gloo::utils::window()
-        .match_media("(prefers-color-scheme: dark)")
-        .ok()
-        .flatten()
-        .map(|m| m.matches())
-        .unwrap_or(false)
-}
 
 #[derive(Properties, PartialEq)]
 pub struct MemoryChartProps {
     pub clients: u32,
     pub pool_size: u32,
     pub max_clients: u32,
+    pub dark: bool,
+    pub resize: u32,
 }
 
 #[component]
 pub fn MemoryChart(props: &MemoryChartProps) -> Html {
     let canvas_ref = use_node_ref();
-    // Redraw when the window is resized (the canvas follows its CSS width).
-    let resize_tick = use_state(|| 0u32);
-    {
-        let resize_tick = resize_tick.clone();
-        use_effect_with((), move |_| {
-            let listener =
-                gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| {
-                    resize_tick.set(*resize_tick + 1)
-                });
-            move || drop(listener)
-        });
-    }
     {
         let canvas_ref = canvas_ref.clone();
         use_effect_with(
@@ -79,12 +27,14 @@ pub fn MemoryChart(props: &MemoryChartProps) -> Html {
                 props.clients,
                 props.pool_size,
                 props.max_clients,
-                *resize_tick,
+                props.dark,
+                props.resize,
             ),
-            move |&(clients, pool, max_clients, _)| {
+            move |&(clients, pool, max_clients, dark, _)| {
                 if let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() {
                     // A drawing error leaves the previous frame; the readouts still show the numbers.
-                    let _ = draw(&canvas, clients, pool, max_clients);
+                    let palette = Palette::for_scheme(dark);
+                    draw(&canvas, clients, pool, max_clients, &palette);
                 }
             },
         );
@@ -102,32 +52,13 @@ pub fn MemoryChart(props: &MemoryChartProps) -> Html {
     }
 }
 
-fn draw(
-    canvas: &HtmlCanvasElement,
-    clients: u32,
-    pool: u32,
-    max_clients: u32,
-) -> Result<(), Box<dyn std::error::Error>> {
-    let dpr = gloo::utils::window().device_pixel_ratio().max(1.0);
-    let css_w = f64::from(canvas.client_width().max(280));
-    let css_h = (css_w * 0.5).clamp(220.0, 360.0);
-    canvas
-        .style()
-        .set_property("height", &format!("{css_h}px"))
-        .ok();
-    canvas.set_width((css_w * dpr) as u32);
-    canvas.set_height((css_h * dpr) as u32);
-    let px = |v: f64| (v * dpr) as i32;
-    let palette = Palette::for_scheme(prefers_dark());
-
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2d context")?;
-    let root = backend.into_drawing_area();
-    root.fill(&palette.background)?;
-
+fn draw(canvas: &HtmlCanvasElement, clients: u32, pool: u32, max_clients: u32, palette: &Palette) {
     let config = MemoryConfig::default();
-    let max_x = f64::from(max_clients.max(2));
+    // x is log10(clients) and y is log2(bytes), both on linear axes, so ticks fall on round
+    // numbers of clients and on round binary sizes.
+    let max_x = f64::from(max_clients.max(2)).log10();
     let samples: Vec<u32> = (0..=160)
-        .map(|i| max_x.powf(f64::from(i) / 160.0).round() as u32)
+        .map(|i| 10f64.powf(max_x * f64::from(i) / 160.0).round() as u32)
         .collect();
     let series = |pooled: bool, rss: bool| -> Vec<(f64, f64)> {
         samples
@@ -135,11 +66,10 @@ fn draw(
             .map(|&n| {
                 let m = idle_memory(&config, n, pooled.then_some(pool));
                 let y = if rss { m.rss_total } else { m.private_total };
-                (f64::from(n), y.max(1.0).log2())
+                (f64::from(n).log10(), y.max(1.0).log2())
             })
             .collect()
     };
-    // The y axis is log2(bytes) on a linear scale, so ticks fall on round binary sizes.
     let top = idle_memory(&config, max_clients, None)
         .rss_total
         .log2()
@@ -149,51 +79,65 @@ fn draw(
         .private_total
         .log2()
         .floor();
-
-    let font = |size: f64| ("sans-serif", size * dpr).into_font().color(&palette.text);
-    let mut chart = ChartBuilder::on(&root)
-        .margin(px(12.0))
-        .x_label_area_size(px(34.0))
-        .y_label_area_size(px(64.0))
-        .build_cartesian_2d((1f64..max_x).log_scale(), bottom..top)?;
-    chart
-        .configure_mesh()
-        .light_line_style(palette.background)
-        .bold_line_style(palette.grid)
-        .axis_style(palette.text)
-        .x_desc("clients")
-        .x_label_style(font(12.0))
-        .y_label_style(font(12.0))
-        .x_label_formatter(&|v| format::count(v.round() as u64))
-        .y_labels(((top - bottom) / 2.0) as usize + 1)
-        .y_label_formatter(&|v| format::bytes(v.exp2()))
-        .draw()?;
-
-    let thick = |c: RGBColor| c.stroke_width(px(2.5) as u32);
-    chart.draw_series(DashedLineSeries::new(
-        series(false, true),
-        px(6.0) as u32,
-        px(4.0) as u32,
-        thick(palette.direct),
-    ))?;
-    chart.draw_series(DashedLineSeries::new(
-        series(true, true),
-        px(6.0) as u32,
-        px(4.0) as u32,
-        thick(palette.pooled),
-    ))?;
-    chart.draw_series(LineSeries::new(series(false, false), thick(palette.direct)))?;
-    chart.draw_series(LineSeries::new(series(true, false), thick(palette.pooled)))?;
-
-    let here_direct = idle_memory(&config, clients, None).private_total.log2();
-    let here_pooled = idle_memory(&config, clients, Some(pool))
-        .private_total
-        .log2();
-    let x = f64::from(clients);
-    chart.draw_series([
-        Circle::new((x, here_direct), px(6.0), palette.direct.filled()),
-        Circle::new((x, here_pooled), px(6.0), palette.pooled.filled()),
-    ])?;
-    root.present()?;
-    Ok(())
+    let y_ticks: Vec<f64> = (bottom as i32..=top as i32)
+        .filter(|e| (e - bottom as i32) % 3 == 0)
+        .map(f64::from)
+        .collect();
+    let clients_label = |v: f64| format::count(10f64.powf(v).round() as u64);
+    let bytes_label = |v: f64| format::tick(&format::bytes(v.exp2()));
+    let x = Axis {
+        min: 0.0,
+        max: max_x,
+        ticks: (0..=max_x.floor() as i32).map(f64::from).collect(),
+        label: &clients_label,
+    };
+    let y = Axis {
+        min: bottom,
+        max: top,
+        ticks: y_ticks,
+        label: &bytes_label,
+    };
+    let (direct_rss, pooled_rss) = (series(false, true), series(true, true));
+    let (direct, pooled) = (series(false, false), series(true, false));
+    let here = f64::from(clients.max(1)).log10();
+    let mem = |p: Option<u32>| {
+        idle_memory(&config, clients, p)
+            .private_total
+            .max(1.0)
+            .log2()
+    };
+    plot::draw(
+        canvas,
+        (0.45, 200.0, 320.0),
+        palette,
+        &x,
+        &y,
+        Some("clients"),
+        &[
+            Line {
+                points: &direct_rss,
+                color: palette.direct,
+                dashed: true,
+            },
+            Line {
+                points: &pooled_rss,
+                color: palette.pooled,
+                dashed: true,
+            },
+            Line {
+                points: &direct,
+                color: palette.direct,
+                dashed: false,
+            },
+            Line {
+                points: &pooled,
+                color: palette.pooled,
+                dashed: false,
+            },
+        ],
+        &[
+            (here, mem(None), palette.direct),
+            (here, mem(Some(pool)), palette.pooled),
+        ],
+    );
 }

@@ -1,9 +1,31 @@
 //! One component per file.
 
+pub mod architecture;
+pub mod canvas;
+pub mod controls;
+pub mod cpu_bar;
+pub mod live_summary;
 pub mod memory_chart;
+pub mod plot;
 pub mod readout;
+pub mod select;
+pub mod show_pools;
+pub mod side_readouts;
 pub mod slider;
+pub mod time_chart;
+pub mod toggle;
+pub mod transport;
 
+pub use architecture::Architecture;
+pub use controls::Controls;
+pub use cpu_bar::CpuBar;
+pub use live_summary::LiveSummary;
 pub use memory_chart::MemoryChart;
 pub use readout::Readout;
+pub use select::Select;
+pub use show_pools::ShowPoolsPanel;
+pub use side_readouts::SideReadouts;
 pub use slider::IntSlider;
+pub use time_chart::{Quantity, TimeChart};
+pub use toggle::Toggle;
+pub use transport::{Clock, Transport};

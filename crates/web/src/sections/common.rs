@@ -1,0 +1,152 @@
+//! Small pieces shared by the sections: live numbers in prose, a labelled choice, a toggle, a
+//! progress bar, and number formats the live figure's `format` module does not have.
+
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct NumProps {
+    /// Stable metric name (unique on the page), e.g. `s2_private_direct`.
+    pub metric: AttrValue,
+    /// The value in base units (bytes, seconds, per second, a plain count or ratio).
+    pub value: f64,
+    /// The value formatted for people.
+    pub text: AttrValue,
+    #[prop_or_default]
+    pub class: Classes,
+}
+
+/// A live number inside prose. It carries `data-metric` and `data-value` like the readouts above.
+#[component]
+pub fn Num(props: &NumProps) -> Html {
+    html! {
+        <strong class={classes!("live", props.class.clone())}
+                data-metric={props.metric.clone()}
+                data-value={props.value.to_string()}>{ &props.text }</strong>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ChoiceProps {
+    /// Group name, also the prefix of each option's id.
+    pub name: AttrValue,
+    /// Visible legend; the group's accessible name.
+    pub legend: AttrValue,
+    /// (key, label) of each option.
+    pub options: Vec<(AttrValue, AttrValue)>,
+    pub value: AttrValue,
+    pub on_change: Callback<AttrValue>,
+}
+
+/// A row of radio buttons in a fieldset: keyboard (arrow keys) and touch work natively.
+#[component]
+pub fn Choice(props: &ChoiceProps) -> Html {
+    html! {
+        <fieldset class="choice">
+            <legend>{ &props.legend }</legend>
+            { for props.options.iter().map(|(key, label)| {
+                let id = format!("{}-{}", props.name, key);
+                let on_change = props.on_change.clone();
+                let key2 = key.clone();
+                html! {
+                    <label for={id.clone()}>
+                        <input type="radio" id={id} name={props.name.clone()} value={key.clone()}
+                               checked={*key == props.value}
+                               onchange={Callback::from(move |_| on_change.emit(key2.clone()))} />
+                        { label }
+                    </label>
+                }
+            }) }
+        </fieldset>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ToggleProps {
+    pub id: AttrValue,
+    pub label: AttrValue,
+    pub checked: bool,
+    pub on_change: Callback<bool>,
+}
+
+/// A labelled checkbox.
+#[component]
+pub fn Toggle(props: &ToggleProps) -> Html {
+    let on_change = props.on_change.clone();
+    let onchange = Callback::from(move |e: Event| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        on_change.emit(input.checked());
+    });
+    html! {
+        <label class="toggle" for={props.id.clone()}>
+            <input type="checkbox" id={props.id.clone()} checked={props.checked} {onchange} />
+            { &props.label }
+        </label>
+    }
+}
+
+/// Two or three significant digits, with thousands separators above 1,000.
+pub fn sig(v: f64) -> String {
+    if !v.is_finite() {
+        return "–".to_string();
+    }
+    if v.abs() >= 100.0 {
+        crate::format::count(v.round().max(0.0) as u64)
+    } else if v.abs() >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        // Two decimals, without trailing zeros: "2.47", "2.5", "5".
+        let t = format!("{v:.2}");
+        t.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// A rate: "72,000 per second" style numbers are written by the caller; this picks the digits.
+pub fn rate(v: f64) -> String {
+    if v >= 1000.0 {
+        crate::format::count(v.round() as u64)
+    } else {
+        sig(v)
+    }
+}
+
+/// A ratio as "×12" or "×1.4".
+pub fn times(v: f64) -> String {
+    format!("{}×", sig(v))
+}
+
+#[derive(Properties, PartialEq)]
+pub struct RunBarProps {
+    /// Metric name for the progress value (0–1).
+    pub metric: AttrValue,
+    /// What is being computed, e.g. "Simulating 8 client counts".
+    pub label: AttrValue,
+    pub progress: f64,
+}
+
+/// A `<progress>` bar for a progressive computation, with its label and a percentage.
+#[component]
+pub fn RunBar(props: &RunBarProps) -> Html {
+    let pct = (props.progress.clamp(0.0, 1.0) * 100.0).round();
+    html! {
+        <div class="runbar">
+            <progress max="100" value={pct.to_string()} aria-label={props.label.clone()}
+                      data-metric={props.metric.clone()} data-value={props.progress.to_string()} />
+            <span class="runbar-text">{ format!("{} — {pct:.0} %", props.label) }</span>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratios_and_rates() {
+        assert_eq!(times(300.4), "300×");
+        assert_eq!(rate(72_400.0), "72,400");
+        assert_eq!(sig(5.0), "5");
+        assert_eq!(sig(2.5), "2.5");
+        assert_eq!(sig(0.004), "0");
+        assert_eq!(sig(12.34), "12.3");
+    }
+}

@@ -1,0 +1,119 @@
+//! Small figures shared by the sections: where the cores' time goes, and direct-vs-pooled bars.
+
+use super::common::RunBar;
+use super::job::JobView;
+use crate::sim::{CpuShares, LiveView};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct CpuBarsProps {
+    pub direct: CpuShares,
+    #[prop_or_default]
+    pub pooled: Option<CpuShares>,
+    /// Row labels (defaults: "Direct", "Through PgBouncer").
+    #[prop_or(AttrValue::from("Direct"))]
+    pub direct_label: AttrValue,
+    #[prop_or(AttrValue::from("Through PgBouncer"))]
+    pub pooled_label: AttrValue,
+}
+
+fn cpu_row(label: &AttrValue, s: &CpuShares) -> Html {
+    let summary = s
+        .parts()
+        .iter()
+        .filter(|p| p.2 >= 0.005)
+        .map(|(_, l, v)| format!("{l} {:.0} %", v * 100.0))
+        .collect::<Vec<_>>()
+        .join(", ");
+    html! {
+        <div class="bar-row">
+            <span class="bar-label">{ label }</span>
+            <span class="bar-track" role="img" aria-label={format!("{label}: {summary}")}>
+                { for s.parts().iter().map(|(class, name, v)| html! {
+                    <span class={classes!("bar", format!("cpu-{class}"))}
+                          style={format!("width: {:.3}%", (v * 100.0).clamp(0.0, 100.0))}
+                          title={format!("{name}: {:.1} %", v * 100.0)} />
+                }) }
+            </span>
+        </div>
+    }
+}
+
+/// Where all cores' time goes: one stacked bar per side.
+#[component]
+pub fn CpuBars(props: &CpuBarsProps) -> Html {
+    html! {
+        <div class="bars cpu-bars">
+            { cpu_row(&props.direct_label, &props.direct) }
+            if let Some(p) = &props.pooled { { cpu_row(&props.pooled_label, p) } }
+            <div class="legend">
+                { for props.direct.parts().iter().map(|(class, name, _)| html! {
+                    <span class={classes!("sw", format!("cpu-{class}"))}>{ *name }</span>
+                }) }
+            </div>
+        </div>
+    }
+}
+
+/// One pair of bars: the same metric direct and pooled.
+#[derive(Clone, PartialEq)]
+pub struct Pair {
+    pub label: AttrValue,
+    pub direct: f64,
+    pub pooled: f64,
+    pub direct_text: String,
+    pub pooled_text: String,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PairBarsProps {
+    pub pairs: Vec<Pair>,
+    #[prop_or(AttrValue::from("direct"))]
+    pub direct_label: AttrValue,
+    #[prop_or(AttrValue::from("pooled"))]
+    pub pooled_label: AttrValue,
+}
+
+/// Each metric as two bars on its own scale (the larger of the two fills the track).
+#[component]
+pub fn PairBars(props: &PairBarsProps) -> Html {
+    html! {
+        <div class="bars pair-bars">
+            { for props.pairs.iter().map(|p| {
+                let max = p.direct.max(p.pooled).max(1e-300);
+                let w = |v: f64| format!("width: {:.3}%", (v / max * 100.0).clamp(0.0, 100.0));
+                html! {
+                    <div class="pair" role="img"
+                         aria-label={format!("{}: {} {}, {} {}", p.label, props.direct_label, p.direct_text,
+                                             props.pooled_label, p.pooled_text)}>
+                        <span class="pair-label">{ &p.label }</span>
+                        <span class="bar-track"><span class="bar direct" style={w(p.direct)} /></span>
+                        <span class="bar-value">{ format!("{} {}", props.direct_label, p.direct_text) }</span>
+                        <span class="bar-track"><span class="bar pooled" style={w(p.pooled)} /></span>
+                        <span class="bar-value">{ format!("{} {}", props.pooled_label, p.pooled_text) }</span>
+                    </div>
+                }
+            }) }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct RunStatusProps {
+    pub metric: AttrValue,
+    pub run: JobView<LiveView>,
+}
+
+/// The small run's progress while it computes; its simulated length once done.
+#[component]
+pub fn RunStatus(props: &RunStatusProps) -> Html {
+    if props.run.done {
+        html! {
+            <p class="run-note" data-metric={props.metric.clone()} data-value="1">
+                { format!("Simulated {:.1} s of this case (same seed every time).", props.run.output.now_s) }
+            </p>
+        }
+    } else {
+        html! { <RunBar metric={props.metric.clone()} label="Simulating" progress={props.run.progress} /> }
+    }
+}

@@ -1,0 +1,70 @@
+//! The sections' small model runs. A [`Run`] simulates one workload — straight to Postgres and
+//! through the pooler, side by side — for a short stretch of simulated time, stepped a little at a
+//! time by [`super::job::use_job`]. It goes through the page's simulation adapter (`crate::sim`),
+//! the only module that talks to the model, so these figures follow the model as it evolves.
+
+use super::job::{now_ms, use_job, Job, JobView};
+use crate::sim::{LiveView, SimPair};
+use crate::state::Workload;
+use yew::prelude::*;
+
+/// Simulated seconds each small figure runs before its numbers are read: long enough for the
+/// one-second windows of the metrics to fill.
+pub const RUN_NS: u64 = 3_000_000_000;
+
+/// Seed of every small run: the figures are reproducible.
+pub const SEED: u64 = 7;
+
+/// One small simulated run of a workload.
+pub struct Run {
+    pair: SimPair,
+    target_ns: u64,
+}
+
+impl Run {
+    pub fn new(w: &Workload, target_ns: u64) -> Run {
+        Run {
+            pair: SimPair::new(w, SEED),
+            target_ns,
+        }
+    }
+    pub fn view(&self) -> LiveView {
+        self.pair.view()
+    }
+    /// Advances about a millisecond of work; true when the target time is reached.
+    pub fn step_ms(&mut self, ms: f64) -> bool {
+        let deadline = now_ms() + ms;
+        self.pair.run_until(self.target_ns, deadline, &now_ms) >= self.target_ns
+    }
+    pub fn progress(&self) -> f64 {
+        (self.pair.now_ns() as f64 / self.target_ns as f64).min(1.0)
+    }
+}
+
+impl Job for Run {
+    type Output = LiveView;
+    fn step(&mut self) -> bool {
+        self.step_ms(super::job::STEP_MS)
+    }
+    fn progress(&self) -> f64 {
+        Run::progress(self)
+    }
+    fn output(&self) -> LiveView {
+        self.view()
+    }
+}
+
+/// Runs `w` (direct and, when `w.pooler`, pooled) progressively; restarts when `w` changes.
+#[hook]
+pub fn use_run(w: Workload) -> JobView<LiveView> {
+    use_job(w, |w| Run::new(w, RUN_NS))
+}
+
+/// The workload most small figures start from: the live figure's default, with the pooler on so
+/// both sides run.
+pub fn base() -> Workload {
+    Workload {
+        pooler: true,
+        ..Workload::default()
+    }
+}

@@ -1,0 +1,38 @@
+//! Scenarios to load into the live figure, as named in the model's `presets` module.
+
+use poolsim_model::presets;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct PresetsProps {
+    /// Called with the preset's name (`poolsim_model::preset(name)` gives its parameters).
+    pub on_preset: Callback<String>,
+}
+
+#[component]
+pub fn PresetsSection(props: &PresetsProps) -> Html {
+    let all = use_memo((), |_| presets::all());
+    html! {
+        <section class="explain" id="presets" aria-labelledby="presets-h">
+            <h2 id="presets-h">{ "Try a scenario" }</h2>
+            <p>{ "Each button loads one of the model’s scenarios into the live figure at the top of the page." }</p>
+            <ul class="presets">
+                { for all.iter().map(|p| {
+                    let on_preset = props.on_preset.clone();
+                    let name = p.name.to_string();
+                    html! {
+                        <li class="preset">
+                            <h3>{ p.title }</h3>
+                            <p>{ p.description }</p>
+                            <button type="button" data-preset={p.name}
+                                    aria-label={format!("Load into the figure: {}", p.title)}
+                                    onclick={Callback::from(move |_| on_preset.emit(name.clone()))}>
+                                { "Load into the figure" }
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </section>
+    }
+}

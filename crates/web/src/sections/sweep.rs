@@ -1,0 +1,275 @@
+//! The sweep: throughput, p99 latency and memory against the number of clients, direct and
+//! pooled. Each client count is a short simulated run; the runs are done a few milliseconds per
+//! frame (see `job`), with a progress bar, so the page stays responsive.
+
+use super::common::{rate, Choice, Num, RunBar};
+use super::job::{use_job, Job, STEP_MS};
+use super::lab::{base, Run};
+use crate::format::{bytes, count, duration};
+use crate::hooks::{use_prefers_dark, use_resize_tick};
+use crate::state::Workload;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use web_sys::HtmlCanvasElement;
+use yew::prelude::*;
+
+/// Client counts of the sweep, spaced geometrically.
+pub const CLIENTS: [u32; 10] = [10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000];
+/// Simulated time per point.
+pub const POINT_NS: u64 = 2_000_000_000;
+
+/// One client count's results.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub struct Point {
+    pub clients: u32,
+    pub tps: [f64; 2],
+    pub p99: [f64; 2],
+    pub memory: [f64; 2],
+}
+
+pub struct Sweep {
+    base: Workload,
+    next: usize,
+    run: Option<Run>,
+    points: Vec<Point>,
+}
+
+impl Sweep {
+    pub fn new(base: Workload) -> Sweep {
+        Sweep {
+            base,
+            next: 0,
+            run: None,
+            points: Vec::with_capacity(CLIENTS.len()),
+        }
+    }
+}
+
+impl Job for Sweep {
+    type Output = Vec<Point>;
+    fn step(&mut self) -> bool {
+        if self.next >= CLIENTS.len() {
+            return true;
+        }
+        let Some(run) = self.run.as_mut() else {
+            // Creating a model with thousands of clients is work of its own: one step.
+            let clients = CLIENTS[self.next];
+            self.run = Some(Run::new(
+                &Workload {
+                    clients,
+                    ..self.base.clone()
+                },
+                POINT_NS,
+            ));
+            return false;
+        };
+        let clients = CLIENTS[self.next];
+        if run.step_ms(STEP_MS) {
+            let v = run.view();
+            let p = v.pooled.clone().unwrap_or_default();
+            self.points.push(Point {
+                clients,
+                tps: [v.direct.throughput_tps, p.throughput_tps],
+                p99: [v.direct.latency.p99, p.latency.p99],
+                memory: [v.direct.memory_private, p.memory_private],
+            });
+            self.run = None;
+            self.next += 1;
+        }
+        self.next >= CLIENTS.len()
+    }
+    fn progress(&self) -> f64 {
+        let partial = self.run.as_ref().map_or(0.0, |r| r.progress());
+        (self.next as f64 + partial) / CLIENTS.len() as f64
+    }
+    fn output(&self) -> Vec<Point> {
+        self.points.clone()
+    }
+}
+
+#[component]
+pub fn SweepSection() -> Html {
+    let cores = use_state(|| AttrValue::from("8"));
+    let generation = use_state(|| 0u32);
+    let w = Workload {
+        cores: cores.parse().unwrap_or(8),
+        ..base()
+    };
+    let sweep = use_job((w.clone(), *generation), |(w, _)| Sweep::new(w.clone()));
+    let canvas = use_node_ref();
+    let dark = use_prefers_dark();
+    let resize = use_resize_tick();
+    {
+        let canvas = canvas.clone();
+        use_effect_with(
+            (sweep.output.clone(), dark, resize),
+            move |(points, _, _)| {
+                if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
+                    // A drawing error leaves the previous frame; the prose still has the numbers.
+                    let _ = draw(&c, points);
+                }
+            },
+        );
+    }
+    let on_cores = {
+        let cores = cores.clone();
+        Callback::from(move |v| cores.set(v))
+    };
+    let restart = {
+        let generation = generation.clone();
+        Callback::from(move |_| generation.set(*generation + 1))
+    };
+    let points = &sweep.output;
+    let best = |i: usize| {
+        points
+            .iter()
+            .copied()
+            .max_by(|a, b| a.tps[i].total_cmp(&b.tps[i]))
+    };
+    let last = points.last().copied();
+    html! {
+        <section class="explain" id="sweep" aria-labelledby="sweep-h">
+            <h2 id="sweep-h">{ "The whole curve: from ten clients to thousands" }</h2>
+            <p>
+                { "Each point below is a separate simulated run of the same workload with a different number of \
+                   clients, once straight to Postgres and once through PgBouncer with a pool of " }{ w.pool_size }
+                { ". The runs are computed a few milliseconds at a time while you read, so the curves grow from the \
+                   left." }
+            </p>
+            <figure class="explain-figure">
+                <canvas ref={canvas} class="sweep-canvas" role="img"
+                        aria-label="Three charts against the number of clients, direct and pooled: throughput, 99th percentile latency and private memory" />
+                <figcaption class="legend">
+                    <span class="key direct">{ "direct to Postgres" }</span>
+                    <span class="key pooled">{ format!("through PgBouncer (pool of {})", w.pool_size) }</span>
+                </figcaption>
+            </figure>
+            <div class="sweep-actions">
+                <Choice name="sweep-cores" legend="Cores" value={(*cores).clone()} on_change={on_cores}
+                        options={vec![("4".into(), "4".into()), ("8".into(), "8".into()), ("32".into(), "32".into())]} />
+                <button type="button" onclick={restart}>{ "Run the sweep again" }</button>
+            </div>
+            <RunBar metric="sweep_progress"
+                    label={if sweep.done { format!("Swept {} client counts", CLIENTS.len()) }
+                           else { format!("Simulating {} client counts", CLIENTS.len()) }}
+                    progress={sweep.progress} />
+            <span hidden=true data-metric="sweep_worst_frame_ms" data-value={sweep.worst_frame_ms.to_string()} />
+            if let (Some(bd), Some(bp), Some(l)) = (best(0), best(1), last) {
+                <p>
+                    { "Direct, throughput peaks at " }<Num metric="sweep_peak_direct" value={bd.tps[0]} text={rate(bd.tps[0])} />
+                    { " transactions per second with " }<Num metric="sweep_peak_direct_clients" value={f64::from(bd.clients)}
+                                                             text={count(bd.clients.into())} />
+                    { " clients; through the pooler it reaches " }<Num metric="sweep_peak_pooled" value={bp.tps[1]} text={rate(bp.tps[1])} />
+                    { ". At " }<Num metric="sweep_last_clients" value={f64::from(l.clients)} text={count(l.clients.into())} />
+                    { " clients the direct side manages " }<Num metric="sweep_last_tps_direct" value={l.tps[0]} text={rate(l.tps[0])} />
+                    { " with a p99 of " }<Num metric="sweep_last_p99_direct" value={l.p99[0]} text={duration(l.p99[0])} />
+                    { " and " }<Num metric="sweep_last_mem_direct" value={l.memory[0]} text={bytes(l.memory[0])} />
+                    { " of connection memory; pooled, " }<Num metric="sweep_last_tps_pooled" value={l.tps[1]} text={rate(l.tps[1])} />
+                    { ", " }<Num metric="sweep_last_p99_pooled" value={l.p99[1]} text={duration(l.p99[1])} />{ " and " }
+                    <Num metric="sweep_last_mem_pooled" value={l.memory[1]} text={bytes(l.memory[1])} />{ "." }
+                </p>
+            }
+        </section>
+    }
+}
+
+/// Reads a colour variable of the page (`--direct`, …) as RGB; falls back to grey.
+fn css_colour(el: &web_sys::Element, var: &str) -> RGBColor {
+    let value = gloo::utils::window()
+        .get_computed_style(el)
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_property_value(var).ok())
+        .unwrap_or_default();
+    let hex = value.trim().trim_start_matches('#');
+    let byte = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("80"), 16).unwrap_or(0x80);
+    if hex.len() == 6 {
+        RGBColor(byte(0), byte(2), byte(4))
+    } else {
+        RGBColor(0x80, 0x80, 0x80)
+    }
+}
+
+/// One panel of the sweep chart: title, which value of a point (0 direct, 1 pooled), its format.
+type Panel = (&'static str, fn(&Point, usize) -> f64, fn(f64) -> String);
+
+fn draw(canvas: &HtmlCanvasElement, points: &[Point]) -> Result<(), Box<dyn std::error::Error>> {
+    let dpr = gloo::utils::window().device_pixel_ratio().max(1.0);
+    let css_w = f64::from(canvas.client_width().max(260));
+    let css_h = f64::from(canvas.client_height().max(300));
+    canvas.set_width((css_w * dpr) as u32);
+    canvas.set_height((css_h * dpr) as u32);
+    let px = |v: f64| (v * dpr) as i32;
+    let (bg, text, grid) = (
+        css_colour(canvas, "--panel"),
+        css_colour(canvas, "--text"),
+        css_colour(canvas, "--line"),
+    );
+    let colours = [
+        css_colour(canvas, "--direct"),
+        css_colour(canvas, "--pooled"),
+    ];
+    let root = CanvasBackend::with_canvas_object(canvas.clone())
+        .ok_or("no 2d context")?
+        .into_drawing_area();
+    root.fill(&bg)?;
+    let panels = root.split_evenly((3, 1));
+    let x_range = (f64::from(CLIENTS[0]) * 0.8)..(f64::from(CLIENTS[CLIENTS.len() - 1]) * 1.25);
+    let font = |size: f64| ("sans-serif", size * dpr).into_font().color(&text);
+    let specs: [Panel; 3] = [
+        ("transactions per second", |p, i| p.tps[i], |v| rate(v)),
+        ("p99 latency", |p, i| p.p99[i], |v| duration(v)),
+        ("connection memory", |p, i| p.memory[i], |v| bytes(v)),
+    ];
+    for (area, (title, pick, fmt)) in panels.iter().zip(specs) {
+        let values: Vec<f64> = points
+            .iter()
+            .flat_map(|p| [pick(p, 0), pick(p, 1)])
+            .filter(|v| *v > 0.0)
+            .collect();
+        let max = values.iter().copied().fold(0.0f64, f64::max).max(1e-6) * 1.3;
+        // Log axes spanning at least a factor of ten, with a little room under the lowest point.
+        let min = values
+            .iter()
+            .copied()
+            .fold(f64::INFINITY, f64::min)
+            .min(max / 10.0)
+            .max(max * 1e-5)
+            * 0.6;
+        let mut chart = ChartBuilder::on(area)
+            .margin(px(8.0))
+            .caption(title, font(13.0))
+            .x_label_area_size(px(24.0))
+            .y_label_area_size(px(66.0))
+            .build_cartesian_2d(x_range.clone().log_scale(), (min..max).log_scale())?;
+        chart
+            .configure_mesh()
+            .light_line_style(bg)
+            .bold_line_style(grid)
+            .axis_style(text)
+            .x_label_style(font(11.0))
+            .y_label_style(font(11.0))
+            .x_labels(6)
+            .y_labels(4)
+            .x_label_formatter(&|v| count(v.round() as u64))
+            .y_label_formatter(&|v| fmt(*v))
+            .draw()?;
+        for (i, colour) in colours.iter().enumerate() {
+            let series: Vec<(f64, f64)> = points
+                .iter()
+                .map(|p| (f64::from(p.clients), pick(p, i).max(min)))
+                .collect();
+            chart.draw_series(LineSeries::new(
+                series.clone(),
+                colour.stroke_width(px(2.5) as u32),
+            ))?;
+            chart.draw_series(
+                series
+                    .into_iter()
+                    .map(|xy| Circle::new(xy, px(3.5), colour.filled())),
+            )?;
+        }
+    }
+    root.present()?;
+    Ok(())
+}

@@ -1,0 +1,100 @@
+//! The theory panel: Little's law checked on the running model, utilisation, the Erlang C
+//! prediction of the pool wait next to the simulated one, and the pool-size rule of thumb.
+
+use super::common::{rate, sig, Num};
+use super::figures::RunStatus;
+use super::lab::{base, use_run};
+use crate::components::IntSlider;
+use crate::format::duration;
+use crate::format::percent;
+use crate::state::Workload;
+use yew::prelude::*;
+
+/// Mean wait in queue of an M/M/c queue with `c` servers, arrival rate `lambda` and service time
+/// `s`, from the model's Erlang C; infinite when the queue is unstable.
+fn erlang_wait(c: u32, lambda: f64, s: f64) -> f64 {
+    poolsim_model::theory::erlang_c(c, lambda, 1.0 / s).map_or(f64::INFINITY, |e| e.wq)
+}
+
+#[component]
+pub fn TheorySection() -> Html {
+    let pool = use_state(|| 12u32);
+    let w = Workload {
+        pool_size: *pool,
+        clients: 1_000,
+        think_ms: 300,
+        ..base()
+    };
+    let run = use_run(w.clone());
+    let p = run.output.pooled.clone().unwrap_or_default();
+    let o = &p.occupancy;
+    // Little's law over the whole transaction: clients not thinking = throughput × response time.
+    let l_measured = f64::from(o.clients() - o.clients_thinking);
+    let lambda = p.throughput_tps;
+    let wait = p.latency.mean;
+    let l_predicted = lambda * wait;
+    // The pool as an M/M/c queue: c = pool size, service = time holding a server connection.
+    let service = (p.latency.mean - p.pool_wait_s).max(1e-9);
+    let offered = lambda * service;
+    let rho = offered / f64::from(w.pool_size);
+    let predicted_wait = erlang_wait(w.pool_size, lambda, service);
+    let rule = w.cores * 2 + 1;
+    let utilisation = 1.0 - p.cpu.idle;
+    let on_pool = {
+        let pool = pool.clone();
+        Callback::from(move |v| pool.set(v))
+    };
+    html! {
+        <section class="explain" id="theory" aria-labelledby="theory-h">
+            <h2 id="theory-h">{ "A little queueing theory" }</h2>
+            <p>
+                { "A pooler turns the server into a queue with a fixed number of servers, and queueing theory says a \
+                   lot about such queues. " }<strong>{ "Little’s law" }</strong>
+                { " holds for any stable system: the average number of things inside (L) equals the rate they arrive \
+                   (λ) times how long each stays (W). Here it is, checked on the pooled model with " }
+                { crate::format::count(w.clients.into()) }{ " clients:" }
+            </p>
+            <div class="theory-grid explain-figure">
+                <div><span class="t-label">{ "L, clients inside a transaction (counted)" }</span>
+                    <Num metric="theory_L" value={l_measured} text={sig(l_measured)} /></div>
+                <div><span class="t-label">{ "λ × W, throughput × response time" }</span>
+                    <Num metric="theory_lambda_W" value={l_predicted} text={sig(l_predicted)} />
+                    <span class="t-label">{ format!("{}/s × {}", rate(lambda), duration(wait)) }</span></div>
+                <div><span class="t-label">{ "Pool utilisation ρ = λ·S / c" }</span>
+                    <Num metric="theory_rho" value={rho} text={percent(rho)} /></div>
+                <div><span class="t-label">{ "CPU utilisation" }</span>
+                    <Num metric="theory_cpu" value={utilisation} text={percent(utilisation)} /></div>
+                <div><span class="t-label">{ "Pool wait, Erlang C prediction" }</span>
+                    <Num metric="theory_wait_erlang" value={if predicted_wait.is_finite() { predicted_wait } else { -1.0 }}
+                         text={if predicted_wait.is_finite() { duration(predicted_wait) } else { "unbounded".to_string() }} /></div>
+                <div><span class="t-label">{ "Pool wait, simulated" }</span>
+                    <Num metric="theory_wait_sim" value={p.pool_wait_s} text={duration(p.pool_wait_s)} /></div>
+            </div>
+            <div class="explain-controls">
+                <IntSlider id="theory-pool" label="Pool size" unit="server connections" min={1} max={64}
+                           value={w.pool_size} on_change={on_pool} />
+            </div>
+            <RunStatus metric="theory_run" run={run.clone()} />
+            <p>
+                { "Erlang C treats the pool as " }<span class="formula">{ "c" }</span>
+                { " identical servers fed by random arrivals: with " }
+                <span class="formula">{ "A = λ·S" }</span>{ " busy servers on average, the chance an arrival has to wait is " }
+                <span class="formula">{ "C(c, A)" }</span>{ " and the mean wait is " }
+                <span class="formula">{ "C(c, A) / (c/S − λ)" }</span>
+                { ". It assumes arrivals from an endless population; our clients are a finite group that stops sending \
+                   while it waits, so the simulation usually waits less than the formula says, and the two agree best \
+                   when the pool is not saturated. As the pool shrinks towards the offered load A, the wait grows \
+                   without bound." }
+            </p>
+            <p>
+                { "How big should the pool be? The rule of thumb from the PostgreSQL wiki, popularised by HikariCP’s \
+                   “About Pool Sizing”, is " }<span class="formula">{ "cores × 2 + effective spindles" }</span>
+                { ": for this " }{ w.cores }{ "-core server with one disk, " }
+                <Num metric="theory_rule" value={f64::from(rule)} text={rule.to_string()} />
+                { " connections. The point is not the exact number but the shape: a pool a little larger than the \
+                   number of things that can run at once keeps the cores busy, and anything beyond that just queues \
+                   inside the database instead of in the pooler, where it costs switches and snapshots." }
+            </p>
+        </section>
+    }
+}

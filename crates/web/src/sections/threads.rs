@@ -1,0 +1,85 @@
+//! Section 9: thread-per-connection databases, for contrast.
+
+use super::common::{rate, Choice, Num};
+use super::figures::{Pair, PairBars, RunStatus};
+use super::lab::{base, use_run};
+use crate::components::IntSlider;
+use crate::format::{bytes, count, duration};
+use crate::state::{Arch, Workload};
+use yew::prelude::*;
+
+#[component]
+pub fn ThreadsSection() -> Html {
+    let arch = use_state(|| AttrValue::from("thread"));
+    let clients = use_state(|| 2_000u32);
+    let a = Arch::ALL
+        .into_iter()
+        .find(|x| x.key() == arch.as_str())
+        .unwrap_or(Arch::Thread);
+    let w = Workload {
+        arch: a,
+        clients: *clients,
+        ..base()
+    };
+    let proc_w = Workload {
+        arch: Arch::Process,
+        ..w.clone()
+    };
+    let run = use_run(w.clone());
+    let procs = use_run(proc_w);
+    let t = &run.output.direct;
+    let pr = &procs.output.direct;
+    let on_arch = {
+        let arch = arch.clone();
+        Callback::from(move |v| arch.set(v))
+    };
+    let on_clients = {
+        let clients = clients.clone();
+        Callback::from(move |v| clients.set(v))
+    };
+    html! {
+        <section class="explain" id="threads" aria-labelledby="threads-h">
+            <h2 id="threads-h">{ "9. For contrast: threads instead of processes" }</h2>
+            <p>
+                { "MySQL and MongoDB serve each connection with a thread inside one server process. A thread is cheaper \
+                   to start than a forked process and shares the process’s address space, so it needs no page tables of \
+                   its own and little private memory. But a thread is still something the kernel schedules: thousands \
+                   of runnable threads on a few cores switch just as often, and evict each other’s working sets from \
+                   the caches just as thoroughly. Thread-per-connection servers hit the same wall, further up the curve, \
+                   which is why MySQL offers a thread pool (a fixed set of worker threads taking turns, like a pooler \
+                   built in) and why they too are run behind proxies at scale." }
+            </p>
+            <figure class="explain-figure">
+                <PairBars direct_label="processes" pooled_label={AttrValue::from(a.label())} pairs={vec![
+                    Pair { label: "Memory of the connections".into(), direct: pr.memory_private, pooled: t.memory_private,
+                           direct_text: bytes(pr.memory_private), pooled_text: bytes(t.memory_private) },
+                    Pair { label: "Transactions per second".into(), direct: pr.throughput_tps, pooled: t.throughput_tps,
+                           direct_text: rate(pr.throughput_tps), pooled_text: rate(t.throughput_tps) },
+                    Pair { label: "Context switches per second".into(), direct: pr.context_switches_per_s,
+                           pooled: t.context_switches_per_s,
+                           direct_text: rate(pr.context_switches_per_s), pooled_text: rate(t.context_switches_per_s) },
+                ]} />
+                <figcaption>{ format!("{} direct connections, no pooler.", count(w.clients.into())) }</figcaption>
+            </figure>
+            <div class="explain-controls">
+                <Choice name="arch" legend="Server design" value={(*arch).clone()} on_change={on_arch}
+                        options={Arch::ALL[1..].iter().map(|x| (AttrValue::from(x.key()), AttrValue::from(x.label()))).collect::<Vec<_>>()} />
+                <IntSlider id="thr-clients" label="Connections" unit="connections" min={1} max={10_000}
+                           value={w.clients} log=true on_change={on_clients} />
+            </div>
+            <RunStatus metric="s9_run" run={run.clone()} />
+            <p>
+                { "With " }<Num metric="s9_clients" value={f64::from(w.clients)} text={count(w.clients.into())} />
+                { " connections, a " }{ a.label() }{ " server holds " }
+                <Num metric="s9_memory" value={t.memory_private} text={bytes(t.memory_private)} />
+                { " for them against " }<Num metric="s9_memory_process" value={pr.memory_private} text={bytes(pr.memory_private)} />
+                { " as processes, and completes " }
+                <Num metric="s9_tps" value={t.throughput_tps} text={rate(t.throughput_tps)} />
+                { " transactions per second (processes: " }
+                <Num metric="s9_tps_process" value={pr.throughput_tps} text={rate(pr.throughput_tps)} />
+                { "), with a p99 latency of " }<Num metric="s9_p99" value={t.latency.p99} text={duration(t.latency.p99)} />
+                { ". Cheaper connections move the wall; they do not remove it." }
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,197 @@
+//! The explanation's sections in a real browser: each renders live numbers that change when its
+//! own control changes.
+#![cfg(target_arch = "wasm32")]
+
+use poolsim_web::sections::Explanation;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, Event, EventInit, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn mount() -> Element {
+    let document = gloo::utils::document();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<Explanation>::with_root(root.clone()).render();
+    root
+}
+
+async fn sleep(ms: u64) {
+    yew::platform::time::sleep(Duration::from_millis(ms)).await;
+}
+
+fn metric(root: &Element, name: &str) -> f64 {
+    let el = root
+        .query_selector(&format!("[data-metric='{name}']"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("no live number {name}"));
+    el.get_attribute("data-value").unwrap().parse().unwrap()
+}
+
+/// Waits until every small simulated run on the page has finished.
+async fn runs_done(root: &Element) {
+    for _ in 0..400 {
+        sleep(50).await;
+        let list = root.query_selector_all("[data-metric$='_run']").unwrap();
+        let done = (0..list.length()).all(|i| {
+            let el: Element = list.item(i).unwrap().dyn_into().unwrap();
+            el.get_attribute("data-value").as_deref() == Some("1")
+        });
+        if done {
+            return;
+        }
+    }
+    panic!("small runs did not finish in 20 s");
+}
+
+fn input(root: &Element, selector: &str) -> HtmlInputElement {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no input {selector}"))
+        .dyn_into()
+        .unwrap()
+}
+
+fn fire(target: &HtmlInputElement, kind: &str) {
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    target
+        .dispatch_event(&Event::new_with_event_init_dict(kind, &init).unwrap())
+        .unwrap();
+}
+
+/// Moves a range input to its minimum or maximum position.
+fn slide(root: &Element, id: &str, to_max: bool) {
+    let el = input(root, &format!("input#{id}"));
+    let v = if to_max { el.max() } else { el.min() };
+    el.set_value(&v);
+    fire(&el, "input");
+}
+
+fn pick(root: &Element, id: &str) {
+    let el = input(root, &format!("input#{id}"));
+    el.set_checked(true);
+    fire(&el, "change");
+}
+
+/// Changes a control and checks that a live number moved.
+async fn changes(root: &Element, name: &str, act: impl FnOnce(&Element)) -> (f64, f64) {
+    runs_done(root).await;
+    let before = metric(root, name);
+    act(root);
+    sleep(60).await;
+    runs_done(root).await;
+    let after = metric(root, name);
+    assert!(
+        before.is_finite() && after.is_finite() && before != after,
+        "{name}: {before} -> {after}"
+    );
+    (before, after)
+}
+
+#[wasm_bindgen_test]
+async fn every_section_has_a_heading_and_live_numbers() {
+    let root = mount();
+    runs_done(&root).await;
+    let headings = root
+        .query_selector_all("section.explain h2")
+        .unwrap()
+        .length();
+    assert!(headings >= 12, "{headings} section headings");
+    for name in [
+        "s1_processes",
+        "s2_private_total",
+        "s2_rss_total",
+        "s3_cs_direct",
+        "s4_migrations_direct",
+        "s5_tps_persistent",
+        "s5_tps_reconnect",
+        "s6_tps",
+        "s7_memory_pooled",
+        "s8_tps",
+        "s9_memory",
+        "theory_L",
+        "theory_lambda_W",
+        "theory_rule",
+    ] {
+        assert!(metric(&root, name) > 0.0, "{name} should be positive");
+    }
+    // Private memory is far below what top adds up.
+    assert!(metric(&root, "s2_rss_total") > 3.0 * metric(&root, "s2_private_total"));
+    // Reconnecting for every transaction costs throughput.
+    assert!(metric(&root, "s5_tps_persistent") > 5.0 * metric(&root, "s5_tps_reconnect"));
+}
+
+#[wasm_bindgen_test]
+async fn section_1_processes_follow_connections() {
+    let root = mount();
+    let (_, after) = changes(&root, "s1_processes", |r| slide(r, "proc-clients", true)).await;
+    assert_eq!(after, 20_000.0);
+}
+
+#[wasm_bindgen_test]
+async fn section_2_memory_follows_connections_and_huge_pages() {
+    let root = mount();
+    changes(&root, "s2_private_total", |r| {
+        slide(r, "mem-clients", false)
+    })
+    .await;
+    changes(&root, "s2_private_each", |r| pick(r, "mem-touched-16g")).await;
+    let (without, with) = changes(&root, "s2_private_each", |r| {
+        let t = input(r, "input#mem-huge");
+        t.set_checked(true);
+        fire(&t, "change");
+    })
+    .await;
+    assert!(with < without, "huge pages: {without} -> {with}");
+}
+
+#[wasm_bindgen_test]
+async fn sections_3_and_4_switches_and_migrations_follow_their_controls() {
+    let root = mount();
+    changes(&root, "s3_cs_direct", |r| slide(r, "cs-clients", false)).await;
+    changes(&root, "s4_migrations_direct", |r| {
+        slide(r, "mig-cores", false)
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn section_5_connect_cost_follows_clients() {
+    let root = mount();
+    changes(&root, "s5_tps_reconnect", |r| {
+        slide(r, "conn-clients", true)
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn section_6_pg14_is_faster_than_pg13_with_many_connections() {
+    let root = mount();
+    let (pg13, pg14) = changes(&root, "s6_tps", |r| pick(r, "snap-version-14")).await;
+    assert!(pg14 > pg13, "PG13 {pg13} vs PG14 {pg14}");
+}
+
+#[wasm_bindgen_test]
+async fn sections_7_8_and_theory_follow_their_controls() {
+    let root = mount();
+    changes(&root, "s7_backends_pooled", |r| {
+        slide(r, "tier-pool", false)
+    })
+    .await;
+    changes(&root, "s7_memory_direct", |r| {
+        slide(r, "tier-clients", false)
+    })
+    .await;
+    changes(&root, "s8_errors", |r| pick(r, "mode-transaction")).await;
+    changes(&root, "theory_wait_sim", |r| slide(r, "theory-pool", false)).await;
+}
+
+#[wasm_bindgen_test]
+async fn section_9_threads_use_less_memory_than_processes() {
+    let root = mount();
+    changes(&root, "s9_memory", |r| pick(r, "arch-thread_pool")).await;
+    assert!(metric(&root, "s9_memory") < metric(&root, "s9_memory_process"));
+}
