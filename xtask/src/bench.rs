@@ -94,7 +94,7 @@ fn simpy_mmc() -> Result<f64> {
 }
 
 /// The first number after `"key":` in `text` (both outputs are flat enough for this).
-fn json_number(text: &str, key: &str) -> Option<f64> {
+pub fn json_number(text: &str, key: &str) -> Option<f64> {
     let at = text.find(&format!("\"{key}\""))?;
     let rest = &text[at + key.len() + 2..];
     let rest = rest.trim_start().strip_prefix(':')?.trim_start();

@@ -107,6 +107,25 @@ pub fn test_all() -> Result<()> {
     );
     count_cargo_tests(&mut tally, "wasm tests", wasm);
 
+    banner("the model in the browser: release wasm soak and speed (headless Chromium)");
+    let mut soak = command("cargo");
+    soak.args([
+        "test",
+        "--release",
+        "-p",
+        "poolsim-web",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--test",
+        "soak",
+        "--",
+        "--nocapture",
+    ])
+    .env("CHROMEDRIVER", CHROMEDRIVER)
+    .env("WASM_BINDGEN_TEST_TIMEOUT", "600");
+    let soak_output = count_cargo_tests(&mut tally, "wasm soak", soak);
+    report_wasm_speed(&soak_output);
+
     banner("release build (trunk) into dist/");
     let built = crate::build_dist(None).is_ok();
     tally.check("dist build", built);
@@ -182,15 +201,56 @@ fn model_has_no_web_dependency() -> bool {
     }
 }
 
+/// Prints the model's speed in Chromium (wasm) against the same case natively (the release CLI):
+/// a measurement, not a test (machines are noisy), reported as one ratio from one run.
+fn report_wasm_speed(wasm_output: &str) {
+    let wasm = wasm_output.lines().find_map(|l| {
+        l.split("perf: wasm fleet events/s = ")
+            .nth(1)
+            .and_then(|n| n.trim().parse::<f64>().ok())
+    });
+    let native = run::output_of(
+        "cargo",
+        &[
+            "run",
+            "--quiet",
+            "--release",
+            "-p",
+            "poolsim-cli",
+            "--",
+            "run",
+            "--preset",
+            "fleet",
+            "--warmup",
+            "1",
+            "--duration",
+            "5",
+            "--format",
+            "json",
+        ],
+    )
+    .and_then(|json| crate::bench::json_number(&json, "events_per_wall_s"));
+    match (wasm, native) {
+        (Some(w), Some(n)) => println!(
+            "model speed (fleet preset, same case): native {:.1} M events/s, wasm in Chromium {:.1} M events/s: wasm/native = {:.2} (goal >= 0.7)",
+            n / 1e6,
+            w / 1e6,
+            w / n
+        ),
+        _ => println!("model speed: could not read both measurements"),
+    }
+}
+
 /// Sums `test result: ... N passed; M failed` lines (cargo test and wasm-bindgen-test-runner). A
-/// run that fails without any result line (e.g. a compile error) counts as one failure.
-fn count_cargo_tests(tally: &mut Tally, suite: &str, cmd: Command) {
+/// run that fails without any result line (e.g. a compile error) counts as one failure. Returns
+/// the run's output.
+fn count_cargo_tests(tally: &mut Tally, suite: &str, cmd: Command) -> String {
     let (ok, out) = match tee(cmd) {
         Ok(r) => r,
         Err(e) => {
             println!("{suite} could not start: {e}");
             tally.add(suite, 0, 1);
-            return;
+            return String::new();
         }
     };
     let (mut passed, mut failed, mut seen) = (0, 0, false);
@@ -209,6 +269,7 @@ fn count_cargo_tests(tally: &mut Tally, suite: &str, cmd: Command) {
         failed += 1;
     }
     tally.add(suite, passed, failed);
+    out
 }
 
 /// Reads Node's spec reporter summary (`ℹ pass N`, `ℹ fail N`).

@@ -19,6 +19,7 @@ pub const STMT_CPU_US_MAX: u32 = 100_000;
 pub const STMTS_MIN: u32 = 1;
 pub const STMTS_MAX: u32 = 50;
 pub const SESSION_STATE_PCT_MAX: u32 = 100;
+pub const IDLE_CONNECTIONS_MAX: u32 = 20_000;
 
 /// How the pooler hands server connections to clients.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,6 +115,8 @@ pub struct Workload {
     /// Percent of clients relying on session state (SET, LISTEN, advisory locks, SQL PREPARE),
     /// which breaks in transaction and statement mode.
     pub session_state_pct: u32,
+    /// Extra connections opened once and left idle (application pools sized for peaks).
+    pub idle_connections: u32,
 }
 
 impl Default for Workload {
@@ -134,6 +137,7 @@ impl Default for Workload {
             stmts_per_txn: 3,
             connect_per_txn: false,
             session_state_pct: 0,
+            idle_connections: 0,
         }
     }
 }
@@ -148,6 +152,7 @@ impl Workload {
         self.stmt_cpu_us = self.stmt_cpu_us.clamp(STMT_CPU_US_MIN, STMT_CPU_US_MAX);
         self.stmts_per_txn = self.stmts_per_txn.clamp(STMTS_MIN, STMTS_MAX);
         self.session_state_pct = self.session_state_pct.min(SESSION_STATE_PCT_MAX);
+        self.idle_connections = self.idle_connections.min(IDLE_CONNECTIONS_MAX);
         self
     }
 }
@@ -204,6 +209,7 @@ impl Default for PageState {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Clients(u32),
+    IdleConnections(u32),
     PoolSize(u32),
     Pooler(bool),
     PoolMode(PoolMode),
@@ -230,6 +236,7 @@ impl PageState {
         let w = &mut self.workload;
         match action {
             Action::Clients(v) => w.clients = v.clamp(CLIENTS_MIN, CLIENTS_MAX),
+            Action::IdleConnections(v) => w.idle_connections = v.min(IDLE_CONNECTIONS_MAX),
             Action::PoolSize(v) => w.pool_size = v.clamp(POOL_MIN, POOL_MAX),
             Action::Pooler(on) => w.pooler = on,
             Action::PoolMode(m) => w.pool_mode = m,

@@ -57,6 +57,10 @@ pub fn Controls(props: &ControlsProps) -> Html {
                        min={CLIENTS_MIN} max={CLIENTS_MAX} value={w.clients} log=true
                        on_change={send(on, Action::Clients)}
                        help="Application connections (logarithmic)" />
+            <IntSlider id="idle-connections" label="Idle connections" unit="idle connections"
+                       min={0} max={IDLE_CONNECTIONS_MAX} value={w.idle_connections}
+                       on_change={send(on, Action::IdleConnections)}
+                       help="Opened once and left idle: they cost memory, and snapshot time up to PG13" />
             <IntSlider id="pool-size" label="Pool size" unit="server connections"
                        min={POOL_MIN} max={POOL_MAX} value={w.pool_size} log=true
                        on_change={send(on, Action::PoolSize)}

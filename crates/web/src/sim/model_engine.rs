@@ -17,6 +17,7 @@ pub fn params(w: &Workload, pooled: bool) -> Params {
     use poolsim_model::{Arch as A, PoolMode as M};
     Params {
         clients: w.clients,
+        idle_connections: w.idle_connections,
         pool_size: w.pool_size,
         pool_mode: match (pooled, w.pool_mode) {
             (false, _) => M::None,
@@ -27,7 +28,7 @@ pub fn params(w: &Workload, pooled: bool) -> Params {
         max_connections: if pooled {
             w.pool_size.max(100) + 10
         } else {
-            (w.clients + 10).max(100)
+            (w.clients + w.idle_connections + 10).max(100)
         },
         cores: w.cores,
         think_ms: f64::from(w.think_ms),
@@ -82,6 +83,7 @@ pub fn workload_from(p: &Params) -> Workload {
         stmts_per_txn: p.stmts_per_txn,
         connect_per_txn: p.connect == Connect::PerTxn,
         session_state_pct: (p.session_state_share * 100.0).round().clamp(0.0, 100.0) as u32,
+        idle_connections: p.idle_connections,
     };
     w.clamped()
 }
