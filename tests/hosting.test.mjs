@@ -1,13 +1,9 @@
 // The built site works from any static host and under a sub-path (relative asset URLs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { serve } from './support/server.mjs';
 import { launch, watchErrors } from './support/browser.mjs';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = process.env.POOLSIM_DIST ?? path.join(here, '..', 'dist');
+import { dist } from './support/site.mjs';
 
 test('dist/ served under /docs/poolsim/ loads every asset and mounts the app', async () => {
   const server = await serve(dist, { prefix: '/docs/poolsim/' });

@@ -1,38 +1,20 @@
 // Page-level tests of the release build in dist/ (run `cargo xtask test`, which builds it first).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { serve } from './support/server.mjs';
-import { launch, watchErrors, metric, inkRatio, setRange, watchLongTasks } from './support/browser.mjs';
+import { useSite, shots } from './support/site.mjs';
+import { watchErrors, metric, inkRatio, setRange, watchLongTasks } from './support/browser.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = process.env.POOLSIM_DIST ?? path.join(here, '..', 'dist');
-const shots = path.join(here, '..', 'target', 'screenshots');
+const site = useSite();
 // How long the 10,000-client run lasts (CI can shorten or lengthen it).
 // The canvases of the live figure and of the memory chart (the explanation below has its own).
 const FIGURE_CANVASES = '.live-figure canvas, .memory-figure canvas';
 const RUN_MS = Number(process.env.POOLSIM_RUN_MS ?? 20_000);
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve(dist);
-  browser = await launch();
-  await mkdir(shots, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 async function open(options = {}) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, ...options });
+  const page = await site.browser.newPage({ viewport: { width: 1280, height: 800 }, ...options });
   const errors = watchErrors(page);
-  await page.goto(server.url, { waitUntil: 'load' });
+  await page.goto(site.server.url, { waitUntil: 'load' });
   await page.waitForSelector('[data-metric="memory_private_direct"]');
   return { page, errors };
 }

@@ -1,37 +1,19 @@
 // Page-level tests of the explanation below the live figure (crates/web/src/sections), against
 // the release build in dist/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { serve } from './support/server.mjs';
-import { launch, watchErrors, metric } from './support/browser.mjs';
+import { useSite, shots } from './support/site.mjs';
+import { watchErrors, metric } from './support/browser.mjs';
 import { LONGTASK_RECORDER, runDone, allRunsDone } from './support/sections-helpers.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = process.env.POOLSIM_DIST ?? path.join(here, '..', 'dist');
-const shots = path.join(here, '..', 'target', 'screenshots');
-
-let server;
-let browser;
-
-before(async () => {
-  server = await serve(dist);
-  browser = await launch();
-  await mkdir(shots, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 async function open(viewport = { width: 1280, height: 800 }) {
-  const page = await browser.newPage({ viewport });
+  const page = await site.browser.newPage({ viewport });
   await page.addInitScript(LONGTASK_RECORDER);
   const errors = watchErrors(page);
-  await page.goto(server.url, { waitUntil: 'load' });
+  await page.goto(site.server.url, { waitUntil: 'load' });
   await page.waitForSelector('section.explain');
   return { page, errors };
 }

@@ -2,48 +2,22 @@
 #![cfg(target_arch = "wasm32")]
 
 use poolsim_web::App;
-use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, Event, EventInit, HtmlInputElement, HtmlSelectElement};
+use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts the app in a fresh container and returns the container.
+mod common;
+use common::{fire, fire_input, metric, sleep};
+
 fn mount() -> Element {
-    let document = gloo::utils::document();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    root
+    common::mount::<App>()
 }
 
 /// Lets Yew run its scheduled renders and effects.
 async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(50)).await;
-}
-
-fn metric(root: &Element, name: &str) -> f64 {
-    let el = root
-        .query_selector(&format!("[data-metric='{name}']"))
-        .unwrap()
-        .unwrap_or_else(|| panic!("no readout {name}"));
-    el.get_attribute("data-value").unwrap().parse().unwrap()
-}
-
-fn fire_input(input: &HtmlInputElement, value: &str) {
-    input.set_value(value);
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    let event = Event::new_with_event_init_dict("input", &init).unwrap();
-    input.dispatch_event(&event).unwrap();
-}
-
-fn fire_change(el: &web_sys::HtmlElement) {
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    let event = Event::new_with_event_init_dict("change", &init).unwrap();
-    el.dispatch_event(&event).unwrap();
+    sleep(50).await;
 }
 
 fn select(root: &Element, id: &str, value: &str) {
@@ -54,7 +28,7 @@ fn select(root: &Element, id: &str, value: &str) {
         .dyn_into()
         .unwrap();
     el.set_value(value);
-    fire_change(&el);
+    fire(&el, "change");
 }
 
 #[wasm_bindgen_test]
@@ -201,7 +175,7 @@ async fn turning_the_pooler_off_leaves_only_the_direct_side() {
         .dyn_into()
         .unwrap();
     toggle.set_checked(false);
-    fire_change(&toggle);
+    fire(&toggle, "change");
     settle().await;
     assert!(root
         .query_selector("[data-metric='memory_private_pooled']")

@@ -3,31 +3,17 @@
 #![cfg(target_arch = "wasm32")]
 
 use poolsim_web::sections::Explanation;
-use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, Event, EventInit, HtmlInputElement};
+use web_sys::{Element, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod common;
+use common::{fire, metric, sleep};
+
 fn mount() -> Element {
-    let document = gloo::utils::document();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<Explanation>::with_root(root.clone()).render();
-    root
-}
-
-async fn sleep(ms: u64) {
-    yew::platform::time::sleep(Duration::from_millis(ms)).await;
-}
-
-fn metric(root: &Element, name: &str) -> f64 {
-    let el = root
-        .query_selector(&format!("[data-metric='{name}']"))
-        .unwrap()
-        .unwrap_or_else(|| panic!("no live number {name}"));
-    el.get_attribute("data-value").unwrap().parse().unwrap()
+    common::mount::<Explanation>()
 }
 
 /// Waits until every small simulated run on the page has finished.
@@ -52,14 +38,6 @@ fn input(root: &Element, selector: &str) -> HtmlInputElement {
         .unwrap_or_else(|| panic!("no input {selector}"))
         .dyn_into()
         .unwrap()
-}
-
-fn fire(target: &HtmlInputElement, kind: &str) {
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    target
-        .dispatch_event(&Event::new_with_event_init_dict(kind, &init).unwrap())
-        .unwrap();
 }
 
 /// Moves a range input to its minimum or maximum position.
