@@ -60,30 +60,6 @@ pub fn Choice(props: &ChoiceProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct ToggleProps {
-    pub id: AttrValue,
-    pub label: AttrValue,
-    pub checked: bool,
-    pub on_change: Callback<bool>,
-}
-
-/// A labelled checkbox.
-#[component]
-pub fn Toggle(props: &ToggleProps) -> Html {
-    let on_change = props.on_change.clone();
-    let onchange = Callback::from(move |e: Event| {
-        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-        on_change.emit(input.checked());
-    });
-    html! {
-        <label class="toggle" for={props.id.clone()}>
-            <input type="checkbox" id={props.id.clone()} checked={props.checked} {onchange} />
-            { &props.label }
-        </label>
-    }
-}
-
 /// Two or three significant digits, with thousands separators above 1,000.
 pub fn sig(v: f64) -> String {
     if !v.is_finite() {

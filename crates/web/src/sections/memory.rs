@@ -1,7 +1,8 @@
 //! Section 2: memory per backend, and why `top` overstates it. Closed-form memory model.
 
-use super::common::{Choice, Num, Toggle};
+use super::common::{Choice, Num};
 use crate::components::IntSlider;
+use crate::components::Toggle;
 use crate::format::{bytes, count};
 use poolsim_model::calibration::{FOLKLORE_BYTES_PER_CONNECTION, MIB};
 use poolsim_model::{idle_memory, MemoryConfig};
