@@ -1,7 +1,7 @@
 //! Where the cores' time goes: one stacked bar (work / switching / snapshots / fork / pooler / idle).
 
 use crate::format;
-use crate::sim::CpuShares;
+use crate::sim::{cpu_parts, CpuShares};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -13,7 +13,7 @@ pub struct CpuBarProps {
 
 #[component]
 pub fn CpuBar(props: &CpuBarProps) -> Html {
-    let parts = props.cpu.parts();
+    let parts = cpu_parts(&props.cpu);
     let text = parts
         .iter()
         .filter(|p| p.2 >= 0.005)

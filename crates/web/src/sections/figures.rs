@@ -2,7 +2,7 @@
 
 use super::common::RunBar;
 use super::job::JobView;
-use crate::sim::{CpuShares, LiveView};
+use crate::sim::{cpu_parts, CpuShares, LiveView};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -18,8 +18,7 @@ pub struct CpuBarsProps {
 }
 
 fn cpu_row(label: &AttrValue, s: &CpuShares) -> Html {
-    let summary = s
-        .parts()
+    let summary = cpu_parts(s)
         .iter()
         .filter(|p| p.2 >= 0.005)
         .map(|(_, l, v)| format!("{l} {:.0} %", v * 100.0))
@@ -29,7 +28,7 @@ fn cpu_row(label: &AttrValue, s: &CpuShares) -> Html {
         <div class="bar-row">
             <span class="bar-label">{ label }</span>
             <span class="bar-track" role="img" aria-label={format!("{label}: {summary}")}>
-                { for s.parts().iter().map(|(class, name, v)| html! {
+                { for cpu_parts(s).iter().map(|(class, name, v)| html! {
                     <span class={classes!("bar", format!("cpu-{class}"))}
                           style={format!("width: {:.3}%", (v * 100.0).clamp(0.0, 100.0))}
                           title={format!("{name}: {:.1} %", v * 100.0)} />
@@ -47,7 +46,7 @@ pub fn CpuBars(props: &CpuBarsProps) -> Html {
             { cpu_row(&props.direct_label, &props.direct) }
             if let Some(p) = &props.pooled { { cpu_row(&props.pooled_label, p) } }
             <div class="legend">
-                { for props.direct.parts().iter().map(|(class, name, _)| html! {
+                { for cpu_parts(&props.direct).iter().map(|(class, name, _)| html! {
                     <span class={classes!("sw", format!("cpu-{class}"))}>{ *name }</span>
                 }) }
             </div>

@@ -2,7 +2,7 @@
 //! model's parameters (through `Params::set` and its registry keys, which clamp) and its figures
 //! translated into view models.
 
-use super::view::{CpuShares, Latency, ShowPools, ShowStats, SideView};
+use super::view::{Latency, ShowPools, ShowStats, SideView};
 use super::Engine;
 use crate::state::{Arch, PgVersion, PoolMode, Workload};
 use poolsim_model::{idle_memory, Connect, Errors, Model, Params, Summary};
@@ -154,14 +154,7 @@ fn side_from_summary(s: &Summary, pooled: bool) -> SideView {
             .into_iter()
             .map(|(r, n)| (r.to_string(), per_s(n)))
             .collect(),
-        cpu: CpuShares {
-            work: s.cpu_time.work,
-            switching: s.cpu_time.switching,
-            snapshots: s.cpu_time.snapshots,
-            fork_auth: s.cpu_time.fork_auth,
-            pooler: s.cpu_time.pooler,
-            idle: s.cpu_time.idle,
-        },
+        cpu: s.cpu_time,
         occupancy: Default::default(),
         pools: pooled.then_some(ShowPools {
             cl_active: p.cl_active as u32,

@@ -11,29 +11,20 @@ pub struct Latency {
     pub mean: f64,
 }
 
-/// Where the cores' time went, as fractions of all core time (they add up to 1).
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct CpuShares {
-    pub work: f64,
-    pub switching: f64,
-    pub snapshots: f64,
-    pub fork_auth: f64,
-    pub pooler: f64,
-    pub idle: f64,
-}
+/// Where the cores' time went, as fractions of all core time (they add up to 1): the model's own
+/// plain struct, shown as is.
+pub use poolsim_model::CpuShare as CpuShares;
 
-impl CpuShares {
-    /// (css class, label, share) in drawing order.
-    pub fn parts(&self) -> [(&'static str, &'static str, f64); 6] {
-        [
-            ("work", "work", self.work),
-            ("switching", "context switches", self.switching),
-            ("snapshots", "snapshots", self.snapshots),
-            ("fork", "fork + auth", self.fork_auth),
-            ("pooler", "pooler", self.pooler),
-            ("idle", "idle", self.idle),
-        ]
-    }
+/// The parts of a CPU-time bar: (css class, label, share) in drawing order.
+pub fn cpu_parts(c: &CpuShares) -> [(&'static str, &'static str, f64); 6] {
+    [
+        ("work", "work", c.work),
+        ("switching", "context switches", c.switching),
+        ("snapshots", "snapshots", c.snapshots),
+        ("fork", "fork + auth", c.fork_auth),
+        ("pooler", "pooler", c.pooler),
+        ("idle", "idle", c.idle),
+    ]
 }
 
 /// What runs on one core right now.
