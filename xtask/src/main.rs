@@ -5,6 +5,7 @@
 
 mod bench;
 mod run;
+mod site;
 mod size;
 mod suites;
 mod tools;
@@ -17,6 +18,7 @@ usage: cargo xtask <task> [options]
 tasks:
   serve [--port N]              install what is missing, build, serve the site on http://127.0.0.1:8080
   dist [--public-url /sub/path/] write an optimised static site to dist/ (works from any host and sub-path)
+  finish-dist DIR [URL]         (re)apply CSP/oEmbed post-processing to a built site
   test                          install what tests need, run every suite, print `N passed, N failed`
   bench                         the model's criterion benchmarks, then poolsim vs SimPy on one M/M/c case
   help                          print this message
@@ -36,6 +38,8 @@ fn main() -> ExitCode {
         }
         "serve" => parse_serve(rest).and_then(serve),
         "dist" => parse_dist(rest).and_then(|url| dist(url.as_deref())),
+        "finish-dist" => parse_finish_dist(rest)
+            .and_then(|(dir, url)| site::finish_dist(std::path::Path::new(&dir), &url)),
         "test" => {
             if let Some(extra) = rest.first() {
                 Err(Failure::Usage(format!(
@@ -104,6 +108,21 @@ fn parse_dist(rest: &[String]) -> Result<Option<String>> {
     }
 }
 
+/// `finish-dist DIR [URL]`: the built site's directory and the public URL it was built with.
+fn parse_finish_dist(rest: &[String]) -> Result<(String, String)> {
+    match rest {
+        [dir] => Ok((dir.clone(), DEFAULT_PUBLIC_URL.to_string())),
+        [dir, url] => Ok((dir.clone(), normalise_public_url(url))),
+        _ => Err(Failure::Usage(format!(
+            "`finish-dist` takes `DIR [URL]`, got `{}`",
+            rest.join(" ")
+        ))),
+    }
+}
+
+/// The public URL Trunk.toml sets: relative, so the site works from any host and sub-path.
+const DEFAULT_PUBLIC_URL: &str = "./";
+
 /// A public URL always ends with `/` so relative asset paths resolve inside it.
 fn normalise_public_url(url: &str) -> String {
     if url.ends_with('/') {
@@ -127,11 +146,13 @@ fn dist(public_url: Option<&str>) -> Result<()> {
     Ok(())
 }
 
-/// `trunk build --release` into `dist/`.
+/// `trunk build --release` into `dist/`, then the CSP/oEmbed post-processing (`site`).
 pub fn build_dist(public_url: Option<&str>) -> Result<()> {
     let mut args = vec!["build", "--release"];
     if let Some(url) = public_url {
         args.extend(["--public-url", url]);
     }
-    run::trunk(&args, None)
+    run::trunk(&args, None)?;
+    let url = public_url.unwrap_or(DEFAULT_PUBLIC_URL);
+    site::finish_dist(&run::root().join("dist"), url)
 }

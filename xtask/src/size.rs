@@ -7,9 +7,10 @@ use std::io::Write;
 use std::path::Path;
 
 /// Budget for everything the first load fetches, gzip -9, in bytes (README states it). The
-/// target is 200 KB; the explanation's prose compiled into the wasm keeps the page above it for
-/// now (README says how it is spent and what would bring it down).
-pub const FIRST_LOAD_BUDGET_GZIP: u64 = 275_000;
+/// target is 200 KB; one wasm holds the live figure, the explanation's prose and figures, and the
+/// share / embed / presenter / reproduce UI, which keeps the page above it for now (README says
+/// how it is spent and what would bring it down).
+pub const FIRST_LOAD_BUDGET_GZIP: u64 = 330_000;
 
 /// One file of the first load.
 pub struct Entry {
@@ -66,9 +67,13 @@ fn kb(bytes: u64) -> String {
     format!("{:.1} KB", bytes as f64 / 1000.0)
 }
 
-/// Files the browser fetches on first load: the page, its script, its wasm, its stylesheet and the
-/// favicon (images referenced only by social cards are not fetched by readers).
+/// Files the browser fetches on first load: the page, its scripts, its wasm, its stylesheets and
+/// the favicon (images referenced only by social cards are not fetched by readers).
 fn is_first_load(name: &str) -> bool {
+    // The custom element's script is loaded by host pages that embed the figure, not by the page.
+    if name == "poolsim-figure.js" {
+        return false;
+    }
     name == "index.html"
         || name == "favicon.svg"
         || name.ends_with(".js")

@@ -32,6 +32,7 @@
 //!   `window`, `series`, `snapshot`, `memory`.
 //! * [`Summary`] (serde, base units, [`Summary::digest`]), [`SeriesPoint`], [`Snapshot`].
 //! * [`theory`]: Erlang C and the finite-source M/M/c//N queue. [`presets`]: named scenarios.
+//! * [`reproduce`]: pgbouncer.ini, postgresql.conf and a pgbench run to reproduce params for real.
 //! * [`golden_case`]: the fixed case whose digest is pinned natively and in the browser.
 
 pub mod architecture;
@@ -41,6 +42,7 @@ pub mod memory;
 pub mod metrics;
 pub mod params;
 pub mod presets;
+pub mod reproduce;
 pub mod rng;
 mod sim;
 pub mod theory;

@@ -1,38 +1,220 @@
-//! The page: the live figure (two models, direct and pooled, side by side) with its controls,
-//! readouts, charts and PgBouncer's console, then the memory-versus-clients chart.
+//! The page. Its state comes from the URL (`url_state`) and goes back to it as the reader changes
+//! things; it renders as the full explainer, in presenter mode (`?present=1`, `P`), or as an
+//! embed (`?embed=1`) with only the figure and the chosen controls.
 
+use crate::challenges::Challenges;
 use crate::components::*;
+use crate::embed::use_embed_bridge;
 use crate::format;
 use crate::hooks::{
     use_prefers_dark, use_reduced_motion, use_resize_tick, use_simulation, use_visible,
 };
+use crate::presenter::{self, key_command, HelpOverlay, KeyCommand, StepPanel, STEPS};
 use crate::sections::Explanation;
-use crate::sim::preset_workload;
-use crate::state::{Action, PageState, CLIENTS_MAX};
+use crate::state::{Action, PageState};
+use crate::url_state::{decode, encode, Decoded, Embed};
+use gloo::timers::callback::Timeout;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// The states drawn in the architecture view, for the legend: (css class, label).
-const LEGEND: [(&str, &str); 9] = [
-    ("thinking", "client thinking"),
-    ("in-statement", "client in a statement"),
-    ("waiting", "waiting for a server"),
-    ("running", "backend running on a core"),
-    ("runnable", "backend runnable, waiting for a core"),
-    ("idle-in-txn", "in a round trip / idle in transaction"),
-    ("forking", "connecting (fork + auth)"),
-    ("pooler", "PgBouncer on a core"),
-    ("idle", "idle backend / idle core"),
-];
+/// How long the URL waits for the reader to stop dragging before it is rewritten, ms.
+const URL_DEBOUNCE_MS: u32 = 300;
+
+/// The state the page starts from: its URL's query, decoded.
+fn boot() -> Decoded {
+    let search = gloo::utils::window()
+        .location()
+        .search()
+        .unwrap_or_default();
+    decode(&search)
+}
+
+fn set_root_class(class: &str, on: bool) {
+    if let Some(root) = gloo::utils::document().document_element() {
+        let list = root.class_list();
+        let _ = if on {
+            list.add_1(class)
+        } else {
+            list.remove_1(class)
+        };
+    }
+}
+
+fn fullscreen(on: bool) {
+    let document = gloo::utils::document();
+    if on {
+        if document.fullscreen_element().is_none() {
+            if let Some(root) = document.document_element() {
+                let _ = root.request_fullscreen();
+            }
+        }
+    } else if document.fullscreen_element().is_some() {
+        document.exit_fullscreen();
+    }
+}
+
+/// Keeps the address bar on the current state (debounced `history.replaceState`).
+#[hook]
+fn use_url_sync(state: &PageState, embed: Option<Rc<Embed>>) {
+    let pending = use_mut_ref(|| None::<Timeout>);
+    let key = (
+        state.params.clone(),
+        state.preset,
+        state.seed,
+        state.playing,
+        state.speed,
+        state.present,
+        state.step,
+    );
+    let state = state.clone();
+    use_effect_with(key, move |_| {
+        let query = encode(&state, embed.as_deref());
+        *pending.borrow_mut() = Some(Timeout::new(URL_DEBOUNCE_MS, move || {
+            let window = gloo::utils::window();
+            let path = window.location().pathname().unwrap_or_default();
+            if let Ok(history) = window.history() {
+                let _ = history.replace_state_with_url(
+                    &wasm_bindgen::JsValue::NULL,
+                    "",
+                    Some(&format!("{path}?{query}")),
+                );
+            }
+        }));
+    });
+}
+
+/// Whether a key press belongs to a form control (typing a number must not change the step).
+fn typing(ev: &web_sys::KeyboardEvent) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| {
+            let tag = el.tag_name().to_ascii_lowercase();
+            matches!(tag.as_str(), "textarea" | "select")
+                || (tag == "input"
+                    && !matches!(
+                        el.get_attribute("type").as_deref(),
+                        Some("checkbox" | "radio" | "button")
+                    ))
+        })
+}
+
+/// The keyboard shortcuts of [`presenter::SHORTCUTS`], on the whole document.
+#[hook]
+fn use_shortcuts(
+    state: &PageState,
+    dispatcher: UseReducerDispatcher<PageState>,
+    help: UseStateHandle<bool>,
+) {
+    let mirror = use_mut_ref(|| (false, 0usize, true));
+    *mirror.borrow_mut() = (state.present, state.step, state.playing);
+    use_effect_with((), move |_| {
+        let document = gloo::utils::document();
+        let options = gloo::events::EventListenerOptions::enable_prevent_default();
+        let listener = gloo::events::EventListener::new_with_options(
+            &document,
+            "keydown",
+            options,
+            move |ev| {
+                let Some(ev) = ev.dyn_ref::<web_sys::KeyboardEvent>() else {
+                    return;
+                };
+                if ev.ctrl_key()
+                    || ev.meta_key()
+                    || ev.alt_key()
+                    || (typing(ev) && ev.key() != "Escape")
+                {
+                    return;
+                }
+                let (present, step, playing) = *mirror.borrow();
+                let Some(cmd) = key_command(&ev.key(), present) else {
+                    return;
+                };
+                ev.prevent_default();
+                let go = |n: usize| {
+                    for a in presenter::go_to(n) {
+                        dispatcher.dispatch(a);
+                    }
+                };
+                match cmd {
+                    KeyCommand::TogglePresent => {
+                        dispatcher.dispatch(Action::Present(!present));
+                        fullscreen(!present);
+                        if !present {
+                            go(step);
+                        }
+                    }
+                    KeyCommand::Next => go(step + 1),
+                    KeyCommand::Previous => go(step.saturating_sub(1)),
+                    KeyCommand::First => go(0),
+                    KeyCommand::Last => go(STEPS.len() - 1),
+                    KeyCommand::Fullscreen => {
+                        fullscreen(gloo::utils::document().fullscreen_element().is_none())
+                    }
+                    KeyCommand::PlayPause => dispatcher.dispatch(Action::Play(!playing)),
+                    KeyCommand::StepModel => dispatcher.dispatch(Action::Step),
+                    KeyCommand::Reset => dispatcher.dispatch(Action::Reset),
+                    KeyCommand::Help => help.set(!*help),
+                    KeyCommand::Close => help.set(false),
+                }
+            },
+        );
+        move || drop(listener)
+    });
+}
+
+#[derive(Properties, PartialEq)]
+struct NoticeProps {
+    notices: Rc<Vec<String>>,
+    on_dismiss: Callback<()>,
+}
+
+/// What had to be changed to read the link, until dismissed.
+#[component]
+fn LinkNotice(props: &NoticeProps) -> Html {
+    let dismiss = props.on_dismiss.reform(|_: MouseEvent| ());
+    html! {
+        <div class="link-notice" role="status" data-notices={props.notices.len().to_string()}>
+            <p>{ "Parts of this link could not be used as they were:" }</p>
+            <ul>{ for props.notices.iter().map(|n| html! { <li>{ n }</li> }) }</ul>
+            <button type="button" onclick={dismiss} aria-label="Dismiss the note about the link">{ "Dismiss" }</button>
+        </div>
+    }
+}
 
 #[component]
 pub fn App() -> Html {
+    let boot = use_memo((), |_| boot());
+    let embed: Option<Rc<Embed>> = boot.embed.clone().map(Rc::new);
+    let state = use_reducer({
+        let boot = boot.clone();
+        move || boot.state.clone()
+    });
+    let notices = use_state(|| Rc::new(boot.notices.clone()));
+    let help = use_state(|| false);
     let calm = use_reduced_motion();
-    let state = use_reducer(PageState::default);
     let dark = use_prefers_dark();
     let resize = use_resize_tick();
     let figure_ref = use_node_ref();
     let visible = use_visible(figure_ref.clone());
     let view = use_simulation(&state, calm, visible);
+    // The projector palette of presenter mode is dark and high-contrast, canvases included.
+    let dark = dark || state.present;
+    use_url_sync(&state, embed.clone());
+    use_shortcuts(&state, state.dispatcher(), help.clone());
+    use_embed_bridge(
+        embed.clone(),
+        state.dispatcher(),
+        view.clone(),
+        state.playing,
+    );
+    {
+        let (embedded, present) = (embed.is_some(), state.present);
+        use_effect_with((embedded, present), move |(e, p)| {
+            set_root_class("embedded", *e);
+            set_root_class("presenting", *p);
+        });
+    }
     // Stable across renders, so controls (and what is being typed into them) are not re-rendered
     // by every frame of the simulation.
     let on_action = use_callback(state.dispatcher(), |a: Action, dispatcher| {
@@ -41,8 +223,12 @@ pub fn App() -> Html {
     let on_preset = {
         let figure_ref = figure_ref.clone();
         use_callback(state.dispatcher(), move |name: String, dispatcher| {
-            if let Some(w) = preset_workload(&name) {
-                dispatcher.dispatch(Action::Workload(w));
+            if let Some(p) = poolsim_model::preset(&name) {
+                let known = poolsim_model::PRESET_NAMES
+                    .iter()
+                    .find(|n| **n == name)
+                    .copied();
+                dispatcher.dispatch(Action::Params(Box::new(p.params), known));
                 dispatcher.dispatch(Action::Reset);
                 dispatcher.dispatch(Action::Play(true));
                 if let Some(figure) = figure_ref.cast::<web_sys::Element>() {
@@ -51,68 +237,97 @@ pub fn App() -> Html {
             }
         })
     };
-    let w = &state.workload;
-
-    html! {
-        <main class="page">
-            <header class="masthead">
-                <h1>{ "Why does Postgres need a connection pooler?" }</h1>
-                <p class="lede">
-                    { "Postgres serves every client connection with its own operating-system process. Below, the same \
-                       clients run the same workload twice, with the same random seed: straight to Postgres, one \
-                       backend each, and through PgBouncer, which shares a small pool of backends among them. \
-                       Watch memory, context switches and latency." }
-                </p>
-            </header>
-
-            <section class="figure live-figure" ref={figure_ref} aria-labelledby="live-title">
-                <h2 id="live-title">{ "The same clients, direct and through a pooler" }</h2>
-                <LiveSummary view={view.clone()} clients={w.clients} />
-                <div class={classes!("sides", view.pooled.is_none().then_some("single"))}>
-                    <SideReadouts view={view.direct.clone()} clients={w.clients} pool_size={w.pool_size}>
-                        <Architecture view={view.direct.clone()} {dark} {resize} />
-                    </SideReadouts>
-                    if let Some(pooled) = &view.pooled {
-                        <SideReadouts view={pooled.clone()} clients={w.clients} pool_size={w.pool_size}>
-                            <Architecture view={pooled.clone()} {dark} {resize} />
-                        </SideReadouts>
-                    }
-                </div>
-                <ul class="legend" aria-label="Colours of the architecture view">
-                    { for LEGEND.iter().map(|(class, label)| html! { <li class={*class}>{ *label }</li> }) }
-                </ul>
-                <Transport playing={state.playing} speed={state.speed} seed={state.seed}
-                           on_action={on_action.clone()}>
-                    <Clock now_s={view.now_s} pace={view.pace} playing={state.playing} />
-                </Transport>
-                <Controls workload={w.clone()} on_action={on_action.clone()} />
-                <div class="live-charts">
-                    <p class="chart-key">
-                        <span class="key direct">{ "direct" }</span>
-                        <span class="key pooled">{ "through PgBouncer" }</span>
-                    </p>
-                    <TimeChart quantity={Quantity::Memory} history={view.history.clone()} {dark} {resize} />
-                    <TimeChart quantity={Quantity::ContextSwitches} history={view.history.clone()} {dark} {resize} />
-                    <TimeChart quantity={Quantity::P99} history={view.history.clone()} {dark} {resize} />
-                </div>
-                if let Some(pooled) = &view.pooled {
-                    if let (Some(pools), Some(stats)) = (pooled.pools, pooled.stats) {
-                        <ShowPoolsPanel {pools} {stats} mode={w.pool_mode} />
+    let on_go = use_callback(state.dispatcher(), |n: usize, dispatcher| {
+        for a in presenter::go_to(n) {
+            dispatcher.dispatch(a);
+        }
+    });
+    let on_present = {
+        let step = state.step;
+        let present = state.present;
+        use_callback(
+            (state.dispatcher(), step, present),
+            |_: (), (dispatcher, step, present)| {
+                dispatcher.dispatch(Action::Present(!*present));
+                fullscreen(!*present);
+                if !*present {
+                    for a in presenter::go_to(*step) {
+                        dispatcher.dispatch(a);
                     }
                 }
-            </section>
+            },
+        )
+    };
+    let on_dismiss = {
+        let notices = notices.clone();
+        Callback::from(move |_| notices.set(Rc::new(Vec::new())))
+    };
+    let close_help = {
+        let help = help.clone();
+        Callback::from(move |_| help.set(false))
+    };
+    let notice = (!notices.is_empty())
+        .then(|| html! { <LinkNotice notices={(*notices).clone()} on_dismiss={on_dismiss} /> });
+    let figure = |only: Option<Vec<&'static str>>, compact: bool| {
+        html! {
+            <LiveFigure state={Rc::new((*state).clone())} view={view.clone()} on_action={on_action.clone()}
+                        figure_ref={figure_ref.clone()} {dark} {resize} {only} {compact} />
+        }
+    };
 
-            <section class="figure memory-figure" aria-labelledby="memory-title">
-                <h2 id="memory-title">{ "Memory held by server connections, from 1 to 20,000 clients" }</h2>
-                <MemoryChart clients={w.clients} pool_size={w.pool_size} max_clients={CLIENTS_MAX} {dark} {resize} />
-                <p class="figure-note">
-                    { format!("Idle connections touching 50 relations. The dots are today's {} clients; \
-                               top's RSS column (dashed) counts shared pages again in every backend.",
-                              format::count(w.clients.into())) }
+    if let Some(e) = &embed {
+        let full = format!(
+            "{}?{}",
+            crate::components::share::page_address(),
+            encode(&state, None)
+        );
+        return html! {
+            <main class="page embed" data-embed-id={e.id.clone()}>
+                { notice.unwrap_or_default() }
+                { figure(Some(e.controls.clone()), true) }
+                <p class="embed-credit">
+                    <a href={full} target="_blank" rel="noopener">{ "Open the full explainer ↗" }</a>
+                    { " · poolsim, a calibrated simulation of Postgres connections" }
                 </p>
-            </section>
+            </main>
+        };
+    }
 
-            <Explanation on_preset={Some(on_preset)} />
+    html! {
+        <main class={classes!("page", state.present.then_some("present"))}>
+            if *help {
+                <HelpOverlay on_close={close_help} />
+            }
+            { notice.unwrap_or_default() }
+            if state.present {
+                <StepPanel step={state.step} on_go={on_go} on_exit={on_present.clone()} />
+                { figure(None, false) }
+            } else {
+                <header class="masthead">
+                    <h1>{ "Why does Postgres need a connection pooler?" }</h1>
+                    <p class="lede">
+                        { "Postgres serves every client connection with its own operating-system process. Below, the same \
+                           clients run the same workload twice, with the same random seed: straight to Postgres, one \
+                           backend each, and through PgBouncer, which shares a small pool of backends among them. \
+                           Watch memory, context switches and latency." }
+                    </p>
+                </header>
+                { figure(None, false) }
+                <ShareBar state={Rc::new((*state).clone())} history={view.history.clone()} on_present={on_present} />
+                <p class="shortcut-hint">{ "Press ? for keyboard shortcuts, P for presenter mode." }</p>
+                <section class="figure memory-figure" aria-labelledby="memory-title">
+                    <h2 id="memory-title">{ "Memory held by server connections, from 1 to 20,000 clients" }</h2>
+                    <MemoryChart clients={state.params.clients} pool_size={state.params.pool_size}
+                                 max_clients={20_000} {dark} {resize} />
+                    <p class="figure-note">
+                        { format!("Idle connections touching 50 relations. The dots are today's {} clients; \
+                                   top's RSS column (dashed) counts shared pages again in every backend.",
+                                  format::count(state.params.clients.into())) }
+                    </p>
+                </section>
+                <Challenges state={Rc::new((*state).clone())} view={view.clone()} />
+                <Explanation on_preset={Some(on_preset)} />
+            }
         </main>
     }
 }

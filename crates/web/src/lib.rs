@@ -2,13 +2,18 @@
 //! comes from `poolsim-model`, through the adapter in `sim`.
 
 pub mod app;
+pub mod challenges;
 pub mod components;
+pub mod embed;
+pub mod export;
 pub mod format;
 pub mod hooks;
+pub mod presenter;
 pub mod scale;
 pub mod sections;
 pub mod sim;
 pub mod state;
+pub mod url_state;
 
 pub use app::App;
 

@@ -6,28 +6,25 @@ mod model_engine;
 mod snapshot;
 pub mod view;
 
-use crate::state::Workload;
+use poolsim_model::Params;
 use std::collections::VecDeque;
 use std::rc::Rc;
 pub use view::*;
 
 /// What the page needs from one running model.
 pub trait Engine {
-    fn set_workload(&mut self, w: &Workload);
+    fn set_params(&mut self, p: &Params);
     /// Runs at most `max_events` events, not past `until_ns`; returns the events run.
     fn advance(&mut self, max_events: u64, until_ns: u64) -> u64;
     fn now_ns(&self) -> u64;
     fn view(&self) -> SideView;
 }
 
-fn engine(w: &Workload, pooled: bool, seed: u64) -> Box<dyn Engine> {
-    Box::new(model_engine::ModelEngine::new(w, pooled, seed))
+fn engine(p: &Params, pooled: bool, seed: u64) -> Box<dyn Engine> {
+    Box::new(model_engine::ModelEngine::new(p, pooled, seed))
 }
 
-/// The workload of a named preset of the model (`fleet`, `serverless_storm`, ...).
-pub fn preset_workload(name: &str) -> Option<Workload> {
-    poolsim_model::preset(name).map(|p| model_engine::workload_from(&p.params))
-}
+pub use model_engine::side_params;
 
 /// Live charts keep this many samples (one per [`SAMPLE_NS`] of simulated time).
 pub const HISTORY_LEN: usize = 300;
@@ -37,7 +34,7 @@ pub const SAMPLE_NS: u64 = 200_000_000;
 pub struct SimPair {
     direct: Box<dyn Engine>,
     pooled: Option<Box<dyn Engine>>,
-    workload: Workload,
+    params: Params,
     seed: u64,
     history: VecDeque<Sample>,
     history_rc: Rc<[Sample]>,
@@ -48,11 +45,11 @@ pub struct SimPair {
 }
 
 impl SimPair {
-    pub fn new(w: &Workload, seed: u64) -> SimPair {
+    pub fn new(p: &Params, seed: u64) -> SimPair {
         SimPair {
-            direct: engine(w, false, seed),
-            pooled: w.pooler.then(|| engine(w, true, seed)),
-            workload: w.clone(),
+            direct: engine(p, false, seed),
+            pooled: p.pooled().then(|| engine(p, true, seed)),
+            params: p.clone(),
             seed,
             history: VecDeque::with_capacity(HISTORY_LEN),
             history_rc: Rc::from(Vec::new()),
@@ -67,22 +64,22 @@ impl SimPair {
         self.seed
     }
 
-    /// Applies a changed workload to the running models (turning the pooler on or off re-creates
+    /// Applies changed parameters to the running models (turning the pooler on or off re-creates
     /// them, so both stay on one time axis).
     /// Returns whether anything changed.
-    pub fn set_workload(&mut self, w: &Workload) -> bool {
-        if *w == self.workload {
+    pub fn set_params(&mut self, p: &Params) -> bool {
+        if *p == self.params {
             return false;
         }
-        if w.pooler != self.workload.pooler {
-            *self = SimPair::new(w, self.seed);
+        if p.pooled() != self.params.pooled() {
+            *self = SimPair::new(p, self.seed);
             return true;
         }
-        self.direct.set_workload(w);
-        if let Some(p) = self.pooled.as_mut() {
-            p.set_workload(w);
+        self.direct.set_params(p);
+        if let Some(pooled) = self.pooled.as_mut() {
+            pooled.set_params(p);
         }
-        self.workload = w.clone();
+        self.params = p.clone();
         true
     }
 
@@ -177,7 +174,7 @@ mod tests {
 
     #[test]
     fn both_models_reach_the_target_together() {
-        let mut pair = SimPair::new(&Workload::default(), 1);
+        let mut pair = SimPair::new(&crate::state::page_default(), 1);
         let t = Cell::new(0.0);
         let clock = || {
             t.set(t.get() + 0.01);
@@ -191,7 +188,7 @@ mod tests {
 
     #[test]
     fn the_budget_stops_stepping() {
-        let mut pair = SimPair::new(&Workload::default(), 1);
+        let mut pair = SimPair::new(&crate::state::page_default(), 1);
         let t = Cell::new(0.0);
         let clock = || {
             t.set(t.get() + 1.0);
@@ -203,9 +200,9 @@ mod tests {
 
     #[test]
     fn a_seed_reproduces_a_run_however_the_frames_fall() {
-        let w = Workload {
+        let w = Params {
             clients: 300,
-            ..Workload::default()
+            ..crate::state::page_default()
         };
         let run = |tick: f64| {
             let mut pair = SimPair::new(&w, 7);

@@ -1,105 +1,159 @@
-//! Every workload control under the figure. Each sends an [`Action`]; nothing here holds state.
+//! Every parameter control under the figure. Each sends an [`Action`]; nothing here holds state.
+//! Ranges and scales come from the model's parameter registry, so every value the model (and a
+//! shared URL) accepts can be shown and set here.
 
 use super::{IntSlider, Select, Toggle};
 use crate::state::*;
+use poolsim_model::params::spec;
+use poolsim_model::{Connect, Params, PoolMode};
 use yew::prelude::*;
+
+/// The parameters that have a control, by registry key (`pool_mode` is the pooler switch and the
+/// mode selector). An embed may show any subset (`controls=clients,pool_size`).
+pub const CONTROL_KEYS: [&str; 12] = [
+    "clients",
+    "idle_connections",
+    "pool_size",
+    "cores",
+    "think_ms",
+    "stmt_cpu_ms",
+    "stmts_per_txn",
+    "session_state_share",
+    "pool_mode",
+    "pg_version",
+    "arch",
+    "connect",
+];
 
 #[derive(Properties, PartialEq)]
 pub struct ControlsProps {
-    pub workload: Workload,
+    pub params: Params,
+    /// The pool mode the selector shows (remembered while the pooler is off).
+    pub mode: PoolMode,
     pub on_action: Callback<Action>,
+    /// Only these controls (registry keys); `None` shows all.
+    #[prop_or_default]
+    pub only: Option<Vec<&'static str>>,
 }
 
-fn send<T: 'static>(on: &Callback<Action>, f: fn(T) -> Action) -> Callback<T> {
-    on.reform(f)
+/// The registry range of `key`, times `scale` (e.g. 1000 to show milliseconds as µs).
+fn range(key: &str, scale: f64) -> (u32, u32) {
+    spec(key).map_or((0, 1), |s| {
+        (
+            (s.min * scale).round() as u32,
+            (s.max * scale).round() as u32,
+        )
+    })
 }
 
-fn options<T: Copy>(
-    all: &[T],
-    key: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-) -> Vec<(AttrValue, AttrValue)> {
-    all.iter()
-        .map(|&v| (AttrValue::Static(key(v)), AttrValue::Static(label(v))))
-        .collect()
+fn log(key: &str) -> bool {
+    spec(key).is_some_and(|s| s.log_scale)
+}
+
+/// A callback setting `key` to the slider's value divided by `scale`.
+fn set(on: &Callback<Action>, key: &'static str, scale: f64) -> Callback<u32> {
+    on.reform(move |v: u32| Action::Set(key, (f64::from(v) / scale).to_string()))
 }
 
 #[component]
 pub fn Controls(props: &ControlsProps) -> Html {
-    let w = &props.workload;
+    let p = &props.params;
     let on = &props.on_action;
+    let shown = |key: &str| props.only.as_ref().is_none_or(|o| o.contains(&key));
+    let slider = |key: &'static str,
+                  id: &'static str,
+                  label: &'static str,
+                  unit: &'static str,
+                  scale: f64,
+                  value: f64,
+                  help: Option<&'static str>| {
+        if !shown(key) {
+            return html! {};
+        }
+        let (min, max) = range(key, scale);
+        html! {
+            <IntSlider id={id} label={label} unit={unit} {min} {max}
+                       value={(value * scale).round().clamp(f64::from(min), f64::from(max)) as u32}
+                       log={log(key)} on_change={set(on, key, scale)}
+                       help={help.map(AttrValue::Static)} />
+        }
+    };
     let pool_mode = on.reform(|key: String| {
         Action::PoolMode(
-            PoolMode::ALL
+            POOL_MODES
                 .into_iter()
-                .find(|m| m.key() == key)
+                .find(|m| mode_key(*m) == key)
                 .unwrap_or(PoolMode::Transaction),
         )
     });
-    let pg = on.reform(|key: String| {
-        Action::PgVersion(if key == PgVersion::Pg13.key() {
-            PgVersion::Pg13
-        } else {
-            PgVersion::Pg14
+    let text = |key: &'static str| on.reform(move |v: String| Action::Set(key, v));
+    let per_txn = on.reform(|on: bool| {
+        Action::Set("connect", if on { "per_txn" } else { "persistent" }.into())
+    });
+    let modes = POOL_MODES
+        .iter()
+        .map(|m| {
+            (
+                AttrValue::Static(mode_key(*m)),
+                AttrValue::Static(mode_key(*m)),
+            )
         })
-    });
-    let arch = on.reform(|key: String| {
-        Action::Arch(
-            Arch::ALL
-                .into_iter()
-                .find(|a| a.key() == key)
-                .unwrap_or(Arch::Process),
-        )
-    });
+        .collect::<Vec<_>>();
+    let versions = vec![
+        (AttrValue::Static("13"), AttrValue::Static("≤ 13")),
+        (AttrValue::Static("16"), AttrValue::Static("14+")),
+    ];
+    let archs = ARCHS
+        .iter()
+        .map(|a| {
+            (
+                AttrValue::Static(arch_key(*a)),
+                AttrValue::Static(arch_label(*a)),
+            )
+        })
+        .collect::<Vec<_>>();
+    let version = if p.old_snapshots() { "13" } else { "16" };
     html! {
         <div class="controls" role="group" aria-label="Workload and server">
-            <IntSlider id="clients" label="Clients" unit="clients"
-                       min={CLIENTS_MIN} max={CLIENTS_MAX} value={w.clients} log=true
-                       on_change={send(on, Action::Clients)}
-                       help="Application connections (logarithmic)" />
-            <IntSlider id="idle-connections" label="Idle connections" unit="idle connections"
-                       min={0} max={IDLE_CONNECTIONS_MAX} value={w.idle_connections}
-                       on_change={send(on, Action::IdleConnections)}
-                       help="Opened once and left idle: they cost memory, and snapshot time up to PG13" />
-            <IntSlider id="pool-size" label="Pool size" unit="server connections"
-                       min={POOL_MIN} max={POOL_MAX} value={w.pool_size} log=true
-                       on_change={send(on, Action::PoolSize)}
-                       help="Server connections (backends) PgBouncer keeps open" />
-            <IntSlider id="cores" label="Cores" unit="cores"
-                       min={CORES_MIN} max={CORES_MAX} value={w.cores} log=true
-                       on_change={send(on, Action::Cores)}
-                       help="CPU cores of the database server" />
-            <IntSlider id="think-ms" label="Think time" unit="ms"
-                       min={THINK_MS_MIN} max={THINK_MS_MAX} value={w.think_ms}
-                       log=true on_change={send(on, Action::ThinkMs)}
-                       help="ms each client waits between transactions" />
-            <IntSlider id="stmt-cpu" label="Statement CPU time" unit="µs"
-                       min={STMT_CPU_US_MIN} max={STMT_CPU_US_MAX} value={w.stmt_cpu_us}
-                       log=true on_change={send(on, Action::StmtCpuUs)}
-                       help="µs of CPU each statement needs" />
-            <IntSlider id="stmts" label="Statements per transaction" unit="statements"
-                       min={STMTS_MIN} max={STMTS_MAX} value={w.stmts_per_txn}
-                       on_change={send(on, Action::StmtsPerTxn)} />
-            <IntSlider id="session-state" label="Session-state clients" unit="percent of clients"
-                       min={0} max={SESSION_STATE_PCT_MAX} value={w.session_state_pct}
-                       on_change={send(on, Action::SessionStatePct)}
-                       help="% of clients using SET, LISTEN, advisory locks or SQL PREPARE" />
+            { slider("clients", "clients", "Clients", "clients", 1.0, f64::from(p.clients),
+                     Some("Application connections (logarithmic)")) }
+            { slider("idle_connections", "idle-connections", "Idle connections", "idle connections", 1.0,
+                     f64::from(p.idle_connections),
+                     Some("Opened once and left idle: they cost memory, and snapshot time up to PG13")) }
+            { slider("pool_size", "pool-size", "Pool size", "server connections", 1.0, f64::from(p.pool_size),
+                     Some("Server connections (backends) PgBouncer keeps open")) }
+            { slider("cores", "cores", "Cores", "cores", 1.0, f64::from(p.cores),
+                     Some("CPU cores of the database server")) }
+            { slider("think_ms", "think-ms", "Think time", "ms", 1.0, p.think_ms,
+                     Some("ms each client waits between transactions")) }
+            { slider("stmt_cpu_ms", "stmt-cpu", "Statement CPU time", "µs", 1000.0, p.stmt_cpu_ms,
+                     Some("µs of CPU each statement needs")) }
+            { slider("stmts_per_txn", "stmts", "Statements per transaction", "statements", 1.0,
+                     f64::from(p.stmts_per_txn), None) }
+            { slider("session_state_share", "session-state", "Session-state clients", "percent of clients",
+                     100.0, p.session_state_share,
+                     Some("% of clients using SET, LISTEN, advisory locks or SQL PREPARE")) }
             <div class="control-row">
-                <Toggle id="pooler" label="Pooler (PgBouncer) in front" checked={w.pooler}
-                        on_change={send(on, Action::Pooler)}
-                        help="Off: only the direct side is simulated" />
-                <Select id="pool-mode" label="Pool mode" value={w.pool_mode.key()}
-                        options={options(&PoolMode::ALL, PoolMode::key, PoolMode::label)}
-                        on_change={pool_mode} />
-                <Select id="pg-version" label="Postgres version" value={w.pg_version.key()}
-                        options={options(&PgVersion::ALL, PgVersion::key, PgVersion::label)}
-                        on_change={pg} />
-                <Select id="arch" label="Architecture" value={w.arch.key()}
-                        options={options(&Arch::ALL, Arch::key, Arch::label)}
-                        on_change={arch} />
-                <Toggle id="connect-per-txn" label="Connect per request" checked={w.connect_per_txn}
-                        on_change={send(on, Action::ConnectPerTxn)}
-                        help="Open a new connection for every transaction (serverless style)" />
+                if shown("pool_mode") {
+                    <Toggle id="pooler" label="Pooler (PgBouncer) in front" checked={p.pooled()}
+                            on_change={on.reform(Action::Pooler)}
+                            help="Off: only the direct side is simulated" />
+                    <Select id="pool-mode" label="Pool mode" value={mode_key(props.mode)}
+                            options={modes} on_change={pool_mode} />
+                }
+                if shown("pg_version") {
+                    <Select id="pg-version" label="Postgres version" value={version}
+                            options={versions} on_change={text("pg_version")} />
+                }
+                if shown("arch") {
+                    <Select id="arch" label="Architecture" value={arch_key(p.arch)}
+                            options={archs} on_change={text("arch")} />
+                }
+                if shown("connect") {
+                    <Toggle id="connect-per-txn" label="Connect per request"
+                            checked={p.connect == Connect::PerTxn} on_change={per_txn}
+                            help="Open a new connection for every transaction (serverless style)" />
+                }
             </div>
         </div>
     }

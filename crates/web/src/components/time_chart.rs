@@ -33,6 +33,13 @@ impl Quantity {
             Quantity::P99 => format::duration(v),
         }
     }
+    fn file_name(self) -> &'static str {
+        match self {
+            Quantity::Memory => "memory",
+            Quantity::ContextSwitches => "context-switches",
+            Quantity::P99 => "p99-latency",
+        }
+    }
     fn title(self) -> &'static str {
         match self {
             Quantity::Memory => "Memory (private)",
@@ -92,9 +99,25 @@ pub fn TimeChart(props: &TimeChartProps) -> Html {
             },
         );
     }
+    let save = {
+        let canvas_ref = canvas_ref.clone();
+        let name = format!("poolsim-{}.png", props.quantity.file_name());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() {
+                // A refused download leaves the page as it is.
+                let _ = crate::export::download_canvas(&name, &canvas);
+            }
+        })
+    };
     html! {
         <figure class="chart live-chart">
-            <figcaption class="chart-title">{ props.quantity.title() }</figcaption>
+            <figcaption class="chart-title">
+                { props.quantity.title() }
+                <button type="button" class="chart-save" onclick={save}
+                        aria-label={format!("Download the {} chart as PNG", props.quantity.title())}>
+                    { "PNG" }
+                </button>
+            </figcaption>
             <canvas ref={canvas_ref} class="chart-canvas" role="img"
                     aria-label={format!("Chart: {} over simulated time, direct and pooled", props.quantity.title())} />
         </figure>

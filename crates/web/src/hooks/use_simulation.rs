@@ -34,7 +34,7 @@ struct Shared {
 #[hook]
 pub fn use_simulation(state: &PageState, calm: bool, visible: Rc<Cell<bool>>) -> Rc<LiveView> {
     let shared = use_memo((), |_| {
-        let pair = SimPair::new(&state.workload, state.seed);
+        let pair = SimPair::new(&state.params, state.seed);
         let latest = Rc::new(pair.view());
         Shared {
             pair: RefCell::new(pair),
@@ -49,11 +49,11 @@ pub fn use_simulation(state: &PageState, calm: bool, visible: Rc<Cell<bool>>) ->
     {
         let mut pair = shared.pair.borrow_mut();
         let mut changed = if shared.generation.get() != state.generation {
-            *pair = SimPair::new(&state.workload, state.seed);
+            *pair = SimPair::new(&state.params, state.seed);
             shared.generation.set(state.generation);
             true
         } else {
-            pair.set_workload(&state.workload)
+            pair.set_params(&state.params)
         };
         if shared.steps.get() != state.steps {
             shared.steps.set(state.steps);

@@ -5,17 +5,21 @@ use super::figures::{Pair, PairBars, RunStatus};
 use super::lab::{base, use_run};
 use crate::components::IntSlider;
 use crate::format::{count, duration, percent};
-use crate::state::Workload;
+use poolsim_model::{Connect, Params};
 use yew::prelude::*;
 
 /// A connect-per-request workload: short `SELECT 1`-like transactions with no think time.
-fn workload(clients: u32, per_txn: bool) -> Workload {
-    Workload {
+fn workload(clients: u32, per_txn: bool) -> Params {
+    Params {
         clients,
-        think_ms: 0,
-        stmt_cpu_us: 10,
+        think_ms: 0.0,
+        stmt_cpu_ms: 0.01,
         stmts_per_txn: 1,
-        connect_per_txn: per_txn,
+        connect: if per_txn {
+            Connect::PerTxn
+        } else {
+            Connect::Persistent
+        },
         pool_size: clients.min(base().pool_size),
         ..base()
     }

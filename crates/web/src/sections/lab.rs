@@ -5,7 +5,7 @@
 
 use super::job::{now_ms, use_job, Job, JobView};
 use crate::sim::{LiveView, SimPair};
-use crate::state::Workload;
+use poolsim_model::Params;
 use yew::prelude::*;
 
 /// Simulated seconds each small figure runs before its numbers are read: long enough for the
@@ -22,7 +22,7 @@ pub struct Run {
 }
 
 impl Run {
-    pub fn new(w: &Workload, target_ns: u64) -> Run {
+    pub fn new(w: &Params, target_ns: u64) -> Run {
         Run {
             pair: SimPair::new(w, SEED),
             target_ns,
@@ -54,17 +54,14 @@ impl Job for Run {
     }
 }
 
-/// Runs `w` (direct and, when `w.pooler`, pooled) progressively; restarts when `w` changes.
+/// Runs `w` (direct and, when it has a pool mode, pooled) progressively; restarts when `w` changes.
 #[hook]
-pub fn use_run(w: Workload) -> JobView<LiveView> {
+pub fn use_run(w: Params) -> JobView<LiveView> {
     use_job(w, |w| Run::new(w, RUN_NS))
 }
 
-/// The workload most small figures start from: the live figure's default, with the pooler on so
-/// both sides run.
-pub fn base() -> Workload {
-    Workload {
-        pooler: true,
-        ..Workload::default()
-    }
+/// The parameters most small figures start from: the live figure's default (the pooler is on, so
+/// both sides run).
+pub fn base() -> Params {
+    crate::state::page_default()
 }

@@ -5,7 +5,8 @@ use super::figures::RunStatus;
 use super::lab::{base, use_run};
 use crate::components::IntSlider;
 use crate::format::{count, duration};
-use crate::state::{PoolMode, Workload};
+use crate::state::{mode_key, POOL_MODES};
+use poolsim_model::{Params, PoolMode};
 use yew::prelude::*;
 
 /// Works in session / transaction / statement mode (PgBouncer docs, features page).
@@ -34,9 +35,9 @@ const FEATURES: [(&str, &str, &str, &str); 11] = [
 ];
 
 fn mode_of(key: &str) -> PoolMode {
-    PoolMode::ALL
+    POOL_MODES
         .into_iter()
-        .find(|m| m.key() == key)
+        .find(|m| mode_key(*m) == key)
         .unwrap_or(PoolMode::Transaction)
 }
 
@@ -45,10 +46,10 @@ pub fn ModesSection() -> Html {
     let mode = use_state(|| AttrValue::from("session"));
     let session_pct = use_state(|| 20u32);
     let m = mode_of(mode.as_str());
-    let w = Workload {
+    let w = Params {
         clients: 400,
         pool_mode: m,
-        session_state_pct: *session_pct,
+        session_state_share: f64::from(*session_pct) / 100.0,
         ..base()
     };
     let run = use_run(w.clone());
@@ -77,16 +78,16 @@ pub fn ModesSection() -> Html {
             </p>
             <div class="explain-controls">
                 <Choice name="mode" legend="Pool mode" value={(*mode).clone()} on_change={on_mode}
-                        options={PoolMode::ALL.iter().map(|m| (AttrValue::from(m.key()), AttrValue::from(m.label()))).collect::<Vec<_>>()} />
+                        options={POOL_MODES.iter().map(|m| (AttrValue::from(mode_key(*m)), AttrValue::from(mode_key(*m)))).collect::<Vec<_>>()} />
                 <IntSlider id="mode-session-pct" label="Clients relying on session state" unit="percent" min={0} max={100}
-                           value={w.session_state_pct} on_change={on_session}
+                           value={*session_pct} on_change={on_session}
                            help="Percent of clients using SET, LISTEN, advisory locks or SQL PREPARE" />
             </div>
             <RunStatus metric="s8_run" run={run.clone()} />
             <p>
                 { "With " }{ count(w.clients.into()) }{ " clients over a pool of " }{ w.pool_size }
-                { " in " }<Num metric="s8_mode" value={PoolMode::ALL.iter().position(|x| *x == m).unwrap_or(0) as f64}
-                              text={m.key()} />
+                { " in " }<Num metric="s8_mode" value={POOL_MODES.iter().position(|x| *x == m).unwrap_or(0) as f64}
+                              text={mode_key(m)} />
                 { " mode, PgBouncer completes " }
                 <Num metric="s8_tps" value={p.throughput_tps} text={rate(p.throughput_tps)} />
                 { " transactions per second; " }<Num metric="s8_waiting" value={f64::from(pools.cl_waiting)}
@@ -94,8 +95,8 @@ pub fn ModesSection() -> Html {
                 { " clients are waiting for a server connection (" }<code>{ "cl_waiting" }</code>
                 { ") and the average wait is " }
                 <Num metric="s8_wait" value={p.pool_wait_s} text={duration(p.pool_wait_s)} />
-                { ". " }<Num metric="s8_session_pct" value={f64::from(w.session_state_pct) / 100.0}
-                              text={format!("{} %", w.session_state_pct)} />
+                { ". " }<Num metric="s8_session_pct" value={w.session_state_share}
+                              text={format!("{} %", *session_pct)} />
                 { " of the clients rely on session state; errors because that state did not follow them to another \
                    server connection: " }
                 <Num metric="s8_errors" value={p.errors_per_s()} text={format!("{} per second", rate(p.errors_per_s()))} />

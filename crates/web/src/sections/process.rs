@@ -3,7 +3,6 @@
 use super::common::{sig, Num};
 use crate::components::IntSlider;
 use crate::format::{bytes, count};
-use crate::state::Workload;
 use poolsim_model::{idle_memory, MemoryConfig};
 use yew::prelude::*;
 
@@ -14,7 +13,7 @@ const DRAWN: u32 = 120;
 pub fn ProcessSection() -> Html {
     let clients = use_state(|| 40u32);
     let n = *clients;
-    let cores = Workload::default().cores;
+    let cores = crate::state::page_default().cores;
     let mem = idle_memory(&MemoryConfig::default(), n, None);
     let per_core = f64::from(n) / f64::from(cores);
     let on_clients = {

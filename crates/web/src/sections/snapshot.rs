@@ -6,17 +6,31 @@ use super::lab::{base, use_run};
 use crate::components::IntSlider;
 use crate::format::count;
 use crate::format::percent;
-use crate::state::{PgVersion, Workload};
+use poolsim_model::Params;
+
+/// Postgres before and after the snapshot-scalability work of version 14.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PgVersion {
+    Pg13,
+    Pg14,
+}
+
+fn pg_label(pg: PgVersion) -> &'static str {
+    match pg {
+        PgVersion::Pg13 => "≤ 13",
+        PgVersion::Pg14 => "14+",
+    }
+}
 use yew::prelude::*;
 
 /// Many connected clients, most of them idle: the case where pre-14 snapshots hurt.
-fn workload(clients: u32, pg: PgVersion) -> Workload {
-    Workload {
+fn workload(clients: u32, pg: PgVersion) -> Params {
+    Params {
         clients,
-        think_ms: 100,
-        stmt_cpu_us: 200,
+        think_ms: 100.0,
+        stmt_cpu_ms: 0.2,
         stmts_per_txn: 3,
-        pg_version: pg,
+        pg_version: if pg == PgVersion::Pg13 { 13 } else { 16 },
         ..base()
     }
 }
@@ -69,7 +83,7 @@ pub fn SnapshotSection() -> Html {
                    Andres Freund’s patches, snapshot cost barely depends on how many connections exist." }
             </p>
             <figure class="explain-figure">
-                <CpuBars direct={d.cpu} direct_label={format!("PostgreSQL {}, direct", pg.label())} />
+                <CpuBars direct={d.cpu} direct_label={format!("PostgreSQL {}, direct", pg_label(pg))} />
                 <figcaption>{ format!("Where the cores’ time goes with {} connections, most of them idle at any moment.",
                                       count(w.clients.into())) }</figcaption>
             </figure>
@@ -82,7 +96,7 @@ pub fn SnapshotSection() -> Html {
             <RunStatus metric="s6_run" run={run.clone()} />
             <p>
                 { "With " }<Num metric="s6_clients" value={f64::from(w.clients)} text={count(w.clients.into())} />
-                { " direct connections on PostgreSQL " }{ pg.label() }{ ", the server completes " }
+                { " direct connections on PostgreSQL " }{ pg_label(pg) }{ ", the server completes " }
                 <Num metric="s6_tps" value={d.throughput_tps} text={rate(d.throughput_tps)} />
                 { " transactions per second and spends " }
                 <Num metric="s6_snapshot_share" value={d.cpu.snapshots} text={percent(d.cpu.snapshots)} />

@@ -7,9 +7,9 @@ use super::job::{use_job, Job, STEP_MS};
 use super::lab::{base, Run};
 use crate::format::{bytes, count, duration};
 use crate::hooks::{use_prefers_dark, use_resize_tick};
-use crate::state::Workload;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
+use poolsim_model::Params;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
@@ -28,14 +28,14 @@ pub struct Point {
 }
 
 pub struct Sweep {
-    base: Workload,
+    base: Params,
     next: usize,
     run: Option<Run>,
     points: Vec<Point>,
 }
 
 impl Sweep {
-    pub fn new(base: Workload) -> Sweep {
+    pub fn new(base: Params) -> Sweep {
         Sweep {
             base,
             next: 0,
@@ -55,7 +55,7 @@ impl Job for Sweep {
             // Creating a model with thousands of clients is work of its own: one step.
             let clients = CLIENTS[self.next];
             self.run = Some(Run::new(
-                &Workload {
+                &Params {
                     clients,
                     ..self.base.clone()
                 },
@@ -91,7 +91,7 @@ impl Job for Sweep {
 pub fn SweepSection() -> Html {
     let cores = use_state(|| AttrValue::from("8"));
     let generation = use_state(|| 0u32);
-    let w = Workload {
+    let w = Params {
         cores: cores.parse().unwrap_or(8),
         ..base()
     };
@@ -118,6 +118,16 @@ pub fn SweepSection() -> Html {
     let restart = {
         let generation = generation.clone();
         Callback::from(move |_| generation.set(*generation + 1))
+    };
+    let save_csv = {
+        let points = sweep.output.clone();
+        Callback::from(move |_: MouseEvent| {
+            let _ = crate::export::download_text(
+                "poolsim-sweep.csv",
+                "text/csv",
+                &crate::export::sweep_csv(&points),
+            );
+        })
     };
     let points = &sweep.output;
     let best = |i: usize| {
@@ -148,6 +158,7 @@ pub fn SweepSection() -> Html {
                 <Choice name="sweep-cores" legend="Cores" value={(*cores).clone()} on_change={on_cores}
                         options={vec![("4".into(), "4".into()), ("8".into(), "8".into()), ("32".into(), "32".into())]} />
                 <button type="button" onclick={restart}>{ "Run the sweep again" }</button>
+                <button type="button" onclick={save_csv} disabled={points.is_empty()}>{ "Download CSV" }</button>
             </div>
             <RunBar metric="sweep_progress"
                     label={if sweep.done { format!("Swept {} client counts", CLIENTS.len()) }

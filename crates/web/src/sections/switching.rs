@@ -6,13 +6,13 @@ use super::lab::{base, use_run};
 use crate::components::IntSlider;
 use crate::format::percent;
 use crate::format::{count, duration};
-use crate::state::Workload;
+use poolsim_model::Params;
 use yew::prelude::*;
 
 #[component]
 pub fn SwitchSection() -> Html {
     let clients = use_state(|| 2_000u32);
-    let w = Workload {
+    let w = Params {
         clients: *clients,
         ..base()
     };
@@ -77,7 +77,7 @@ pub fn SwitchSection() -> Html {
 #[component]
 pub fn MigrationSection() -> Html {
     let cores = use_state(|| 8u32);
-    let w = Workload {
+    let w = Params {
         cores: *cores,
         clients: 2_000,
         ..base()

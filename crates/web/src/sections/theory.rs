@@ -7,7 +7,7 @@ use super::lab::{base, use_run};
 use crate::components::IntSlider;
 use crate::format::duration;
 use crate::format::percent;
-use crate::state::Workload;
+use poolsim_model::Params;
 use yew::prelude::*;
 
 /// Mean wait in queue of an M/M/c queue with `c` servers, arrival rate `lambda` and service time
@@ -19,10 +19,10 @@ fn erlang_wait(c: u32, lambda: f64, s: f64) -> f64 {
 #[component]
 pub fn TheorySection() -> Html {
     let pool = use_state(|| 12u32);
-    let w = Workload {
+    let w = Params {
         pool_size: *pool,
         clients: 1_000,
-        think_ms: 300,
+        think_ms: 300.0,
         ..base()
     };
     let run = use_run(w.clone());

@@ -5,23 +5,24 @@ use super::figures::{Pair, PairBars, RunStatus};
 use super::lab::{base, use_run};
 use crate::components::IntSlider;
 use crate::format::{bytes, count, duration};
-use crate::state::{Arch, Workload};
+use crate::state::{arch_key, arch_label, ARCHS};
+use poolsim_model::{Arch, Params};
 use yew::prelude::*;
 
 #[component]
 pub fn ThreadsSection() -> Html {
     let arch = use_state(|| AttrValue::from("thread"));
     let clients = use_state(|| 2_000u32);
-    let a = Arch::ALL
+    let a = ARCHS
         .into_iter()
-        .find(|x| x.key() == arch.as_str())
+        .find(|x| arch_key(*x) == arch.as_str())
         .unwrap_or(Arch::Thread);
-    let w = Workload {
+    let w = Params {
         arch: a,
         clients: *clients,
         ..base()
     };
-    let proc_w = Workload {
+    let proc_w = Params {
         arch: Arch::Process,
         ..w.clone()
     };
@@ -50,7 +51,7 @@ pub fn ThreadsSection() -> Html {
                    built in) and why they too are run behind proxies at scale." }
             </p>
             <figure class="explain-figure">
-                <PairBars direct_label="processes" pooled_label={AttrValue::from(a.label())} pairs={vec![
+                <PairBars direct_label="processes" pooled_label={AttrValue::from(arch_label(a))} pairs={vec![
                     Pair { label: "Memory of the connections".into(), direct: pr.memory_private, pooled: t.memory_private,
                            direct_text: bytes(pr.memory_private), pooled_text: bytes(t.memory_private) },
                     Pair { label: "Transactions per second".into(), direct: pr.throughput_tps, pooled: t.throughput_tps,
@@ -63,14 +64,14 @@ pub fn ThreadsSection() -> Html {
             </figure>
             <div class="explain-controls">
                 <Choice name="arch" legend="Server design" value={(*arch).clone()} on_change={on_arch}
-                        options={Arch::ALL[1..].iter().map(|x| (AttrValue::from(x.key()), AttrValue::from(x.label()))).collect::<Vec<_>>()} />
+                        options={ARCHS[1..].iter().map(|x| (AttrValue::from(arch_key(*x)), AttrValue::from(arch_label(*x)))).collect::<Vec<_>>()} />
                 <IntSlider id="thr-clients" label="Connections" unit="connections" min={1} max={10_000}
                            value={w.clients} log=true on_change={on_clients} />
             </div>
             <RunStatus metric="s9_run" run={run.clone()} />
             <p>
                 { "With " }<Num metric="s9_clients" value={f64::from(w.clients)} text={count(w.clients.into())} />
-                { " connections, a " }{ a.label() }{ " server holds " }
+                { " connections, a " }{ arch_label(a) }{ " server holds " }
                 <Num metric="s9_memory" value={t.memory_private} text={bytes(t.memory_private)} />
                 { " for them against " }<Num metric="s9_memory_process" value={pr.memory_private} text={bytes(pr.memory_private)} />
                 { " as processes, and completes " }

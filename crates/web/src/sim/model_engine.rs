@@ -1,91 +1,32 @@
-//! The real engine: one `poolsim_model::Model`, with the page's workload translated into the
-//! model's parameters (through `Params::set` and its registry keys, which clamp) and its figures
-//! translated into view models.
+//! The real engine: one `poolsim_model::Model` for one side (direct or pooled) of the page's
+//! parameters, and its figures translated into view models.
 
 use super::view::{Latency, ShowPools, ShowStats, SideView};
 use super::Engine;
-use crate::state::{Arch, PgVersion, PoolMode, Workload};
-use poolsim_model::{idle_memory, Connect, Errors, Model, Params, Summary};
+use poolsim_model::{idle_memory, Errors, Model, Params, PoolMode, Summary};
 
 /// Live figures are taken over this many simulated seconds.
 pub const WINDOW_S: f64 = 2.0;
 
 /// The model's parameters for one side. The direct side has no pooler and, as a DBA would do to
 /// let every client in, a `max_connections` above the number of clients; the pooled side only
-/// needs room for its pool. The model clamps whatever it is given.
-pub fn params(w: &Workload, pooled: bool) -> Params {
-    use poolsim_model::{Arch as A, PoolMode as M};
-    Params {
-        clients: w.clients,
-        idle_connections: w.idle_connections,
-        pool_size: w.pool_size,
-        pool_mode: match (pooled, w.pool_mode) {
-            (false, _) => M::None,
-            (true, PoolMode::Session) => M::Session,
-            (true, PoolMode::Transaction) => M::Transaction,
-            (true, PoolMode::Statement) => M::Statement,
-        },
-        max_connections: if pooled {
-            w.pool_size.max(100) + 10
-        } else {
-            (w.clients + w.idle_connections + 10).max(100)
-        },
-        cores: w.cores,
-        think_ms: f64::from(w.think_ms),
-        stmt_cpu_ms: f64::from(w.stmt_cpu_us) / 1000.0,
-        stmts_per_txn: w.stmts_per_txn,
-        connect: if w.connect_per_txn {
-            Connect::PerTxn
-        } else {
-            Connect::Persistent
-        },
-        pg_version: match w.pg_version {
-            PgVersion::Pg13 => 13,
-            PgVersion::Pg14 => 16,
-        },
-        arch: match w.arch {
-            Arch::Process => A::Process,
-            Arch::Thread => A::Thread,
-            Arch::ThreadPool => A::ThreadPool,
-        },
-        session_state_share: f64::from(w.session_state_pct) / 100.0,
-        ..Params::default()
+/// needs room for its pool. A larger `max_connections` in the parameters is kept.
+pub fn side_params(p: &Params, pooled: bool) -> Params {
+    let mut side = p.clone();
+    if pooled {
+        if side.pool_mode == PoolMode::None {
+            side.pool_mode = PoolMode::Transaction;
+        }
+        side.max_connections = side
+            .max_connections
+            .max(side.pool_size.max(90) + side.reserve_pool_size + 10);
+    } else {
+        side.pool_mode = PoolMode::None;
+        side.max_connections = side
+            .max_connections
+            .max((side.clients + side.idle_connections + 10).max(100));
     }
-}
-
-/// The page's workload for model parameters (a preset), each value clamped to its control.
-pub fn workload_from(p: &Params) -> Workload {
-    use poolsim_model::{Arch as A, PoolMode as M};
-    let w = Workload {
-        clients: p.clients,
-        pool_size: p.pool_size,
-        pooler: p.pool_mode != M::None,
-        pool_mode: match p.pool_mode {
-            M::Session => PoolMode::Session,
-            M::Statement => PoolMode::Statement,
-            M::Transaction | M::None => PoolMode::Transaction,
-        },
-        cores: p.cores,
-        pg_version: if p.pg_version <= 13 {
-            PgVersion::Pg13
-        } else {
-            PgVersion::Pg14
-        },
-        arch: match p.arch {
-            A::Process => Arch::Process,
-            A::Thread => Arch::Thread,
-            A::ThreadPool => Arch::ThreadPool,
-        },
-        think_ms: p.think_ms.round().clamp(0.0, f64::from(u32::MAX)) as u32,
-        stmt_cpu_us: (p.stmt_cpu_ms * 1000.0)
-            .round()
-            .clamp(0.0, f64::from(u32::MAX)) as u32,
-        stmts_per_txn: p.stmts_per_txn,
-        connect_per_txn: p.connect == Connect::PerTxn,
-        session_state_pct: (p.session_state_share * 100.0).round().clamp(0.0, 100.0) as u32,
-        idle_connections: p.idle_connections,
-    };
-    w.clamped()
+    side.clamped().0
 }
 
 /// (reason as PgBouncer or Postgres says it, count) for every error kind that occurred.
@@ -116,9 +57,9 @@ pub struct ModelEngine {
 }
 
 impl ModelEngine {
-    pub fn new(w: &Workload, pooled: bool, seed: u64) -> ModelEngine {
+    pub fn new(p: &Params, pooled: bool, seed: u64) -> ModelEngine {
         ModelEngine {
-            model: Model::new(params(w, pooled), seed),
+            model: Model::new(side_params(p, pooled), seed),
             pooled,
         }
     }
@@ -178,8 +119,8 @@ fn side_from_summary(s: &Summary, pooled: bool) -> SideView {
 }
 
 impl Engine for ModelEngine {
-    fn set_workload(&mut self, w: &Workload) {
-        self.model.set_params(params(w, self.pooled));
+    fn set_params(&mut self, p: &Params) {
+        self.model.set_params(side_params(p, self.pooled));
     }
     fn advance(&mut self, max_events: u64, until_ns: u64) -> u64 {
         self.model.advance(max_events, until_ns).events
@@ -204,17 +145,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_page_default_is_the_model_default_with_a_pooler() {
-        let w = Workload::default();
-        let p = params(&w, true);
-        let d = Params::default();
-        assert_eq!(
-            (p.clients, p.pool_size, p.cores, p.stmts_per_txn),
-            (d.clients, d.pool_size, d.cores, d.stmts_per_txn)
-        );
-        assert_eq!(p.pool_mode, d.pool_mode);
-        assert_eq!(params(&w, false).pool_mode, poolsim_model::PoolMode::None);
-        assert!(params(&w, false).max_connections > w.clients);
-        assert_eq!(workload_from(&p), w);
+    fn sides_share_the_parameters_but_not_the_pooler() {
+        let p = crate::state::page_default();
+        let pooled = side_params(&p, true);
+        assert_eq!(pooled.pool_mode, p.pool_mode);
+        assert_eq!((pooled.clients, pooled.pool_size), (p.clients, p.pool_size));
+        let direct = side_params(&p, false);
+        assert_eq!(direct.pool_mode, PoolMode::None);
+        assert!(direct.max_connections > p.clients);
+        assert_eq!(direct.think_ms, p.think_ms);
     }
 }

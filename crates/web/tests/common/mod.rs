@@ -12,6 +12,15 @@ where
     C: BaseComponent,
     C::Properties: Default,
 {
+    // The page reads its state from the address, and apps mounted by earlier tests write theirs
+    // there: each mount starts from a clean address.
+    let window = gloo::utils::window();
+    let path = window.location().pathname().unwrap();
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path))
+        .unwrap();
     let document = gloo::utils::document();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();

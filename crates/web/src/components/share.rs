@@ -1,0 +1,265 @@
+//! Sharing and exporting the current state: copy a link, embed the figure (iframe, custom element,
+//! oEmbed), download the time series, and "reproduce this for real" (config files and pgbench).
+
+use crate::export;
+use crate::sim::Sample;
+use crate::state::PageState;
+use crate::url_state::{encode, Embed, DEFAULT_EMBED_CONTROLS};
+use poolsim_model::reproduce::reproduce;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// The page's address without its query (what links and embeds point at).
+pub fn page_address() -> String {
+    let location = gloo::utils::window().location();
+    let origin = location.origin().unwrap_or_default();
+    let path = location.pathname().unwrap_or_else(|_| "/".into());
+    format!("{origin}{path}")
+}
+
+/// The folder the site is served from (for `poolsim-figure.js` and `oembed.json`).
+pub fn site_base() -> String {
+    let page = page_address();
+    match page.rfind('/') {
+        Some(i) => page[..=i].to_string(),
+        None => page,
+    }
+}
+
+/// A link to `state` (absolute).
+pub fn state_link(state: &PageState) -> String {
+    format!("{}?{}", page_address(), encode(state, None))
+}
+
+/// Writes `text` to the clipboard (`navigator.clipboard.writeText`); false when the browser
+/// refuses (then the text is left selected for the reader to copy).
+fn copy_to_clipboard(text: &str) -> bool {
+    let navigator = gloo::utils::window().navigator();
+    let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into()).ok();
+    let write = clipboard.as_ref().and_then(|c| {
+        js_sys::Reflect::get(c, &"writeText".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    });
+    match (clipboard, write) {
+        (Some(c), Some(f)) => f.call1(&c, &text.into()).is_ok(),
+        _ => false,
+    }
+}
+
+/// The custom-element snippet for `state`: one attribute per setting of its link.
+pub fn custom_element_snippet(base: &str, state: &PageState, embed: &Embed) -> String {
+    let query = encode(state, Some(embed));
+    let mut attrs = String::new();
+    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+        if matches!(k.as_ref(), "v" | "embed") {
+            continue;
+        }
+        let name = k.replace('_', "-");
+        let value = v.replace('&', "&amp;").replace('"', "&quot;");
+        if k == "metrics" || k == "paused" {
+            attrs.push_str(&format!(" {name}"));
+        } else {
+            attrs.push_str(&format!(" {name}=\"{value}\""));
+        }
+    }
+    format!("<script src=\"{base}poolsim-figure.js\" defer></script>\n<poolsim-figure{attrs}></poolsim-figure>")
+}
+
+/// The iframe snippet for `state`.
+pub fn iframe_snippet(base: &str, state: &PageState, embed: &Embed) -> String {
+    let src = format!("{base}index.html?{}", encode(state, Some(embed))).replace('&', "&amp;");
+    format!(
+        "<iframe src=\"{src}\" title=\"poolsim: Postgres connections with and without PgBouncer\" \
+         width=\"100%\" height=\"720\" style=\"border:0;width:100%\" loading=\"lazy\"></iframe>"
+    )
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ShareBarProps {
+    pub state: Rc<PageState>,
+    pub history: Rc<[Sample]>,
+    pub on_present: Callback<()>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Open {
+    None,
+    Embed,
+    Reproduce,
+}
+
+/// The row of share / export buttons under the live figure, and their dialogs.
+#[component]
+pub fn ShareBar(props: &ShareBarProps) -> Html {
+    let open = use_state(|| Open::None);
+    let status = use_state(String::new);
+    let link_ref = use_node_ref();
+    let link = state_link(&props.state);
+    let copy = {
+        let status = status.clone();
+        let link_ref = link_ref.clone();
+        let link = link.clone();
+        Callback::from(move |_: MouseEvent| {
+            if copy_to_clipboard(&link) {
+                status.set("Link copied.".into());
+            } else {
+                if let Some(input) = link_ref.cast::<web_sys::HtmlInputElement>() {
+                    input.select();
+                }
+                status.set("Press Ctrl+C (⌘C) to copy the selected link.".into());
+            }
+        })
+    };
+    let csv = {
+        let history = props.history.clone();
+        Callback::from(move |_: MouseEvent| {
+            let _ = export::download_text(
+                "poolsim-series.csv",
+                "text/csv",
+                &export::series_csv(&history),
+            );
+        })
+    };
+    let show = |which: Open| {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(which))
+    };
+    let close = {
+        let open = open.clone();
+        Callback::from(move |_| open.set(Open::None))
+    };
+    let present = props.on_present.reform(|_: MouseEvent| ());
+    html! {
+        <div class="share-bar" role="group" aria-label="Share and export">
+            <label class="share-link">
+                <span>{ "Link to this state" }</span>
+                <input ref={link_ref} type="text" readonly=true value={link} aria-label="Link to this state" />
+            </label>
+            <button type="button" onclick={copy}>{ "Copy link" }</button>
+            <button type="button" onclick={show(Open::Embed)}>{ "Embed…" }</button>
+            <button type="button" onclick={show(Open::Reproduce)}>{ "Reproduce for real…" }</button>
+            <button type="button" onclick={csv}>{ "Time series (CSV)" }</button>
+            <button type="button" onclick={present}>{ "Presenter mode (P)" }</button>
+            <span class="share-status" role="status">{ (*status).clone() }</span>
+            if *open == Open::Embed {
+                <EmbedDialog state={props.state.clone()} on_close={close.clone()} />
+            }
+            if *open == Open::Reproduce {
+                <ReproduceDialog state={props.state.clone()} on_close={close} />
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DialogProps {
+    pub state: Rc<PageState>,
+    pub on_close: Callback<()>,
+}
+
+/// A titled code block with a copy button.
+fn snippet(id: &str, title: &str, text: String, download: Option<&'static str>) -> Html {
+    let copy = {
+        let text = text.clone();
+        Callback::from(move |_: MouseEvent| {
+            copy_to_clipboard(&text);
+        })
+    };
+    let save = download.map(|name| {
+        let text = text.clone();
+        Callback::from(move |_: MouseEvent| {
+            let _ = export::download_text(name, "text/plain", &text);
+        })
+    });
+    html! {
+        <div class="snippet">
+            <h3 id={format!("{id}-h")}>{ title }</h3>
+            <pre id={id.to_string()} aria-labelledby={format!("{id}-h")}><code>{ text }</code></pre>
+            <button type="button" onclick={copy}>{ "Copy" }</button>
+            if let Some(save) = save {
+                <button type="button" onclick={save}>{ format!("Download {}", download.unwrap_or_default()) }</button>
+            }
+        </div>
+    }
+}
+
+/// The embed dialog: which controls the embed shows, then the three ways to embed.
+#[component]
+pub fn EmbedDialog(props: &DialogProps) -> Html {
+    let controls = use_state(|| DEFAULT_EMBED_CONTROLS.to_vec());
+    let base = site_base();
+    let embed = Embed {
+        controls: (*controls).clone(),
+        id: String::new(),
+        metrics: false,
+    };
+    let toggle = |key: &'static str| {
+        let controls = controls.clone();
+        Callback::from(move |_: Event| {
+            let mut c = (*controls).clone();
+            if let Some(i) = c.iter().position(|k| *k == key) {
+                c.remove(i);
+            } else {
+                c.push(key);
+                c.sort_by_key(|k| super::CONTROL_KEYS.iter().position(|x| x == k));
+            }
+            controls.set(c);
+        })
+    };
+    let close = props.on_close.reform(|_: MouseEvent| ());
+    let oembed = format!(
+        "<link rel=\"alternate\" type=\"application/json+oembed\" href=\"{base}oembed.json\" title=\"poolsim\">"
+    );
+    html! {
+        <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="embed-title">
+            <div class="dialog wide">
+                <h2 id="embed-title">{ "Embed this figure" }</h2>
+                <p>{ "The embed starts from the current state and shows only the controls ticked here. It resizes \
+                      itself to its content and pauses while scrolled out of view. See docs/EMBEDDING.md for the \
+                      message protocol." }</p>
+                <fieldset class="embed-controls">
+                    <legend>{ "Controls in the embed" }</legend>
+                    { for super::CONTROL_KEYS.iter().map(|k| html! {
+                        <label>
+                            <input type="checkbox" checked={controls.contains(k)} onchange={toggle(k)} />
+                            { " " }{ *k }
+                        </label>
+                    }) }
+                </fieldset>
+                { snippet("embed-iframe", "iframe", iframe_snippet(&base, &props.state, &embed), None) }
+                { snippet("embed-element", "Custom element", custom_element_snippet(&base, &props.state, &embed), None) }
+                { snippet("embed-oembed", "oEmbed discovery (the default figure)", oembed, None) }
+                <button type="button" class="close" onclick={close}>{ "Close" }</button>
+            </div>
+        </div>
+    }
+}
+
+/// "Reproduce this for real": pgbouncer.ini, postgresql.conf and pgbench for the current state.
+#[component]
+pub fn ReproduceDialog(props: &DialogProps) -> Html {
+    let kit = reproduce(&props.state.params);
+    let close = props.on_close.reform(|_: MouseEvent| ());
+    html! {
+        <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="repro-title">
+            <div class="dialog wide">
+                <h2 id="repro-title">{ "Reproduce this on a real server" }</h2>
+                <p>{ "Config fragments and a load generator for what the figure simulates. The model is a model: \
+                      read the notes before comparing numbers." }</p>
+                if let Some(ini) = kit.pgbouncer_ini.clone() {
+                    { snippet("repro-pgbouncer", "pgbouncer.ini", ini, Some("pgbouncer.ini")) }
+                }
+                { snippet("repro-postgresql", "postgresql.conf", kit.postgresql_conf.clone(), Some("postgresql.conf")) }
+                { snippet("repro-script", "transaction.sql (pgbench script)", kit.pgbench_script.clone(), Some("transaction.sql")) }
+                { snippet("repro-pgbench", "pgbench", kit.pgbench_command.clone(), None) }
+                <h3>{ "What the model simplifies" }</h3>
+                <ul class="caveats">
+                    { for kit.caveats.iter().map(|c| html! { <li>{ c }</li> }) }
+                </ul>
+                <button type="button" class="close" onclick={close}>{ "Close" }</button>
+            </div>
+        </div>
+    }
+}

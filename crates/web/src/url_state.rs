@@ -1,0 +1,737 @@
+//! The page's state in its URL: a readable, versioned query string
+//! (`?v=1&clients=5000&pool_mode=session&seed=7`) using the model's own parameter keys.
+//!
+//! * **Versioned.** `v=1` links are read against a frozen base ([`V1_BASE`]): only the values
+//!   that differ from it are written, so a link stays short, and it keeps its meaning when the
+//!   model's or the page's defaults change later (a later format gets `v=2` and its own base).
+//! * **Forgiving.** Any text decodes: unknown keys are dropped, unreadable values keep the base,
+//!   out-of-range numbers are clamped by the model's registry, repeated keys use the last value,
+//!   and every change is described in a notice the page shows. Nothing here can panic.
+//! * **Pure.** No DOM: the page reads `location.search` and writes `history.replaceState` around
+//!   these two functions, and native tests drive them with generated hostile queries.
+
+use crate::components::CONTROL_KEYS;
+use crate::presenter::STEPS;
+use crate::state::{PageState, DEFAULT_SEED, DEFAULT_SPEED, SPEEDS};
+use poolsim_model::params::{spec, ParamError, PARAMS};
+use poolsim_model::{preset, Params, PRESET_NAMES};
+
+/// The query format this page writes.
+pub const VERSION: &str = "1";
+
+/// Every parameter of a `v=1` link that does not say otherwise: the page's first view. Frozen —
+/// a test checks that it still equals today's first view; if the defaults ever change, they get
+/// a new format version and this line stays as it is.
+pub const V1_BASE: &str = "clients=2000&idle_connections=0&pool_size=24&pool_mode=transaction&\
+cores=8&max_connections=100&max_client_conn=10000&reserve_pool_size=0&reserve_pool_timeout_s=5&\
+query_wait_timeout_s=120&think_ms=150&stmt_cpu_ms=0.2&stmt_cpu_dist=exp&stmt_cpu_sigma=1&\
+stmts_per_txn=3&rtt_ms=0.3&connect=persistent&auth=scram&pg_version=16&arch=process&\
+workload=closed&arrival_rate=2000&overheads=on&session_state_share=0&pooler_cpu_us=14&\
+work_mem_mb=4&relations_touched=50&shared_buffers_mb=128&huge_pages=off";
+
+/// Longest query read, in bytes; the rest is ignored (and said so).
+pub const MAX_QUERY_BYTES: usize = 8 * 1024;
+/// Most `key=value` pairs read.
+pub const MAX_PAIRS: usize = 256;
+/// Most notices listed one by one (the rest are counted).
+pub const MAX_NOTICES: usize = 8;
+/// Longest embed id kept.
+pub const MAX_ID_LEN: usize = 64;
+/// The controls an embed shows when the link does not choose.
+pub const DEFAULT_EMBED_CONTROLS: [&str; 2] = ["clients", "pool_size"];
+
+/// How the page is embedded (`embed=1`): which controls it shows, the id it puts in its
+/// messages to the host page, and whether it posts live metrics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Embed {
+    pub controls: Vec<&'static str>,
+    pub id: String,
+    pub metrics: bool,
+}
+
+impl Default for Embed {
+    fn default() -> Self {
+        Embed {
+            controls: DEFAULT_EMBED_CONTROLS.to_vec(),
+            id: String::new(),
+            metrics: false,
+        }
+    }
+}
+
+/// What a query string says, and what had to be changed to read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    pub state: PageState,
+    pub embed: Option<Embed>,
+    /// One line per change made ("clients: 1e9 is out of range, using 20000").
+    pub notices: Vec<String>,
+}
+
+/// The parameters of a `v=1` link with no parameter keys.
+pub fn v1_base() -> Params {
+    let mut p = Params::default();
+    for (k, v) in form_urlencoded::parse(V1_BASE.as_bytes()) {
+        // The base is a constant checked by a test; a failure here is impossible at run time.
+        let _ = p.set(&k, &v);
+    }
+    p
+}
+
+/// Short, printable form of untrusted text for a notice.
+fn shown(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .take(32)
+        .collect();
+    if text.chars().count() > 32 {
+        out.push('…');
+    }
+    out
+}
+
+fn truthy(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" | "" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+/// The text a speed is written as (`0.5`, `max`).
+fn speed_text(index: usize) -> String {
+    match SPEEDS[index.min(SPEEDS.len() - 1)] {
+        Some(s) => s.to_string(),
+        None => "max".to_string(),
+    }
+}
+
+const PAGE_KEYS: [&str; 11] = [
+    "v", "preset", "seed", "paused", "speed", "present", "step", "embed", "controls", "id",
+    "metrics",
+];
+
+/// Reads a query string (with or without its leading `?`). Never fails: see the module doc.
+pub fn decode(query: &str) -> Decoded {
+    let mut notices = Vec::new();
+    let mut query = query.strip_prefix('?').unwrap_or(query);
+    if query.len() > MAX_QUERY_BYTES {
+        let mut end = MAX_QUERY_BYTES;
+        while !query.is_char_boundary(end) {
+            end -= 1;
+        }
+        query = &query[..end];
+        notices.push(format!(
+            "the link is longer than {} KB; only its start was read",
+            MAX_QUERY_BYTES / 1024
+        ));
+    }
+    // The last value of each key, in first-seen order, and how often each key came.
+    let mut pairs: Vec<(String, String, usize)> = Vec::new();
+    let mut total = 0usize;
+    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+        total += 1;
+        if total > MAX_PAIRS {
+            notices.push(format!(
+                "the link has more than {MAX_PAIRS} settings; the rest were ignored"
+            ));
+            break;
+        }
+        let key = k.trim().to_ascii_lowercase();
+        match pairs.iter_mut().find(|(pk, _, _)| *pk == key) {
+            Some(entry) => {
+                entry.1 = v.into_owned();
+                entry.2 += 1;
+            }
+            None => pairs.push((key, v.into_owned(), 1)),
+        }
+    }
+    let value_of = |key: &str| {
+        pairs
+            .iter()
+            .find(|(k, _, _)| k == key)
+            .map(|(_, v, _)| v.as_str())
+    };
+
+    let mut state = PageState::new(true);
+    state.params = v1_base();
+    match value_of("v").map(str::trim) {
+        None | Some(VERSION) => {}
+        Some(other) => notices.push(format!(
+            "link format version “{}” is not known; read as version {VERSION}",
+            shown(other)
+        )),
+    }
+    if let Some(name) = value_of("preset") {
+        let name = name.trim().to_ascii_lowercase();
+        match PRESET_NAMES
+            .iter()
+            .find(|n| **n == name)
+            .and_then(|n| preset(n).map(|p| (*n, p.params)))
+        {
+            Some((n, params)) => {
+                state.params = params.clamped().0;
+                state.preset = Some(n);
+            }
+            None => notices.push(format!("unknown preset “{}” ignored", shown(&name))),
+        }
+    }
+
+    let mut embed: Option<Embed> = None;
+    for (key, value, times) in &pairs {
+        if *times > 1 {
+            notices.push(format!(
+                "{} was given {times} times; the last one (“{}”) was used",
+                shown(key),
+                shown(value)
+            ));
+        }
+        if spec(key).is_some() {
+            match state.params.set(key, value) {
+                Ok(None) => {}
+                Ok(Some(adjusted)) => notices.push(format!(
+                    "{key}: {} is out of range; using {}",
+                    shown(value.trim()),
+                    adjusted.applied
+                )),
+                Err(ParamError::BadValue { key, expected, .. }) => notices.push(format!(
+                    "{key}: cannot read “{}” ({expected}); kept {}",
+                    shown(value),
+                    state.params.get(&key).unwrap_or_default()
+                )),
+                Err(ParamError::UnknownKey(k)) => {
+                    notices.push(format!("unknown setting “{}” ignored", shown(&k)))
+                }
+            }
+            continue;
+        }
+        let bad_switch = |notices: &mut Vec<String>| {
+            notices.push(format!(
+                "{key}: cannot read “{}” (expected 1 or 0); ignored",
+                shown(value)
+            ))
+        };
+        match key.as_str() {
+            "v" | "preset" => {}
+            "seed" => match value.trim().parse::<u64>() {
+                Ok(s) => state.seed = s,
+                Err(_) => notices.push(format!(
+                    "seed: cannot read “{}” (expected a whole number 0–{}); kept {DEFAULT_SEED}",
+                    shown(value),
+                    u64::MAX
+                )),
+            },
+            "paused" => match truthy(value) {
+                Some(paused) => state.playing = !paused,
+                None => bad_switch(&mut notices),
+            },
+            "present" => match truthy(value) {
+                Some(on) => state.present = on,
+                None => bad_switch(&mut notices),
+            },
+            "speed" => state.speed = decode_speed(value, &mut notices),
+            "step" => match value.trim().parse::<f64>() {
+                Ok(n) if n.is_finite() => {
+                    let last = STEPS.len() - 1;
+                    let step = n.round().clamp(1.0, STEPS.len() as f64) as usize - 1;
+                    if n.round() != (step + 1) as f64 {
+                        notices.push(format!(
+                            "step: {} is outside 1–{}; using {}",
+                            shown(value),
+                            last + 1,
+                            step + 1
+                        ));
+                    }
+                    state.step = step;
+                }
+                _ => notices.push(format!(
+                    "step: cannot read “{}” (expected 1–{}); using 1",
+                    shown(value),
+                    STEPS.len()
+                )),
+            },
+            "embed" => match truthy(value) {
+                Some(true) => {
+                    embed.get_or_insert_with(Embed::default);
+                }
+                Some(false) => {}
+                None => bad_switch(&mut notices),
+            },
+            "controls" | "id" | "metrics" => {} // read below, for embeds only
+            _ => notices.push(format!("unknown setting “{}” ignored", shown(key))),
+        }
+    }
+    if let Some(e) = embed.as_mut() {
+        if let Some(list) = value_of("controls") {
+            e.controls = decode_controls(list, &mut notices);
+        }
+        if let Some(id) = value_of("id") {
+            e.id = id
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+                .take(MAX_ID_LEN)
+                .collect();
+            if e.id != id {
+                notices.push(format!(
+                    "id: only letters, digits, - and _ (at most {MAX_ID_LEN}) are kept"
+                ));
+            }
+        }
+        if let Some(m) = value_of("metrics") {
+            match truthy(m) {
+                Some(on) => e.metrics = on,
+                None => notices.push(format!("metrics: cannot read “{}”; ignored", shown(m))),
+            }
+        }
+    }
+    if state.params.pooled() {
+        state.last_mode = state.params.pool_mode;
+    }
+    if !state.present {
+        state.step = 0;
+    }
+    let extra = notices.len().saturating_sub(MAX_NOTICES);
+    if extra > 0 {
+        notices.truncate(MAX_NOTICES);
+        notices.push(format!("… and {extra} more changes"));
+    }
+    Decoded {
+        state,
+        embed,
+        notices,
+    }
+}
+
+fn decode_speed(value: &str, notices: &mut Vec<String>) -> usize {
+    let v = value.trim().to_ascii_lowercase();
+    if v == "max" {
+        return SPEEDS.len() - 1;
+    }
+    match v.parse::<f64>() {
+        Ok(s) if s.is_finite() => {
+            // The nearest offered speed (on a log scale).
+            let target = s.max(1e-9).ln();
+            let (i, _) = SPEEDS
+                .iter()
+                .enumerate()
+                .filter_map(|(i, sp)| sp.map(|x| (i, (x.ln() - target).abs())))
+                .fold((DEFAULT_SPEED, f64::INFINITY), |best, c| {
+                    if c.1 < best.1 {
+                        c
+                    } else {
+                        best
+                    }
+                });
+            if SPEEDS[i] != Some(s) {
+                notices.push(format!(
+                    "speed: {} is not offered; using {}",
+                    shown(value),
+                    speed_text(i)
+                ));
+            }
+            i
+        }
+        _ => {
+            notices.push(format!(
+                "speed: cannot read “{}”; using {}",
+                shown(value),
+                speed_text(DEFAULT_SPEED)
+            ));
+            DEFAULT_SPEED
+        }
+    }
+}
+
+fn decode_controls(list: &str, notices: &mut Vec<String>) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let item = item.to_ascii_lowercase().replace('-', "_");
+        match CONTROL_KEYS.iter().find(|k| **k == item) {
+            Some(k) if !out.contains(k) => out.push(*k),
+            Some(_) => {}
+            None => notices.push(format!("controls: no control “{}”; left out", shown(&item))),
+        }
+        if out.len() >= CONTROL_KEYS.len() {
+            break;
+        }
+    }
+    out
+}
+
+/// Writes `state` (and the embed settings) as a query string without its `?`: `v=1`, the preset,
+/// every parameter that differs from the base, then the page's own settings when not default.
+pub fn encode(state: &PageState, embed: Option<&Embed>) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    q.append_pair("v", VERSION);
+    let base = match state.preset.and_then(preset) {
+        Some(p) => {
+            q.append_pair("preset", p.name);
+            p.params.clamped().0
+        }
+        None => v1_base(),
+    };
+    for s in PARAMS {
+        let (Some(now), Some(was)) = (state.params.get(s.key), base.get(s.key)) else {
+            continue;
+        };
+        if now != was {
+            q.append_pair(s.key, &now);
+        }
+    }
+    if state.seed != DEFAULT_SEED {
+        q.append_pair("seed", &state.seed.to_string());
+    }
+    if !state.playing {
+        q.append_pair("paused", "1");
+    }
+    if state.speed != DEFAULT_SPEED {
+        q.append_pair("speed", &speed_text(state.speed));
+    }
+    if state.present {
+        q.append_pair("present", "1");
+        if state.step > 0 {
+            q.append_pair("step", &(state.step + 1).to_string());
+        }
+    }
+    if let Some(e) = embed {
+        q.append_pair("embed", "1");
+        if e.controls != DEFAULT_EMBED_CONTROLS {
+            q.append_pair("controls", &e.controls.join(","));
+        }
+        if !e.id.is_empty() {
+            q.append_pair("id", &e.id);
+        }
+        if e.metrics {
+            q.append_pair("metrics", "1");
+        }
+    }
+    q.finish()
+}
+
+/// Whether `key` is one a link may carry (a model parameter or one of the page's settings).
+pub fn known_key(key: &str) -> bool {
+    spec(key).is_some() || PAGE_KEYS.contains(&key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::page_default;
+
+    #[test]
+    fn the_v1_base_is_the_first_view() {
+        assert_eq!(v1_base(), page_default());
+        // And it names every parameter, so later defaults cannot leak into old links.
+        for s in PARAMS {
+            assert!(V1_BASE.contains(&format!("{}=", s.key)), "{}", s.key);
+        }
+    }
+
+    #[test]
+    fn an_empty_query_is_the_first_view() {
+        let d = decode("");
+        assert_eq!(d.state, PageState::new(true));
+        assert!(d.notices.is_empty());
+        assert_eq!(encode(&d.state, None), "v=1");
+    }
+
+    #[test]
+    fn a_readable_link_round_trips() {
+        let q = "v=1&clients=5000&pool_size=40&pool_mode=session&pg_version=13&seed=7&paused=1&speed=max";
+        let d = decode(q);
+        assert!(d.notices.is_empty(), "{:?}", d.notices);
+        assert_eq!(d.state.params.clients, 5000);
+        assert_eq!(d.state.params.pool_mode, poolsim_model::PoolMode::Session);
+        assert_eq!(d.state.seed, 7);
+        assert!(!d.state.playing);
+        assert_eq!(d.state.speed(), None);
+        assert_eq!(encode(&d.state, None), q);
+    }
+
+    #[test]
+    fn presets_are_the_base_of_their_links() {
+        let d = decode("?v=1&preset=fleet&clients=9000");
+        assert_eq!(d.state.preset, Some("fleet"));
+        assert_eq!(d.state.params.cores, 16);
+        assert_eq!(d.state.params.clients, 9000);
+        assert_eq!(encode(&d.state, None), "v=1&preset=fleet&clients=9000");
+    }
+
+    #[test]
+    fn garbled_values_are_clamped_or_dropped_and_said() {
+        let d =
+            decode("clients=1e9&pool_size=-3&cores=NaN&bogus=1&clients=7&seed=x&pool_mode=turbo");
+        assert_eq!(d.state.params.clients, 7, "the last of a repeated key wins");
+        assert_eq!(d.state.params.pool_size, 1);
+        assert_eq!(d.state.params.cores, 8);
+        assert_eq!(d.state.seed, DEFAULT_SEED);
+        let all = d.notices.join("\n");
+        for needle in [
+            "clients was given 2 times",
+            "pool_size",
+            "cores",
+            "bogus",
+            "seed",
+            "pool_mode",
+        ] {
+            assert!(all.contains(needle), "{needle} not in {all}");
+        }
+    }
+
+    #[test]
+    fn embeds_read_their_controls_and_id() {
+        let d = decode("v=1&embed=1&controls=clients,POOL-SIZE,warp&id=a b<c>&metrics=1");
+        let e = d.embed.expect("embed");
+        assert_eq!(e.controls, vec!["clients", "pool_size"]);
+        assert_eq!(e.id, "abc");
+        assert!(e.metrics);
+        assert_eq!(d.notices.len(), 2, "{:?}", d.notices);
+        let q = encode(&d.state, Some(&e));
+        assert_eq!(decode(&q).embed, Some(e));
+    }
+
+    #[test]
+    fn notices_are_bounded() {
+        let q: String = (0..500).map(|i| format!("k{i}=1&")).collect();
+        let d = decode(&q);
+        assert_eq!(d.notices.len(), MAX_NOTICES + 1);
+        assert!(d.notices.last().unwrap().contains("more changes"));
+    }
+}
+
+/// Native property and corpus tests (proptest is not built for wasm32).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod corpus {
+    use super::*;
+    use poolsim_model::ParamKind;
+    use proptest::prelude::*;
+
+    /// Any valid page state: every parameter inside its registry range.
+    fn state() -> impl Strategy<Value = PageState> {
+        let values = proptest::collection::vec(0.0f64..=1.0, PARAMS.len());
+        (
+            values,
+            any::<u64>(),
+            any::<bool>(),
+            0..SPEEDS.len(),
+            proptest::option::of(0..PRESET_NAMES.len()),
+            any::<bool>(),
+            0..STEPS.len(),
+        )
+            .prop_map(|(values, seed, playing, speed, preset_i, present, step)| {
+                let mut s = PageState::new(playing);
+                if let Some(i) = preset_i {
+                    s.preset = Some(PRESET_NAMES[i]);
+                }
+                for (spec, u) in PARAMS.iter().zip(values) {
+                    let text = match spec.kind {
+                        ParamKind::Enum(choices) => choices
+                            [((u * choices.len() as f64) as usize).min(choices.len() - 1)]
+                        .to_string(),
+                        ParamKind::Int => {
+                            (spec.min + u * (spec.max - spec.min)).round().to_string()
+                        }
+                        ParamKind::Float => (spec.min + u * (spec.max - spec.min)).to_string(),
+                    };
+                    s.params
+                        .set(spec.key, &text)
+                        .expect("valid by construction");
+                }
+                if s.params.pooled() {
+                    s.last_mode = s.params.pool_mode;
+                }
+                s.seed = seed;
+                s.speed = speed;
+                s.present = present;
+                s.step = if present { step } else { 0 };
+                s
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_valid_state_survives_its_url(s in state(), metrics in any::<bool>()) {
+            let embed = Embed { controls: vec!["cores", "clients"], id: "fig-1".into(), metrics };
+            let q = encode(&s, Some(&embed));
+            let d = decode(&q);
+            prop_assert!(d.notices.is_empty(), "{:?} for {}", d.notices, q);
+            prop_assert_eq!(&d.state, &s, "{}", q);
+            prop_assert_eq!(d.embed, Some(embed));
+        }
+    }
+
+    /// A small deterministic generator (xorshift) so the corpus is the same on every run.
+    struct Gen(u64);
+    impl Gen {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+            items[(self.next() % items.len() as u64) as usize]
+        }
+    }
+
+    const HOSTILE_VALUES: &[&str] = &[
+        "NaN",
+        "nan",
+        "inf",
+        "-inf",
+        "Infinity",
+        "-1",
+        "-0",
+        "0",
+        "1e308",
+        "-1e308",
+        "1e-320",
+        "99999999999999999999999999",
+        "18446744073709551616",
+        "",
+        " ",
+        "%",
+        "%zz",
+        "%E2%82",
+        "%00",
+        "%F0%9F%98%80",
+        "😀",
+        "ñ",
+        "٣",
+        "𝟙𝟚",
+        "0x10",
+        "1_000",
+        "1,000",
+        " 5 ",
+        "5abc",
+        "null",
+        "[]",
+        "{}",
+        "true",
+        "off",
+        "session",
+        "TRANSACTION",
+        "none",
+        "thread-pool",
+        "per-txn",
+        "1.5",
+        "2.5e3",
+        "+7",
+        "--3",
+        "1/0",
+        "=",
+        "==",
+        "&",
+        "?",
+        "#frag",
+        "<script>",
+        "\u{202e}",
+    ];
+    const EXTRA_KEYS: &[&str] = &[
+        "",
+        "v",
+        "V",
+        "preset",
+        "seed",
+        "paused",
+        "speed",
+        "present",
+        "step",
+        "embed",
+        "controls",
+        "id",
+        "metrics",
+        "bogus",
+        "__proto__",
+        "constructor",
+        "clients[]",
+        "CLIENTS",
+        " clients",
+        "pool-size",
+        "ñ",
+        "😀",
+        "%",
+        "%zz",
+        "a%00b",
+        "presetx",
+    ];
+
+    fn hostile_query(g: &mut Gen) -> String {
+        let registry: Vec<&str> = PARAMS.iter().map(|s| s.key).collect();
+        let presets: Vec<&str> = PRESET_NAMES.to_vec();
+        let mut q = String::new();
+        if g.next() % 3 == 0 {
+            q.push('?');
+        }
+        let n = 1 + g.next() % 12;
+        for i in 0..n {
+            if i > 0 {
+                q.push_str(g.pick(&["&", "&&", ";", "&amp;", "&=&"]));
+            }
+            let key = if g.next() % 2 == 0 {
+                g.pick(&registry)
+            } else {
+                g.pick(EXTRA_KEYS)
+            };
+            q.push_str(key);
+            if g.next() % 8 != 0 {
+                q.push('=');
+            }
+            let value = match g.next() % 4 {
+                0 => g.pick(&presets).to_string(),
+                1 => (g.next() as i64 as f64 / (1u64 << (g.next() % 60)) as f64).to_string(),
+                _ => g.pick(HOSTILE_VALUES).to_string(),
+            };
+            q.push_str(&value);
+        }
+        match g.next() % 6 {
+            // Truncated mid-way (possibly mid-character).
+            0 => {
+                let mut cut = (g.next() as usize) % (q.len() + 1);
+                while !q.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                q.truncate(cut);
+            }
+            // Huge.
+            1 => q = q.repeat(1 + (g.next() % 600) as usize),
+            _ => {}
+        }
+        q
+    }
+
+    #[test]
+    fn hostile_urls_never_panic_and_always_give_a_valid_state() {
+        let mut g = Gen(0x9e37_79b9_7f4a_7c15);
+        let cases = 2_000;
+        let mut with_notices = 0;
+        for _ in 0..cases {
+            let q = hostile_query(&mut g);
+            let d = decode(&q);
+            // Every value inside its range.
+            let (clamped, adjustments) = d.state.params.clone().clamped();
+            assert!(adjustments.is_empty(), "{adjustments:?} from {q:?}");
+            assert_eq!(clamped, d.state.params);
+            assert!(d.state.step < STEPS.len());
+            assert!(d.state.speed < SPEEDS.len());
+            // Notices are few and short.
+            assert!(d.notices.len() <= MAX_NOTICES + 1, "{q:?}");
+            assert!(
+                d.notices.iter().all(|n| n.chars().count() <= 200),
+                "{:?}",
+                d.notices
+            );
+            with_notices += usize::from(!d.notices.is_empty());
+            // What was read is a valid state: writing it and reading it back changes nothing.
+            let again = decode(&encode(&d.state, d.embed.as_ref()));
+            assert!(again.notices.is_empty(), "{:?} from {q:?}", again.notices);
+            assert_eq!(again.state, d.state, "{q:?}");
+            assert_eq!(again.embed, d.embed, "{q:?}");
+        }
+        // The corpus really is hostile.
+        assert!(with_notices > cases * 3 / 4, "{with_notices} of {cases}");
+    }
+}

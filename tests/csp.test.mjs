@@ -1,0 +1,97 @@
+// The built site runs under its strict Content-Security-Policy (no inline script, no violation,
+// no request off the host) and advertises oEmbed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { useSite, dist } from './support/site.mjs';
+import { watchErrors } from './support/browser.mjs';
+
+const site = useSite();
+
+// xtask/src/site.rs `CSP`.
+const CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
+  "style-src-attr 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; " +
+  "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'";
+
+// Installed before any page script: records every CSP violation the page reports.
+const VIOLATION_RECORDER = () => {
+  window.__cspViolations = [];
+  document.addEventListener('securitypolicyviolation', (e) => {
+    window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} ` +
+      `at ${e.sourceFile}:${e.lineNumber}`);
+  });
+};
+
+test('dist/index.html has no inline script and carries the policy', async () => {
+  const html = await readFile(path.join(dist, 'index.html'), 'utf8');
+  const scripts = [...html.matchAll(/<script\b([^>]*)>/gi)].map((m) => m[1]);
+  assert.ok(scripts.length > 0, 'the page loads a script');
+  for (const attrs of scripts) assert.match(attrs, /\ssrc=/, `inline <script${attrs}>`);
+  const init = scripts.filter((a) => /src="[^"]*init-[0-9a-f]{16}\.js"/.test(a));
+  assert.equal(init.length, 1, 'one init script');
+  assert.match(init[0], /integrity="sha384-[A-Za-z0-9+/=]+"/);
+  const meta = html.match(/<meta charset="utf-8">\s*<meta http-equiv="Content-Security-Policy" content="([^"]*)">/);
+  assert.ok(meta, 'the CSP meta right after <meta charset>');
+  assert.equal(meta[1], CSP);
+  assert.match(html, /<link rel="alternate" type="application\/json\+oembed" href="[^"]*oembed\.json"/);
+});
+
+// Opens `url` recording CSP violations (events and console messages), requests off 127.0.0.1 and
+// errors; waits until the app mounted.
+async function openWatched(url) {
+  const page = await site.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.addInitScript(VIOLATION_RECORDER);
+  const errors = watchErrors(page);
+  const cspConsole = [];
+  page.on('console', (msg) => {
+    if (msg.text().includes('Content Security Policy')) cspConsole.push(msg.text());
+  });
+  const offHost = [];
+  page.on('request', (req) => {
+    const { protocol, hostname } = new URL(req.url());
+    if (protocol !== 'data:' && protocol !== 'blob:' && hostname !== '127.0.0.1') offHost.push(req.url());
+  });
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForSelector('[data-metric]');
+  const check = async () => {
+    assert.deepEqual(await page.evaluate(() => window.__cspViolations), []);
+    assert.deepEqual(cspConsole, []);
+    assert.deepEqual(offHost, []);
+    assert.deepEqual(errors, []);
+  };
+  return { page, check };
+}
+
+test('the app mounts and plays under the policy with no violation and no request off the host', async () => {
+  const { page, check } = await openWatched(site.server.url);
+  const button = page.locator('.transport button.primary');
+  if ((await button.count()) > 0 && (await button.textContent()) !== 'Pause') await button.click();
+  await page.waitForTimeout(2_000);
+  // Chart exports are data: links (not fetched, so not limited by the policy): they still download.
+  const save = page.locator('.chart-save').first();
+  if ((await save.count()) > 0) {
+    const [download] = await Promise.all([page.waitForEvent('download'), save.click()]);
+    assert.match(download.suggestedFilename(), /\.png$/);
+  }
+  await check();
+  await page.close();
+});
+
+test('oembed.json is a rich embed of the page in embed mode', async () => {
+  const page = await site.browser.newPage();
+  const r = await page.request.get(site.server.url + 'oembed.json');
+  assert.equal(r.status(), 200);
+  const oembed = await r.json();
+  assert.equal(oembed.version, '1.0');
+  assert.equal(oembed.type, 'rich');
+  assert.match(oembed.html, /^<iframe src="[^"]*index\.html\?v=1&amp;embed=1"/);
+  assert.ok(oembed.html.includes('embed=1'));
+  await page.close();
+  // The embedded page runs under the same policy.
+  const embedded = await openWatched(site.server.url + 'index.html?v=1&embed=1');
+  await embedded.page.waitForTimeout(1_000);
+  await embedded.check();
+  await embedded.page.close();
+});
