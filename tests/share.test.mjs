@@ -95,7 +95,10 @@ test('presenter mode: P, then clicker keys step through scenarios; ? shows the s
   await page.waitForFunction(() => new URLSearchParams(location.search).get('step') === '5');
   const q = await params(page);
   assert.equal(q.present, '1');
+  // The step's scenario runs: simulated time moves on after the step change.
+  const t0 = await metric(page, 'sim_time');
   await page.waitForTimeout(1_500);
+  assert.ok((await metric(page, 'sim_time')) > t0 + 0.3, 'the model runs in presenter mode');
   await page.screenshot({ path: path.join(shots, 'presenter-1280x800.png') });
   await page.keyboard.press('?');
   await page.waitForSelector('.overlay .shortcuts');
@@ -160,6 +163,26 @@ test('exports: time-series CSV, chart PNG, and the reproduce kit parse back', as
   assert.match(element, /<poolsim-figure[^>]* clients="3000"[^>]* pool-size="30"/);
   assert.match(element, /poolsim-figure\.js/);
   await page.screenshot({ path: path.join(shots, 'embed-dialog-1280x800.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the sweep downloads as CSV and PNG once it has run', async () => {
+  const { page, errors } = await open();
+  await page.locator('#sweep').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => Number(document.querySelector('[data-metric="sweep_progress"]')?.dataset.value) >= 1,
+    null, { timeout: 60_000 });
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#sweep >> text=Download CSV')]);
+  const rows = (await readFile(await csv.path(), 'utf8')).trim().split('\n').map((l) => l.split(','));
+  assert.deepEqual(rows[0], ['clients', 'throughput_direct_tps', 'throughput_pooled_tps', 'p99_direct_s',
+    'p99_pooled_s', 'memory_private_direct_bytes', 'memory_private_pooled_bytes']);
+  assert.ok(rows.length >= 6, `${rows.length} rows`);
+  const clients = rows.slice(1).map((r) => Number(r[0]));
+  assert.deepEqual(clients, [...clients].sort((a, b) => a - b), 'client counts ascend');
+  const last = rows.at(-1).map(Number);
+  assert.ok(last[5] > last[6], 'direct memory above pooled at the largest client count');
+  const [png] = await Promise.all([page.waitForEvent('download'), page.click('#sweep .chart-save')]);
+  assert.equal(png.suggestedFilename(), 'poolsim-sweep.png');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -271,7 +271,7 @@ pub fn App() -> Html {
     let figure = |only: Option<Vec<&'static str>>, compact: bool| {
         html! {
             <LiveFigure state={Rc::new((*state).clone())} view={view.clone()} on_action={on_action.clone()}
-                        figure_ref={figure_ref.clone()} {dark} {resize} {only} {compact} />
+                        figure_ref={figure_ref.clone()} {dark} {resize} {calm} {only} {compact} />
         }
     };
 
@@ -299,9 +299,10 @@ pub fn App() -> Html {
                 <HelpOverlay on_close={close_help} />
             }
             { notice.unwrap_or_default() }
+            // The figure keeps its place in the tree in both modes, so it is the same element
+            // (and the same running models, and the same visibility observer) across P presses.
             if state.present {
                 <StepPanel step={state.step} on_go={on_go} on_exit={on_present.clone()} />
-                { figure(None, false) }
             } else {
                 <header class="masthead">
                     <h1>{ "Why does Postgres need a connection pooler?" }</h1>
@@ -312,7 +313,9 @@ pub fn App() -> Html {
                            Watch memory, context switches and latency." }
                     </p>
                 </header>
-                { figure(None, false) }
+            }
+            { figure(None, false) }
+            if !state.present {
                 <ShareBar state={Rc::new((*state).clone())} history={view.history.clone()} on_present={on_present} />
                 <p class="shortcut-hint">{ "Press ? for keyboard shortcuts, P for presenter mode." }</p>
                 <section class="figure memory-figure" aria-labelledby="memory-title">

@@ -1,6 +1,8 @@
 //! The animated architecture view of one side: clients → PgBouncer queue → backends → cores,
 //! drawn on a canvas with the 2D context. Thousands of clients are drawn as blocks of squares, each
-//! square standing for a fixed number of them, coloured by state; counts are written above.
+//! square standing for a fixed number of them, coloured by state; counts are written above. Dots
+//! flow along the arrows at a pace that grows with the side's throughput (still under reduced
+//! motion, and when nothing completes).
 
 use super::canvas::{fit, Palette, Rgb};
 use crate::format;
@@ -14,6 +16,12 @@ pub struct ArchitectureProps {
     pub view: SideView,
     pub dark: bool,
     pub resize: u32,
+    /// Simulated time, s: the flow dots move with it (so they stop when the model is paused).
+    #[prop_or_default]
+    pub now_s: f64,
+    /// Reduced motion: no flow dots.
+    #[prop_or_default]
+    pub calm: bool,
 }
 
 /// Most squares a block draws; more things than that share a square.
@@ -25,11 +33,16 @@ pub fn Architecture(props: &ArchitectureProps) -> Html {
     {
         let canvas_ref = canvas_ref.clone();
         let palette = Palette::for_scheme(props.dark);
-        use_effect_with((props.view.clone(), props.resize), move |(view, _)| {
-            if let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() {
-                draw(&canvas, view, &palette);
-            }
-        });
+        let flow = (!props.calm).then(|| flow_phase(props.now_s, props.view.throughput_tps));
+        let flow = flow.flatten();
+        use_effect_with(
+            (props.view.clone(), props.resize, flow.map(f64::to_bits)),
+            move |(view, _, _)| {
+                if let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() {
+                    draw(&canvas, view, &palette, flow);
+                }
+            },
+        );
     }
     let v = &props.view;
     let o = &v.occupancy;
@@ -104,6 +117,24 @@ impl Pen<'_> {
         }
     }
 
+    /// Dots travelling along an arrow, at `phase` (0–1) of their loop.
+    fn flow(&self, x0: f64, x1: f64, y: f64, phase: Option<f64>) {
+        let Some(phase) = phase else {
+            return;
+        };
+        let d = self.dpr;
+        self.fill(self.palette.pooler);
+        for i in 0..FLOW_DOTS {
+            let f = (phase + f64::from(i) / f64::from(FLOW_DOTS)).fract();
+            let x = x0 + f * (x1 - x0 - 4.0);
+            self.ctx.begin_path();
+            let _ = self
+                .ctx
+                .arc(x * d, (y - 5.0) * d, 1.8 * d, 0.0, std::f64::consts::TAU);
+            self.ctx.fill();
+        }
+    }
+
     fn arrow(&self, x0: f64, x1: f64, y: f64) {
         let d = self.dpr;
         self.ctx.set_stroke_style_str(&self.palette.muted.css());
@@ -118,6 +149,20 @@ impl Pen<'_> {
     }
 }
 
+/// Dots on each arrow.
+const FLOW_DOTS: u32 = 3;
+
+/// Where the flow dots are (0–1 of their loop) at simulated time `now_s`, or `None` when no
+/// transaction completes. Loops per simulated second grow with the logarithm of the throughput:
+/// 10 tx/s ≈ 1, 10,000 tx/s ≈ 2.5.
+pub fn flow_phase(now_s: f64, throughput_tps: f64) -> Option<f64> {
+    if !(throughput_tps > 0.0 && now_s.is_finite()) {
+        return None;
+    }
+    let loops_per_s = 0.5 + 0.5 * (1.0 + throughput_tps).log10();
+    Some((now_s * loops_per_s).fract())
+}
+
 fn unit_for(total: u32) -> u32 {
     total.div_ceil(MAX_SQUARES).max(1)
 }
@@ -130,7 +175,7 @@ fn unit_note(unit: u32) -> String {
     }
 }
 
-fn draw(canvas: &HtmlCanvasElement, v: &SideView, p: &Palette) {
+fn draw(canvas: &HtmlCanvasElement, v: &SideView, p: &Palette, flow: Option<f64>) {
     let (w, h, dpr) = fit(canvas, 0.5, 190.0, 240.0);
     let Some(ctx) = canvas
         .get_context("2d")
@@ -188,6 +233,7 @@ fn draw(canvas: &HtmlCanvasElement, v: &SideView, p: &Palette) {
     pen.blocks(&clients, client_unit, x, top, clients_w - 4.0, body);
     x += clients_w;
     pen.arrow(x - 2.0, x + arrow_w, mid);
+    pen.flow(x - 2.0, x + arrow_w, mid, flow);
     x += arrow_w;
 
     if v.pooled {
@@ -215,6 +261,7 @@ fn draw(canvas: &HtmlCanvasElement, v: &SideView, p: &Palette) {
         );
         x += queue_w;
         pen.arrow(x - 4.0, x + arrow_w, mid);
+        pen.flow(x - 4.0, x + arrow_w, mid, flow);
         x += arrow_w;
     }
 
@@ -248,6 +295,7 @@ fn draw(canvas: &HtmlCanvasElement, v: &SideView, p: &Palette) {
     );
     x += backends_w;
     pen.arrow(x - 2.0, x + arrow_w, mid);
+    pen.flow(x - 2.0, x + arrow_w, mid, flow);
     x += arrow_w;
 
     pen.text("Cores", x, 14.0, font, p.text, true);
@@ -278,7 +326,19 @@ fn draw(canvas: &HtmlCanvasElement, v: &SideView, p: &Palette) {
 
 #[cfg(test)]
 mod tests {
-    use super::grid;
+    use super::{flow_phase, grid};
+
+    #[test]
+    fn flow_moves_faster_with_throughput_and_stops_without_it() {
+        assert_eq!(flow_phase(3.0, 0.0), None);
+        assert_eq!(flow_phase(f64::NAN, 10.0), None);
+        // Phase after 0.1 s: 10 tx/s moves ~0.1 of a loop, 10,000 tx/s ~0.25.
+        let slow = flow_phase(0.1, 9.0).unwrap();
+        let fast = flow_phase(0.1, 9_999.0).unwrap();
+        assert!((slow - 0.1).abs() < 1e-9, "{slow}");
+        assert!((fast - 0.25).abs() < 1e-9, "{fast}");
+        assert!((0.0..1.0).contains(&flow_phase(1234.5, 5e5).unwrap()));
+    }
 
     #[test]
     fn squares_fit_their_box() {

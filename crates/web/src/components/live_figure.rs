@@ -29,6 +29,9 @@ pub struct LiveFigureProps {
     pub figure_ref: NodeRef,
     pub dark: bool,
     pub resize: u32,
+    /// Reduced motion (no flow dots in the architecture views).
+    #[prop_or_default]
+    pub calm: bool,
     /// Only these controls (an embed's choice); `None` shows them all.
     #[prop_or_default]
     pub only: Option<Vec<&'static str>>,
@@ -42,18 +45,18 @@ pub fn LiveFigure(props: &LiveFigureProps) -> Html {
     let state = &props.state;
     let view = &props.view;
     let p = &state.params;
-    let (dark, resize) = (props.dark, props.resize);
+    let (dark, resize, calm, now_s) = (props.dark, props.resize, props.calm, view.now_s);
     html! {
         <section class="figure live-figure" ref={props.figure_ref.clone()} aria-labelledby="live-title">
             <h2 id="live-title">{ "The same clients, direct and through a pooler" }</h2>
             <LiveSummary view={view.clone()} clients={p.clients} />
             <div class={classes!("sides", view.pooled.is_none().then_some("single"))}>
                 <SideReadouts view={view.direct.clone()} clients={p.clients} pool_size={p.pool_size}>
-                    <Architecture view={view.direct.clone()} {dark} {resize} />
+                    <Architecture view={view.direct.clone()} {dark} {resize} {now_s} {calm} />
                 </SideReadouts>
                 if let Some(pooled) = &view.pooled {
                     <SideReadouts view={pooled.clone()} clients={p.clients} pool_size={p.pool_size}>
-                        <Architecture view={pooled.clone()} {dark} {resize} />
+                        <Architecture view={pooled.clone()} {dark} {resize} {now_s} {calm} />
                     </SideReadouts>
                 }
             </div>

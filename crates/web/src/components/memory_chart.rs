@@ -41,9 +41,11 @@ pub fn MemoryChart(props: &MemoryChartProps) -> Html {
     }
     html! {
         <figure class="chart">
-            <canvas ref={canvas_ref} class="chart-canvas" role="img"
+            <canvas ref={canvas_ref.clone()} class="chart-canvas" role="img"
                     aria-label="Chart: private memory of server connections versus number of clients, direct and through a pooler" />
             <figcaption>
+                <super::SavePng canvas={canvas_ref.clone()} file="poolsim-memory-vs-clients.png"
+                                what="memory versus clients" />
                 <span class="key direct">{ "direct: one backend per client" }</span>
                 <span class="key pooled">{ format!("pooled: at most {} backends", format::count(props.pool_size.into())) }</span>
                 <span class="key dashed">{ "dashed: what top's RSS column adds up to" }</span>

@@ -99,24 +99,13 @@ pub fn TimeChart(props: &TimeChartProps) -> Html {
             },
         );
     }
-    let save = {
-        let canvas_ref = canvas_ref.clone();
-        let name = format!("poolsim-{}.png", props.quantity.file_name());
-        Callback::from(move |_: MouseEvent| {
-            if let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() {
-                // A refused download leaves the page as it is.
-                let _ = crate::export::download_canvas(&name, &canvas);
-            }
-        })
-    };
     html! {
         <figure class="chart live-chart">
             <figcaption class="chart-title">
                 { props.quantity.title() }
-                <button type="button" class="chart-save" onclick={save}
-                        aria-label={format!("Download the {} chart as PNG", props.quantity.title())}>
-                    { "PNG" }
-                </button>
+                <super::SavePng canvas={canvas_ref.clone()}
+                                file={format!("poolsim-{}.png", props.quantity.file_name())}
+                                what={props.quantity.title()} />
             </figcaption>
             <canvas ref={canvas_ref} class="chart-canvas" role="img"
                     aria-label={format!("Chart: {} over simulated time, direct and pooled", props.quantity.title())} />

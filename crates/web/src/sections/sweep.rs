@@ -147,7 +147,7 @@ pub fn SweepSection() -> Html {
                    left." }
             </p>
             <figure class="explain-figure">
-                <canvas ref={canvas} class="sweep-canvas" role="img"
+                <canvas ref={canvas.clone()} class="sweep-canvas" role="img"
                         aria-label="Three charts against the number of clients, direct and pooled: throughput, 99th percentile latency and private memory" />
                 <figcaption class="legend">
                     <span class="key direct">{ "direct to Postgres" }</span>
@@ -159,6 +159,7 @@ pub fn SweepSection() -> Html {
                         options={vec![("4".into(), "4".into()), ("8".into(), "8".into()), ("32".into(), "32".into())]} />
                 <button type="button" onclick={restart}>{ "Run the sweep again" }</button>
                 <button type="button" onclick={save_csv} disabled={points.is_empty()}>{ "Download CSV" }</button>
+                <crate::components::SavePng canvas={canvas.clone()} file="poolsim-sweep.png" what="sweep" />
             </div>
             <RunBar metric="sweep_progress"
                     label={if sweep.done { format!("Swept {} client counts", CLIENTS.len()) }
