@@ -54,6 +54,22 @@ fn fullscreen(on: bool) {
     }
 }
 
+/// Goes to presenter step `n`: its scenario, in a fresh run.
+fn go_to_step(dispatcher: &UseReducerDispatcher<PageState>, n: usize) {
+    for a in presenter::go_to(n) {
+        dispatcher.dispatch(a);
+    }
+}
+
+/// Enters or leaves presenter mode (and full screen with it); entering loads step `step`.
+fn set_presenting(dispatcher: &UseReducerDispatcher<PageState>, on: bool, step: usize) {
+    dispatcher.dispatch(Action::Present(on));
+    fullscreen(on);
+    if on {
+        go_to_step(dispatcher, step);
+    }
+}
+
 /// Keeps the address bar on the current state (debounced `history.replaceState`).
 #[hook]
 fn use_url_sync(state: &PageState, embed: Option<Rc<Embed>>) {
@@ -131,19 +147,9 @@ fn use_shortcuts(
                     return;
                 };
                 ev.prevent_default();
-                let go = |n: usize| {
-                    for a in presenter::go_to(n) {
-                        dispatcher.dispatch(a);
-                    }
-                };
+                let go = |n: usize| go_to_step(&dispatcher, n);
                 match cmd {
-                    KeyCommand::TogglePresent => {
-                        dispatcher.dispatch(Action::Present(!present));
-                        fullscreen(!present);
-                        if !present {
-                            go(step);
-                        }
-                    }
+                    KeyCommand::TogglePresent => set_presenting(&dispatcher, !present, step),
                     KeyCommand::Next => go(step + 1),
                     KeyCommand::Previous => go(step.saturating_sub(1)),
                     KeyCommand::First => go(0),
@@ -238,24 +244,14 @@ pub fn App() -> Html {
         })
     };
     let on_go = use_callback(state.dispatcher(), |n: usize, dispatcher| {
-        for a in presenter::go_to(n) {
-            dispatcher.dispatch(a);
-        }
+        go_to_step(dispatcher, n)
     });
     let on_present = {
         let step = state.step;
         let present = state.present;
         use_callback(
             (state.dispatcher(), step, present),
-            |_: (), (dispatcher, step, present)| {
-                dispatcher.dispatch(Action::Present(!*present));
-                fullscreen(!*present);
-                if !*present {
-                    for a in presenter::go_to(*step) {
-                        dispatcher.dispatch(a);
-                    }
-                }
-            },
+            |_: (), (dispatcher, step, present)| set_presenting(dispatcher, !*present, *step),
         )
     };
     let on_dismiss = {
@@ -268,9 +264,11 @@ pub fn App() -> Html {
     };
     let notice = (!notices.is_empty())
         .then(|| html! { <LinkNotice notices={(*notices).clone()} on_dismiss={on_dismiss} /> });
+    // One shared copy of the state per render for the components that take it whole.
+    let shared = Rc::new((*state).clone());
     let figure = |only: Option<Vec<&'static str>>, compact: bool| {
         html! {
-            <LiveFigure state={Rc::new((*state).clone())} view={view.clone()} on_action={on_action.clone()}
+            <LiveFigure state={shared.clone()} view={view.clone()} on_action={on_action.clone()}
                         figure_ref={figure_ref.clone()} {dark} {resize} {calm} {only} {compact} />
         }
     };
@@ -316,7 +314,7 @@ pub fn App() -> Html {
             }
             { figure(None, false) }
             if !state.present {
-                <ShareBar state={Rc::new((*state).clone())} history={view.history.clone()} on_present={on_present} />
+                <ShareBar state={shared.clone()} history={view.history.clone()} on_present={on_present} />
                 <p class="shortcut-hint">{ "Press ? for keyboard shortcuts, P for presenter mode." }</p>
                 <section class="figure memory-figure" aria-labelledby="memory-title">
                     <h2 id="memory-title">{ "Memory held by server connections, from 1 to 20,000 clients" }</h2>
@@ -328,7 +326,7 @@ pub fn App() -> Html {
                                   format::count(state.params.clients.into())) }
                     </p>
                 </section>
-                <Challenges state={Rc::new((*state).clone())} view={view.clone()} />
+                <Challenges state={shared.clone()} view={view.clone()} />
                 <Explanation on_preset={Some(on_preset)} />
             }
         </main>

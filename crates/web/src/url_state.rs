@@ -107,11 +107,6 @@ fn speed_text(index: usize) -> String {
     }
 }
 
-const PAGE_KEYS: [&str; 11] = [
-    "v", "preset", "seed", "paused", "speed", "present", "step", "embed", "controls", "id",
-    "metrics",
-];
-
 /// Reads a query string (with or without its leading `?`). Never fails: see the module doc.
 pub fn decode(query: &str) -> Decoded {
     let mut notices = Vec::new();
@@ -407,11 +402,6 @@ pub fn encode(state: &PageState, embed: Option<&Embed>) -> String {
         }
     }
     q.finish()
-}
-
-/// Whether `key` is one a link may carry (a model parameter or one of the page's settings).
-pub fn known_key(key: &str) -> bool {
-    spec(key).is_some() || PAGE_KEYS.contains(&key)
 }
 
 #[cfg(test)]
