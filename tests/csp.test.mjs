@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { useSite, dist } from './support/site.mjs';
 import { watchErrors } from './support/browser.mjs';
+import { loadExplanation } from './support/explanation.mjs';
 
 const site = useSite();
 
@@ -75,6 +76,9 @@ test('the app mounts and plays under the policy with no violation and no request
     const [download] = await Promise.all([page.waitForEvent('download'), save.click()]);
     assert.match(download.suggestedFilename(), /\.png$/);
   }
+  // The explanation's module, added by the page as a <script type="module">, runs under it too.
+  await loadExplanation(page);
+  await page.waitForTimeout(1_000);
   await check();
   await page.close();
 });

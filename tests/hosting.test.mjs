@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { serve } from './support/server.mjs';
 import { launch, watchErrors } from './support/browser.mjs';
 import { dist } from './support/site.mjs';
+import { loadExplanation } from './support/explanation.mjs';
 
-test('dist/ served under /docs/poolsim/ loads every asset and mounts the app', async () => {
+test('dist/ served under /docs/poolsim/ loads every asset, mounts the app and, on scroll, the explanation', async () => {
   const server = await serve(dist, { prefix: '/docs/poolsim/' });
   const browser = await launch();
   try {
@@ -17,6 +18,7 @@ test('dist/ served under /docs/poolsim/ loads every asset and mounts the app', a
     });
     await page.goto(server.url, { waitUntil: 'load' });
     await page.waitForSelector('[data-metric]');
+    await loadExplanation(page);
     for (const asset of ['favicon.svg', 'robots.txt', 'social.png']) {
       const r = await page.request.get(server.url + asset);
       assert.equal(r.status(), 200, asset);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { useSite, shots } from './support/site.mjs';
 import { watchErrors, metric } from './support/browser.mjs';
 import { LONGTASK_RECORDER, runDone, allRunsDone } from './support/sections-helpers.mjs';
+import { loadExplanation, explainRequests } from './support/explanation.mjs';
 
 const site = useSite();
 
@@ -14,9 +15,60 @@ async function open(viewport = { width: 1280, height: 800 }) {
   await page.addInitScript(LONGTASK_RECORDER);
   const errors = watchErrors(page);
   await page.goto(site.server.url, { waitUntil: 'load' });
-  await page.waitForSelector('section.explain');
+  await page.waitForSelector('[data-metric]');
+  await loadExplanation(page);
   return { page, errors };
 }
+
+test('the first load fetches only the figure; the explanation comes when the reader scrolls near it', async () => {
+  const page = await site.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = watchErrors(page);
+  const seen = explainRequests(page);
+  await page.goto(site.server.url, { waitUntil: 'load' });
+  await page.waitForSelector('[data-metric]');
+  await page.waitForTimeout(1_000);
+  assert.deepEqual(seen, [], 'nothing of the explanation before scrolling');
+  assert.equal(await page.getAttribute('#explanation', 'data-state'), 'waiting');
+  assert.match(await page.textContent('#explanation'), /loads here as you scroll/);
+  await loadExplanation(page);
+  assert.equal(seen.length, 3, seen.join(', '));
+  assert.ok(seen.some((p) => /poolsim-explain-[0-9a-f]{16}_bg\.wasm$/.test(p)), 'hashed wasm name');
+  assert.equal(await page.$$eval('#explanation .explain-pending', (els) => els.length), 0, 'placeholder gone');
+  // A preset button in the explanation's module loads into the figure's module.
+  await page.click('button[data-preset="fleet"]');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('preset') === 'fleet');
+  const top = await page.evaluate(() => document.querySelector('.live-figure, .figure').getBoundingClientRect().top);
+  assert.ok(Math.abs(top) < 400, `the figure scrolled into view (top ${top})`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a link to a section loads the explanation at once and lands on that section', async () => {
+  const page = await site.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = watchErrors(page);
+  await page.goto(site.server.url + '#snapshots', { waitUntil: 'load' });
+  await page.waitForFunction(() => document.getElementById('explanation')?.dataset.state === 'loaded',
+    null, { timeout: 30_000 });
+  await page.waitForTimeout(500);
+  const top = await page.evaluate(() => document.getElementById('snapshots').getBoundingClientRect().top);
+  assert.ok(Math.abs(top) < 100, `#snapshots at the top of the screen (top ${top})`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('presenter mode and embeds never fetch the explanation', async () => {
+  for (const query of ['?v=1&present=1', '?v=1&embed=1']) {
+    const page = await site.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const seen = explainRequests(page);
+    await page.goto(site.server.url + query, { waitUntil: 'load' });
+    await page.waitForSelector('[data-metric]');
+    await page.mouse.wheel(0, 20_000);
+    await page.waitForTimeout(1_000);
+    assert.deepEqual(seen, [], query);
+    assert.equal(await page.$eval('#explanation', (e) => e.hidden), true, `${query}: hidden`);
+    await page.close();
+  }
+});
 
 test('every section renders, with live numbers and no console errors', async () => {
   const { page, errors } = await open();

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { useSite, shots } from './support/site.mjs';
 import { watchErrors, metric } from './support/browser.mjs';
+import { loadExplanation } from './support/explanation.mjs';
 
 const site = useSite();
 
@@ -169,6 +170,7 @@ test('exports: time-series CSV, chart PNG, and the reproduce kit parse back', as
 
 test('the sweep downloads as CSV and PNG once it has run', async () => {
   const { page, errors } = await open();
+  await loadExplanation(page);
   await page.locator('#sweep').scrollIntoViewIfNeeded();
   await page.waitForFunction(() => Number(document.querySelector('[data-metric="sweep_progress"]')?.dataset.value) >= 1,
     null, { timeout: 60_000 });

@@ -4,6 +4,7 @@
 //! test. See `cargo xtask help`.
 
 mod bench;
+mod deferred;
 mod run;
 mod site;
 mod size;

@@ -4,7 +4,8 @@
 //! Trunk writes its loader as an inline `<script type="module">` into `index.html`, which
 //! `script-src 'self'` forbids. [`finish_dist`] moves every inline module script into
 //! `init-<hash>.js` (loaded with Subresource Integrity), puts the policy in a `<meta>` right after
-//! `<meta charset>`, writes `oembed.json` and links it from the page. The HTML is Trunk's known
+//! `<meta charset>`, writes `oembed.json` and links it from the page. First, the explanation's
+//! module gets hashed file names ([`crate::deferred`]). The HTML is Trunk's known
 //! output, so plain string processing is enough. Running it twice changes nothing.
 
 use crate::{Failure, Result};
@@ -40,6 +41,7 @@ pub fn finish_dist(dist: &Path, public_url: &str) -> Result<()> {
 }
 
 fn finish_dist_with(dist: &Path, public_url: &str, site_url: Option<&str>) -> Result<()> {
+    crate::deferred::hash_names(dist, public_url)?;
     let index = dist.join("index.html");
     let html = std::fs::read_to_string(&index)
         .map_err(|e| Failure::Failed(format!("cannot read {}: {e}", index.display())))?;

@@ -7,10 +7,9 @@ use std::io::Write;
 use std::path::Path;
 
 /// Budget for everything the first load fetches, gzip -9, in bytes (README states it). The
-/// target is 200 KB; one wasm holds the live figure, the explanation's prose and figures, and the
-/// share / embed / presenter / reproduce UI, which keeps the page above it for now (README says
-/// how it is spent and what would bring it down).
-pub const FIRST_LOAD_BUDGET_GZIP: u64 = 330_000;
+/// target is 200 KB; the explanation is already a separate module fetched on scroll (not counted
+/// here, reported apart), and the figure's own module keeps the page above the target for now.
+pub const FIRST_LOAD_BUDGET_GZIP: u64 = 270_000;
 
 /// One file of the first load.
 pub struct Entry {
@@ -21,7 +20,10 @@ pub struct Entry {
 
 /// The report: entries and totals.
 pub struct Report {
+    /// What the first load fetches.
     pub entries: Vec<Entry>,
+    /// The explanation's module, fetched when the reader scrolls near it (not part of the budget).
+    pub deferred: Vec<Entry>,
 }
 
 impl Report {
@@ -50,6 +52,15 @@ impl std::fmt::Display for Report {
             kb(self.total_raw()),
             kb(self.total_gzip())
         )?;
+        for e in &self.deferred {
+            writeln!(
+                f,
+                "  {:<44} {:>10} {:>10}  (on scroll)",
+                e.name,
+                kb(e.raw),
+                kb(e.gzip)
+            )?;
+        }
         write!(
             f,
             "  budget {} gzip: {}",
@@ -67,11 +78,16 @@ fn kb(bytes: u64) -> String {
     format!("{:.1} KB", bytes as f64 / 1000.0)
 }
 
+/// The explanation's module (`crates/web/src/lazy.rs`): its loader, glue and wasm.
+fn is_deferred(name: &str) -> bool {
+    name.starts_with("poolsim-explain")
+}
+
 /// Files the browser fetches on first load: the page, its scripts, its wasm, its stylesheets and
 /// the favicon (images referenced only by social cards are not fetched by readers).
 fn is_first_load(name: &str) -> bool {
     // The custom element's script is loaded by host pages that embed the figure, not by the page.
-    if name == "poolsim-figure.js" {
+    if name == "poolsim-figure.js" || is_deferred(name) {
         return false;
     }
     name == "index.html"
@@ -84,22 +100,30 @@ fn is_first_load(name: &str) -> bool {
 pub fn report(dist: &Path) -> Result<Report> {
     let read = std::fs::read_dir(dist)
         .map_err(|e| Failure::Failed(format!("cannot read {}: {e}", dist.display())))?;
-    let mut entries = Vec::new();
+    let (mut entries, mut deferred) = (Vec::new(), Vec::new());
     for entry in read.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !entry.path().is_file() || !is_first_load(&name) {
+        let list = if is_first_load(&name) {
+            &mut entries
+        } else if is_deferred(&name) {
+            &mut deferred
+        } else {
+            continue;
+        };
+        if !entry.path().is_file() {
             continue;
         }
         let bytes = std::fs::read(entry.path())
             .map_err(|e| Failure::Failed(format!("cannot read {name}: {e}")))?;
-        entries.push(Entry {
+        list.push(Entry {
             name,
             raw: bytes.len() as u64,
             gzip: gzip_len(&bytes),
         });
     }
     entries.sort_by_key(|e| std::cmp::Reverse(e.gzip));
-    Ok(Report { entries })
+    deferred.sort_by_key(|e| std::cmp::Reverse(e.gzip));
+    Ok(Report { entries, deferred })
 }
 
 fn gzip_len(bytes: &[u8]) -> u64 {

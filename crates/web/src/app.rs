@@ -1,6 +1,7 @@
 //! The page. Its state comes from the URL (`url_state`) and goes back to it as the reader changes
 //! things; it renders as the full explainer, in presenter mode (`?present=1`, `P`), or as an
-//! embed (`?embed=1`) with only the figure and the chosen controls.
+//! embed (`?embed=1`) with only the figure and the chosen controls. The explanation below the figure
+//! is a second module, loaded on scroll (`lazy`).
 
 use crate::challenges::Challenges;
 use crate::components::*;
@@ -9,8 +10,8 @@ use crate::format;
 use crate::hooks::{
     use_prefers_dark, use_reduced_motion, use_resize_tick, use_simulation, use_visible,
 };
+use crate::lazy::{use_lazy_explanation, use_preset_events};
 use crate::presenter::{self, key_command, HelpOverlay, KeyCommand, StepPanel, STEPS};
-use crate::sections::Explanation;
 use crate::state::{Action, PageState};
 use crate::url_state::{decode, encode, Decoded, Embed};
 use gloo::timers::callback::Timeout;
@@ -243,6 +244,8 @@ pub fn App() -> Html {
             }
         })
     };
+    use_preset_events(on_preset);
+    use_lazy_explanation(embed.is_none() && !state.present);
     let on_go = use_callback(state.dispatcher(), |n: usize, dispatcher| {
         go_to_step(dispatcher, n)
     });
@@ -327,7 +330,6 @@ pub fn App() -> Html {
                     </p>
                 </section>
                 <Challenges state={shared.clone()} view={view.clone()} />
-                <Explanation on_preset={Some(on_preset)} />
             }
         </main>
     }

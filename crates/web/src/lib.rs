@@ -8,6 +8,7 @@ pub mod embed;
 pub mod export;
 pub mod format;
 pub mod hooks;
+pub mod lazy;
 pub mod presenter;
 pub mod scale;
 pub mod sections;
@@ -16,6 +17,7 @@ pub mod state;
 pub mod url_state;
 
 pub use app::App;
+pub use lazy::start_explanation;
 
 /// Mounts [`App`] on the element with id `app`, or on `<body>`.
 pub fn start() {

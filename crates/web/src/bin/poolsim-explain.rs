@@ -1,0 +1,6 @@
+//! Entry point of the explanation module: mounts the explanation on `#explanation`. The page's
+//! app adds this module when the reader scrolls near it (see `poolsim_web::lazy`).
+
+fn main() {
+    poolsim_web::start_explanation();
+}
