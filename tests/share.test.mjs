@@ -5,7 +5,7 @@ import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { useSite, shots } from './support/site.mjs';
 import { watchErrors, metric } from './support/browser.mjs';
-import { loadExplanation } from './support/explanation.mjs';
+import { loadExplanation, explainRequests } from './support/explanation.mjs';
 
 const site = useSite();
 
@@ -164,6 +164,32 @@ test('exports: time-series CSV, chart PNG, and the reproduce kit parse back', as
   assert.match(element, /<poolsim-figure[^>]* clients="3000"[^>]* pool-size="30"/);
   assert.match(element, /poolsim-figure\.js/);
   await page.screenshot({ path: path.join(shots, 'embed-dialog-1280x800.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the dialogs come with the second module: focus moves in, Escape closes, focus returns', async () => {
+  const { page, errors } = await open('?v=1&clients=1234');
+  const fetched = () => page.evaluate(() => performance.getEntriesByType('resource')
+    .filter((e) => e.name.includes('poolsim-explain')).length);
+  assert.equal(await fetched(), 0, 'not fetched by the first load');
+  const seen = explainRequests(page);
+  await page.click('[data-opens="reproduce"]');
+  await page.waitForSelector('#dialogs .overlay');
+  assert.ok(seen.some((p) => p.endsWith('_bg.wasm')), 'the click fetched the module');
+  assert.match(await page.textContent('#repro-pgbench'), /-c 1234/, 'the dialog shows the page\'s state');
+  assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('dialog')), true);
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#dialogs .overlay', { state: 'detached' });
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.opens), 'reproduce');
+  // The state changed since: the next dialog shows the new one.
+  await page.fill('#clients-number', '4321');
+  await page.press('#clients-number', 'Enter');
+  await page.click('[data-opens="embed"]');
+  await page.waitForSelector('#embed-iframe');
+  assert.match(await page.textContent('#embed-iframe'), /clients=4321/);
+  await page.click('.overlay .close');
+  await page.waitForSelector('#dialogs .overlay', { state: 'detached' });
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -7,9 +7,10 @@ use std::io::Write;
 use std::path::Path;
 
 /// Budget for everything the first load fetches, gzip -9, in bytes (README states it). The
-/// target is 200 KB; the explanation is already a separate module fetched on scroll (not counted
-/// here, reported apart), and the figure's own module keeps the page above the target for now.
-pub const FIRST_LOAD_BUDGET_GZIP: u64 = 270_000;
+/// target is 200 KB; the explanation and the big dialogs are already a separate module fetched on
+/// demand (not counted here, reported apart), and the figure's own module keeps the page above the
+/// target for now.
+pub const FIRST_LOAD_BUDGET_GZIP: u64 = 255_000;
 
 /// One file of the first load.
 pub struct Entry {
@@ -22,7 +23,7 @@ pub struct Entry {
 pub struct Report {
     /// What the first load fetches.
     pub entries: Vec<Entry>,
-    /// The explanation's module, fetched when the reader scrolls near it (not part of the budget).
+    /// The explanation's module, fetched on demand: scroll, a #section link, a dialog (not budgeted).
     pub deferred: Vec<Entry>,
 }
 
@@ -55,7 +56,7 @@ impl std::fmt::Display for Report {
         for e in &self.deferred {
             writeln!(
                 f,
-                "  {:<44} {:>10} {:>10}  (on scroll)",
+                "  {:<44} {:>10} {:>10}  (on demand)",
                 e.name,
                 kb(e.raw),
                 kb(e.gzip)

@@ -12,14 +12,18 @@
 //! * `loaded` — the explanation mounted itself ([`start_explanation`]);
 //! * `failed` — the module could not be fetched; the element says so.
 //!
-//! The two modules talk through one DOM event: a "Load into the figure" button in the explanation
+//! The module also holds the share bar's two big dialogs (embed snippets, the reproduce kit): the
+//! share bar calls [`open_dialog`], which leaves the request on the element (`data-dialog`,
+//! `data-dialog-query`: the page's state as a `v=1` query) and either loads the module, which
+//! reads it when it starts, or tells the running module with [`DIALOG_EVENT`].
+//!
+//! The modules talk only through the DOM: a "Load into the figure" button in the explanation
 //! dispatches [`PRESET_EVENT`] on `window` with the preset's name as `detail`, and the figure's
-//! app loads that preset ([`use_preset_events`]).
+//! app loads that preset ([`use_preset_events`]). The module's side is `explain_app`.
 
-use crate::sections::Explanation;
 use gloo::events::EventListener;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use web_sys::{Element, IntersectionObserver, IntersectionObserverEntry, IntersectionObserverInit};
 use yew::prelude::*;
 
@@ -27,19 +31,24 @@ use yew::prelude::*;
 pub const ROOT_ID: &str = "explanation";
 /// The event that asks the figure to load a preset; `detail` is its name.
 pub const PRESET_EVENT: &str = "poolsim:preset";
+/// The event that tells a running module a dialog was asked for.
+pub const DIALOG_EVENT: &str = "poolsim:dialog";
+/// Attributes of the explanation's element carrying a dialog request.
+pub const DIALOG_ATTR: &str = "data-dialog";
+pub const DIALOG_QUERY_ATTR: &str = "data-dialog-query";
 /// How far below the screen the explanation starts loading: one more screen's height.
 const LOAD_MARGIN: &str = "0px 0px 100% 0px";
 
 /// What an IntersectionObserver calls, kept alive as long as the observer.
 type EntriesCallback = Closure<dyn FnMut(js_sys::Array)>;
 
-const STATE: &str = "data-state";
+pub(crate) const STATE: &str = "data-state";
 const WAITING: &str = "waiting";
 const LOADING: &str = "loading";
-const LOADED: &str = "loaded";
+pub(crate) const LOADED: &str = "loaded";
 const FAILED: &str = "failed";
 
-fn root() -> Option<Element> {
+pub(crate) fn root() -> Option<Element> {
     gloo::utils::document().get_element_by_id(ROOT_ID)
 }
 
@@ -81,6 +90,21 @@ fn load(root: &Element) {
     if let Some(head) = document.head() {
         let _ = head.append_child(&script);
     }
+}
+
+/// Asks the module for dialog `kind` (`"embed"` or `"reproduce"`) on the state `query`
+/// (`url_state::encode`), loading the module first if needed.
+pub fn open_dialog(kind: &str, query: &str) {
+    let Some(root) = root() else {
+        return;
+    };
+    let _ = root.set_attribute(DIALOG_ATTR, kind);
+    let _ = root.set_attribute(DIALOG_QUERY_ATTR, query);
+    // A running module hears the event; one still loading reads the attributes when it starts.
+    if let Ok(event) = web_sys::Event::new(DIALOG_EVENT) {
+        let _ = gloo::utils::window().dispatch_event(&event);
+    }
+    load(&root);
 }
 
 /// Shows the explanation's element while `enabled` (the full page, not an embed or presenter
@@ -145,44 +169,4 @@ pub fn use_preset_events(on_preset: Callback<String>) {
         });
         move || drop(listener)
     });
-}
-
-/// Dispatches [`PRESET_EVENT`] for the preset `name`.
-fn request_preset(name: &str) {
-    let init = web_sys::CustomEventInit::new();
-    init.set_detail(&JsValue::from_str(name));
-    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(PRESET_EVENT, &init) {
-        let _ = gloo::utils::window().dispatch_event(&event);
-    }
-}
-
-/// The explanation as its own app: presets go to the figure by event, and once mounted it
-/// scrolls to the section the address names.
-#[component]
-fn ExplanationApp() -> Html {
-    let on_preset = use_callback((), |name: String, _| request_preset(&name));
-    use_effect_with((), |_| {
-        if let Some(root) = root() {
-            let _ = root.set_attribute(STATE, LOADED);
-        }
-        let hash = gloo::utils::window().location().hash().unwrap_or_default();
-        let target = hash
-            .strip_prefix('#')
-            .and_then(|id| js_sys::decode_uri_component(id).ok()?.as_string())
-            .and_then(|id| gloo::utils::document().get_element_by_id(&id));
-        if let Some(target) = target {
-            target.scroll_into_view();
-        }
-    });
-    html! { <Explanation on_preset={Some(on_preset)} /> }
-}
-
-/// Entry point of the `poolsim-explain` module: replaces the placeholder in
-/// `<div id="explanation">` with the explanation.
-pub fn start_explanation() {
-    let Some(root) = root() else {
-        return;
-    };
-    root.set_text_content(None);
-    yew::Renderer::<ExplanationApp>::with_root(root).render();
 }

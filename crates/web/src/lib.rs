@@ -5,6 +5,7 @@ pub mod app;
 pub mod challenges;
 pub mod components;
 pub mod embed;
+pub mod explain_app;
 pub mod export;
 pub mod format;
 pub mod hooks;
@@ -17,7 +18,7 @@ pub mod state;
 pub mod url_state;
 
 pub use app::App;
-pub use lazy::start_explanation;
+pub use explain_app::start_explanation;
 
 /// Mounts [`App`] on the element with id `app`, or on `<body>`.
 pub fn start() {

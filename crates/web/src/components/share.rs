@@ -83,17 +83,10 @@ pub struct ShareBarProps {
     pub on_present: Callback<()>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Open {
-    None,
-    Embed,
-    Reproduce,
-}
-
-/// The row of share / export buttons under the live figure, and their dialogs.
+/// The row of share / export buttons under the live figure. Its two big dialogs live in the
+/// explanation's module (`lazy::open_dialog`), so the first load does not carry them.
 #[component]
 pub fn ShareBar(props: &ShareBarProps) -> Html {
-    let open = use_state(|| Open::None);
     let status = use_state(String::new);
     let link_ref = use_node_ref();
     let link = state_link(&props.state);
@@ -122,13 +115,9 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
             );
         })
     };
-    let show = |which: Open| {
-        let open = open.clone();
-        Callback::from(move |_: MouseEvent| open.set(which))
-    };
-    let close = {
-        let open = open.clone();
-        Callback::from(move |_| open.set(Open::None))
+    let show = |kind: &'static str| {
+        let state = props.state.clone();
+        Callback::from(move |_: MouseEvent| crate::lazy::open_dialog(kind, &encode(&state, None)))
     };
     let present = props.on_present.reform(|_: MouseEvent| ());
     html! {
@@ -138,17 +127,11 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
                 <input ref={link_ref} type="text" readonly=true value={link} aria-label="Link to this state" />
             </label>
             <button type="button" onclick={copy}>{ "Copy link" }</button>
-            <button type="button" onclick={show(Open::Embed)}>{ "Embed…" }</button>
-            <button type="button" onclick={show(Open::Reproduce)}>{ "Reproduce for real…" }</button>
+            <button type="button" data-opens="embed" aria-haspopup="dialog" onclick={show("embed")}>{ "Embed…" }</button>
+            <button type="button" data-opens="reproduce" aria-haspopup="dialog" onclick={show("reproduce")}>{ "Reproduce for real…" }</button>
             <button type="button" onclick={csv}>{ "Time series (CSV)" }</button>
             <button type="button" onclick={present}>{ "Presenter mode (P)" }</button>
             <span class="share-status" role="status">{ (*status).clone() }</span>
-            if *open == Open::Embed {
-                <EmbedDialog state={props.state.clone()} on_close={close.clone()} />
-            }
-            if *open == Open::Reproduce {
-                <ReproduceDialog state={props.state.clone()} on_close={close} />
-            }
         </div>
     }
 }
@@ -214,7 +197,7 @@ pub fn EmbedDialog(props: &DialogProps) -> Html {
     );
     html! {
         <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="embed-title">
-            <div class="dialog wide">
+            <div class="dialog wide" tabindex="-1">
                 <h2 id="embed-title">{ "Embed this figure" }</h2>
                 <p>{ "The embed starts from the current state and shows only the controls ticked here. It resizes \
                       itself to its content and pauses while scrolled out of view. See docs/EMBEDDING.md for the \
@@ -244,7 +227,7 @@ pub fn ReproduceDialog(props: &DialogProps) -> Html {
     let close = props.on_close.reform(|_: MouseEvent| ());
     html! {
         <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="repro-title">
-            <div class="dialog wide">
+            <div class="dialog wide" tabindex="-1">
                 <h2 id="repro-title">{ "Reproduce this on a real server" }</h2>
                 <p>{ "Config fragments and a load generator for what the figure simulates. The model is a model: \
                       read the notes before comparing numbers." }</p>

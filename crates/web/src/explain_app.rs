@@ -1,0 +1,162 @@
+//! The `poolsim-explain` module's side of `lazy`: the explanation mounted on
+//! `<div id="explanation">`, and the host of the share bar's embed and reproduce dialogs on a
+//! `<div id="dialogs">` it adds to the page.
+
+use crate::components::share::{EmbedDialog, ReproduceDialog};
+use crate::lazy::{
+    root, DIALOG_ATTR, DIALOG_EVENT, DIALOG_QUERY_ATTR, LOADED, PRESET_EVENT, STATE,
+};
+use crate::sections::Explanation;
+use crate::state::PageState;
+use crate::url_state::decode;
+use gloo::events::EventListener;
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
+use yew::prelude::*;
+
+/// Id of the element the dialogs mount on.
+const DIALOGS_ID: &str = "dialogs";
+
+/// Dispatches [`PRESET_EVENT`] for the preset `name`.
+fn request_preset(name: &str) {
+    let init = web_sys::CustomEventInit::new();
+    init.set_detail(&JsValue::from_str(name));
+    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(PRESET_EVENT, &init) {
+        let _ = gloo::utils::window().dispatch_event(&event);
+    }
+}
+
+/// The explanation as its own app: presets go to the figure by event, and once mounted it
+/// scrolls to the section the address names.
+#[component]
+fn ExplanationApp() -> Html {
+    let on_preset = use_callback((), |name: String, _| request_preset(&name));
+    use_effect_with((), |_| {
+        if let Some(root) = root() {
+            let _ = root.set_attribute(STATE, LOADED);
+        }
+        let hash = gloo::utils::window().location().hash().unwrap_or_default();
+        let target = hash
+            .strip_prefix('#')
+            .filter(|id| !id.is_empty())
+            .and_then(|id| js_sys::decode_uri_component(id).ok()?.as_string())
+            .and_then(|id| gloo::utils::document().get_element_by_id(&id));
+        if let Some(target) = target {
+            target.scroll_into_view();
+        }
+    });
+    html! { <Explanation on_preset={Some(on_preset)} /> }
+}
+
+/// Which dialog is open, on which state.
+#[derive(Clone, PartialEq)]
+enum Dialog {
+    Embed(Rc<PageState>),
+    Reproduce(Rc<PageState>),
+}
+
+/// The dialog request left on the explanation's element, if any.
+fn requested() -> Option<Dialog> {
+    let root = root()?;
+    let kind = root.get_attribute(DIALOG_ATTR)?;
+    let query = root.get_attribute(DIALOG_QUERY_ATTR).unwrap_or_default();
+    // The figure's app wrote the query from a valid state, so it decodes without notices.
+    let state = Rc::new(decode(&query).state);
+    match kind.as_str() {
+        "embed" => Some(Dialog::Embed(state)),
+        "reproduce" => Some(Dialog::Reproduce(state)),
+        _ => None,
+    }
+}
+
+/// Clears the request and gives focus back to the button that opened the dialog.
+fn closed(kind: &str) {
+    if let Some(root) = root() {
+        let _ = root.remove_attribute(DIALOG_ATTR);
+        let _ = root.remove_attribute(DIALOG_QUERY_ATTR);
+    }
+    let opener = gloo::utils::document()
+        .query_selector(&format!("[data-opens=\"{kind}\"]"))
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(opener) = opener {
+        let _ = opener.focus();
+    }
+}
+
+/// Shows the requested dialog; Escape or its Close button closes it.
+#[component]
+fn DialogHost() -> Html {
+    let open = use_state(requested);
+    {
+        let open = open.clone();
+        use_effect_with((), move |_| {
+            let listener = EventListener::new(&gloo::utils::window(), DIALOG_EVENT, move |_| {
+                open.set(requested())
+            });
+            move || drop(listener)
+        });
+    }
+    let kind = match &*open {
+        Some(Dialog::Embed(_)) => "embed",
+        Some(Dialog::Reproduce(_)) => "reproduce",
+        None => "",
+    };
+    let close = {
+        let open = open.clone();
+        use_callback(kind, move |_: (), kind| {
+            open.set(None);
+            closed(kind);
+        })
+    };
+    {
+        let close = close.clone();
+        use_effect_with(kind, move |kind| {
+            let listener = (!kind.is_empty()).then(|| {
+                EventListener::new(&gloo::utils::document(), "keydown", move |e| {
+                    if e.dyn_ref::<web_sys::KeyboardEvent>()
+                        .is_some_and(|k| k.key() == "Escape")
+                    {
+                        close.emit(());
+                    }
+                })
+            });
+            // Focus moves into the dialog, so keyboard and screen-reader users land in it.
+            if let Some(dialog) = gloo::utils::document()
+                .query_selector("#dialogs .dialog")
+                .ok()
+                .flatten()
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = dialog.focus();
+            }
+            move || drop(listener)
+        });
+    }
+    match &*open {
+        Some(Dialog::Embed(state)) => {
+            html! { <EmbedDialog state={state.clone()} on_close={close} /> }
+        }
+        Some(Dialog::Reproduce(state)) => {
+            html! { <ReproduceDialog state={state.clone()} on_close={close} /> }
+        }
+        None => Html::default(),
+    }
+}
+
+/// Entry point of the `poolsim-explain` module: replaces the placeholder in
+/// `<div id="explanation">` with the explanation, and adds the dialogs' host to the page.
+pub fn start_explanation() {
+    let document = gloo::utils::document();
+    if let (Ok(host), Some(body)) = (document.create_element("div"), document.body()) {
+        host.set_id(DIALOGS_ID);
+        if body.append_child(&host).is_ok() {
+            yew::Renderer::<DialogHost>::with_root(host).render();
+        }
+    }
+    if let Some(root) = root() {
+        root.set_text_content(None);
+        yew::Renderer::<ExplanationApp>::with_root(root).render();
+    }
+}
