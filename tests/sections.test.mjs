@@ -34,6 +34,9 @@ test('the first load fetches only the figure; the explanation comes when the rea
   assert.equal(seen.length, 3, seen.join(', '));
   assert.ok(seen.some((p) => /poolsim-explain-[0-9a-f]{16}_bg\.wasm$/.test(p)), 'hashed wasm name');
   assert.equal(await page.$$eval('#explanation .explain-pending', (els) => els.length), 0, 'placeholder gone');
+  // One main landmark holds the figure and the explanation alike.
+  assert.deepEqual(await page.evaluate(() => [document.querySelectorAll('main').length,
+    !!document.querySelector('main .live-figure'), !!document.querySelector('main section.explain')]), [1, true, true]);
   // A preset button in the explanation's module loads into the figure's module.
   await page.click('button[data-preset="fleet"]');
   await page.waitForFunction(() => new URLSearchParams(location.search).get('preset') === 'fleet');

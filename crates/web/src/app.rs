@@ -283,19 +283,19 @@ pub fn App() -> Html {
             encode(&state, None)
         );
         return html! {
-            <main class="page embed" data-embed-id={e.id.clone()}>
+            <div class="page embed" data-embed-id={e.id.clone()}>
                 { notice.unwrap_or_default() }
                 { figure(Some(e.controls.clone()), true) }
                 <p class="embed-credit">
                     <a href={full} target="_blank" rel="noopener">{ "Open the full explainer ↗" }</a>
                     { " · poolsim, a calibrated simulation of Postgres connections" }
                 </p>
-            </main>
+            </div>
         };
     }
 
     html! {
-        <main class={classes!("page", state.present.then_some("present"))}>
+        <div class={classes!("page", state.present.then_some("present"))}>
             if *help {
                 <HelpOverlay on_close={close_help} />
             }
@@ -331,6 +331,6 @@ pub fn App() -> Html {
                 </section>
                 <Challenges state={shared.clone()} view={view.clone()} />
             }
-        </main>
+        </div>
     }
 }
