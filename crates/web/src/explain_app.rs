@@ -4,7 +4,7 @@
 
 use crate::components::share::{EmbedDialog, ReproduceDialog};
 use crate::lazy::{
-    root, DIALOG_ATTR, DIALOG_EVENT, DIALOG_QUERY_ATTR, LOADED, PRESET_EVENT, STATE,
+    fragment_id, root, DIALOG_ATTR, DIALOG_EVENT, DIALOG_QUERY_ATTR, LOADED, PRESET_EVENT, STATE,
 };
 use crate::sections::Explanation;
 use crate::state::PageState;
@@ -35,12 +35,7 @@ fn ExplanationApp() -> Html {
         if let Some(root) = root() {
             let _ = root.set_attribute(STATE, LOADED);
         }
-        let hash = gloo::utils::window().location().hash().unwrap_or_default();
-        let target = hash
-            .strip_prefix('#')
-            .filter(|id| !id.is_empty())
-            .and_then(|id| js_sys::decode_uri_component(id).ok()?.as_string())
-            .and_then(|id| gloo::utils::document().get_element_by_id(&id));
+        let target = fragment_id().and_then(|id| gloo::utils::document().get_element_by_id(&id));
         if let Some(target) = target {
             target.scroll_into_view();
         }

@@ -52,16 +52,17 @@ pub(crate) fn root() -> Option<Element> {
     gloo::utils::document().get_element_by_id(ROOT_ID)
 }
 
-/// The address's `#fragment`, without the `#`, if it names no element on the page yet (so it
-/// names a section of the explanation).
-fn pending_fragment() -> Option<String> {
+/// The address's `#fragment`, without the `#` and decoded, if there is one.
+pub(crate) fn fragment_id() -> Option<String> {
     let hash = gloo::utils::window().location().hash().ok()?;
     let id = hash.strip_prefix('#').filter(|id| !id.is_empty())?;
-    let id = js_sys::decode_uri_component(id).ok()?.as_string()?;
-    gloo::utils::document()
-        .get_element_by_id(&id)
-        .is_none()
-        .then_some(id)
+    js_sys::decode_uri_component(id).ok()?.as_string()
+}
+
+/// The address's fragment, if it names no element on the page yet (so it names a section of the
+/// explanation).
+fn pending_fragment() -> Option<String> {
+    fragment_id().filter(|id| gloo::utils::document().get_element_by_id(id).is_none())
 }
 
 /// Adds the module's loader to the page (once).
