@@ -7,6 +7,7 @@
 //! between them and the `data-src` of `<div id="explanation">` in `index.html`, so a new build is
 //! never mixed with a cached old one. Running it again on a finished `dist/` changes nothing.
 
+use crate::files::{read, read_text, remove, write};
 use crate::{Failure, Result};
 use sha2::{Digest, Sha384};
 use std::path::Path;
@@ -79,20 +80,6 @@ fn rename(
     })
 }
 
-fn read(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| Failure::Failed(format!("cannot read {}: {e}", path.display())))
-}
-
-fn text(path: &Path) -> Result<String> {
-    String::from_utf8(read(path)?)
-        .map_err(|_| Failure::Failed(format!("{} is not UTF-8", path.display())))
-}
-
-fn write(path: &Path, contents: &[u8]) -> Result<()> {
-    std::fs::write(path, contents)
-        .map_err(|e| Failure::Failed(format!("cannot write {}: {e}", path.display())))
-}
-
 /// Gives the explanation's module hashed names in `dist` (no-op when already done).
 pub fn hash_names(dist: &Path, public_url: &str) -> Result<()> {
     let loader_path = dist.join(plain("_loader.js"));
@@ -104,24 +91,20 @@ pub fn hash_names(dist: &Path, public_url: &str) -> Result<()> {
     let index = dist.join("index.html");
     let wasm = read(&wasm_path)?;
     let renamed = rename(
-        &text(&loader_path)?,
-        &text(&glue_path)?,
+        &read_text(&loader_path)?,
+        &read_text(&glue_path)?,
         &wasm,
-        &text(&index)?,
+        &read_text(&index)?,
         public_url,
     )
     .map_err(Failure::Failed)?;
     let hex = &renamed.hex;
-    write(
-        &dist.join(hashed(hex, "_loader.js")),
-        renamed.loader.as_bytes(),
-    )?;
-    write(&dist.join(hashed(hex, ".js")), renamed.glue.as_bytes())?;
+    write(&dist.join(hashed(hex, "_loader.js")), &renamed.loader)?;
+    write(&dist.join(hashed(hex, ".js")), &renamed.glue)?;
     write(&dist.join(hashed(hex, "_bg.wasm")), &wasm)?;
-    write(&index, renamed.html.as_bytes())?;
+    write(&index, &renamed.html)?;
     for old in [loader_path, glue_path, wasm_path] {
-        std::fs::remove_file(&old)
-            .map_err(|e| Failure::Failed(format!("cannot remove {}: {e}", old.display())))?;
+        remove(&old)?;
     }
     println!("poolsim: explanation module named {}", hashed(hex, "*"));
     Ok(())

@@ -5,6 +5,7 @@
 
 mod bench;
 mod deferred;
+mod files;
 mod run;
 mod site;
 mod size;

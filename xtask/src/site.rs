@@ -8,6 +8,7 @@
 //! module gets hashed file names ([`crate::deferred`]). The HTML is Trunk's known
 //! output, so plain string processing is enough. Running it twice changes nothing.
 
+use crate::files::{read_text, write};
 use crate::{Failure, Result};
 use base64::Engine as _;
 use sha2::{Digest, Sha384};
@@ -43,8 +44,7 @@ pub fn finish_dist(dist: &Path, public_url: &str) -> Result<()> {
 fn finish_dist_with(dist: &Path, public_url: &str, site_url: Option<&str>) -> Result<()> {
     crate::deferred::hash_names(dist, public_url)?;
     let index = dist.join("index.html");
-    let html = std::fs::read_to_string(&index)
-        .map_err(|e| Failure::Failed(format!("cannot read {}: {e}", index.display())))?;
+    let html = read_text(&index)?;
     let finished = finish_html(&html, public_url)
         .map_err(|e| Failure::Failed(format!("{}: {e}", index.display())))?;
     for (name, body) in &finished.scripts {
@@ -54,7 +54,7 @@ fn finish_dist_with(dist: &Path, public_url: &str, site_url: Option<&str>) -> Re
         write(&index, &finished.html)?;
     }
     let base = oembed_base(public_url, site_url);
-    write(&dist.join(OEMBED_FILE), &oembed_json(&base))?;
+    write(&dist.join(OEMBED_FILE), oembed_json(&base))?;
     let moved: Vec<&str> = finished.scripts.iter().map(|(n, _)| n.as_str()).collect();
     if !moved.is_empty() {
         println!(
@@ -69,11 +69,6 @@ fn finish_dist_with(dist: &Path, public_url: &str, site_url: Option<&str>) -> Re
         );
     }
     Ok(())
-}
-
-fn write(path: &Path, contents: &str) -> Result<()> {
-    std::fs::write(path, contents)
-        .map_err(|e| Failure::Failed(format!("cannot write {}: {e}", path.display())))
 }
 
 /// `index.html` after post-processing, and the scripts to write next to it (name, contents).

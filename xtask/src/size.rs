@@ -114,8 +114,7 @@ pub fn report(dist: &Path) -> Result<Report> {
         if !entry.path().is_file() {
             continue;
         }
-        let bytes = std::fs::read(entry.path())
-            .map_err(|e| Failure::Failed(format!("cannot read {name}: {e}")))?;
+        let bytes = crate::files::read(&entry.path())?;
         list.push(Entry {
             name,
             raw: bytes.len() as u64,

@@ -21,10 +21,10 @@
 //! dispatches [`PRESET_EVENT`] on `window` with the preset's name as `detail`, and the figure's
 //! app loads that preset ([`use_preset_events`]). The module's side is `explain_app`.
 
+use crate::hooks::Intersection;
 use gloo::events::EventListener;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, IntersectionObserver, IntersectionObserverEntry, IntersectionObserverInit};
+use web_sys::Element;
 use yew::prelude::*;
 
 /// Id of the element the explanation mounts on.
@@ -38,9 +38,6 @@ pub const DIALOG_ATTR: &str = "data-dialog";
 pub const DIALOG_QUERY_ATTR: &str = "data-dialog-query";
 /// How far below the screen the explanation starts loading: one more screen's height.
 const LOAD_MARGIN: &str = "0px 0px 100% 0px";
-
-/// What an IntersectionObserver calls, kept alive as long as the observer.
-type EntriesCallback = Closure<dyn FnMut(js_sys::Array)>;
 
 pub(crate) const STATE: &str = "data-state";
 const WAITING: &str = "waiting";
@@ -114,7 +111,7 @@ pub fn open_dialog(kind: &str, query: &str) {
 #[hook]
 pub fn use_lazy_explanation(enabled: bool) {
     use_effect_with(enabled, |enabled| {
-        let mut observer: Option<(IntersectionObserver, EntriesCallback)> = None;
+        let mut observer = None;
         if let Some(root) = root() {
             if *enabled {
                 let _ = root.remove_attribute("hidden");
@@ -122,36 +119,17 @@ pub fn use_lazy_explanation(enabled: bool) {
                     load(&root);
                 } else if root.get_attribute(STATE).as_deref() == Some(WAITING) {
                     let target = root.clone();
-                    let callback =
-                        Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-                            let near = entries.iter().any(|e| {
-                                e.dyn_into::<IntersectionObserverEntry>()
-                                    .is_ok_and(|e| e.is_intersecting())
-                            });
-                            if near {
-                                load(&target);
-                            }
-                        });
-                    let options = IntersectionObserverInit::new();
-                    options.set_root_margin(LOAD_MARGIN);
-                    if let Ok(o) = IntersectionObserver::new_with_options(
-                        callback.as_ref().unchecked_ref(),
-                        &options,
-                    ) {
-                        o.observe(&root);
-                        observer = Some((o, callback));
-                    }
+                    observer = Intersection::observe(&root, Some(LOAD_MARGIN), move |near| {
+                        if near {
+                            load(&target);
+                        }
+                    });
                 }
             } else {
                 let _ = root.set_attribute("hidden", "");
             }
         }
-        move || {
-            if let Some((o, callback)) = observer {
-                o.disconnect();
-                drop(callback);
-            }
-        }
+        move || drop(observer)
     });
 }
 
