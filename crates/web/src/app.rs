@@ -11,7 +11,7 @@ use crate::hooks::{
     use_prefers_dark, use_reduced_motion, use_resize_tick, use_simulation, use_visible,
 };
 use crate::lazy::{use_lazy_explanation, use_preset_events};
-use crate::presenter::{self, key_command, HelpOverlay, KeyCommand, StepPanel, STEPS};
+use crate::presenter::{self, key_command, HelpOverlay, KeyCommand, StepMove, StepPanel};
 use crate::state::{Action, PageState};
 use crate::url_state::{decode, encode, Decoded, Embed};
 use gloo::timers::callback::Timeout;
@@ -55,19 +55,18 @@ fn fullscreen(on: bool) {
     }
 }
 
-/// Goes to presenter step `n`: its scenario, in a fresh run.
-fn go_to_step(dispatcher: &UseReducerDispatcher<PageState>, n: usize) {
-    for a in presenter::go_to(n) {
-        dispatcher.dispatch(a);
-    }
+/// Moves the talk; the reducer loads the new step's scenario in a fresh run.
+fn go(dispatcher: &UseReducerDispatcher<PageState>, to: StepMove) {
+    dispatcher.dispatch(Action::GoTo(to));
+    presenter::scroll_to_top();
 }
 
-/// Enters or leaves presenter mode (and full screen with it); entering loads step `step`.
-fn set_presenting(dispatcher: &UseReducerDispatcher<PageState>, on: bool, step: usize) {
+/// Enters or leaves presenter mode (and full screen with it); entering loads step 1.
+fn set_presenting(dispatcher: &UseReducerDispatcher<PageState>, on: bool) {
     dispatcher.dispatch(Action::Present(on));
     fullscreen(on);
     if on {
-        go_to_step(dispatcher, step);
+        presenter::scroll_to_top();
     }
 }
 
@@ -123,8 +122,13 @@ fn use_shortcuts(
     dispatcher: UseReducerDispatcher<PageState>,
     help: UseStateHandle<bool>,
 ) {
-    let mirror = use_mut_ref(|| (false, 0usize, true));
-    *mirror.borrow_mut() = (state.present, state.step, state.playing);
+    // What the handler needs to know synchronously: whether arrows move the talk (else they
+    // scroll the page) and whether the model plays. Rendering refreshes it; the handler updates it
+    // at once too, so keys sent faster than the page renders (clickers, impatient presenters) see
+    // the mode their predecessors set. Step moves are relative and resolved by the reducer, so
+    // none is lost.
+    let mirror = use_mut_ref(|| (false, true));
+    *mirror.borrow_mut() = (state.present, state.playing);
     use_effect_with((), move |_| {
         let document = gloo::utils::document();
         let options = gloo::events::EventListenerOptions::enable_prevent_default();
@@ -143,22 +147,27 @@ fn use_shortcuts(
                 {
                     return;
                 }
-                let (present, step, playing) = *mirror.borrow();
+                let (present, playing) = *mirror.borrow();
                 let Some(cmd) = key_command(&ev.key(), present) else {
                     return;
                 };
                 ev.prevent_default();
-                let go = |n: usize| go_to_step(&dispatcher, n);
                 match cmd {
-                    KeyCommand::TogglePresent => set_presenting(&dispatcher, !present, step),
-                    KeyCommand::Next => go(step + 1),
-                    KeyCommand::Previous => go(step.saturating_sub(1)),
-                    KeyCommand::First => go(0),
-                    KeyCommand::Last => go(STEPS.len() - 1),
+                    KeyCommand::TogglePresent => {
+                        mirror.borrow_mut().0 = !present;
+                        set_presenting(&dispatcher, !present);
+                    }
+                    KeyCommand::Next => go(&dispatcher, StepMove::Next),
+                    KeyCommand::Previous => go(&dispatcher, StepMove::Previous),
+                    KeyCommand::First => go(&dispatcher, StepMove::First),
+                    KeyCommand::Last => go(&dispatcher, StepMove::Last),
                     KeyCommand::Fullscreen => {
                         fullscreen(gloo::utils::document().fullscreen_element().is_none())
                     }
-                    KeyCommand::PlayPause => dispatcher.dispatch(Action::Play(!playing)),
+                    KeyCommand::PlayPause => {
+                        mirror.borrow_mut().1 = !playing;
+                        dispatcher.dispatch(Action::Play(!playing));
+                    }
                     KeyCommand::StepModel => dispatcher.dispatch(Action::Step),
                     KeyCommand::Reset => dispatcher.dispatch(Action::Reset),
                     KeyCommand::Help => help.set(!*help),
@@ -247,16 +256,12 @@ pub fn App() -> Html {
     use_preset_events(on_preset);
     use_lazy_explanation(embed.is_none() && !state.present);
     let on_go = use_callback(state.dispatcher(), |n: usize, dispatcher| {
-        go_to_step(dispatcher, n)
+        go(dispatcher, StepMove::To(n))
     });
-    let on_present = {
-        let step = state.step;
-        let present = state.present;
-        use_callback(
-            (state.dispatcher(), step, present),
-            |_: (), (dispatcher, step, present)| set_presenting(dispatcher, !*present, *step),
-        )
-    };
+    let on_present = use_callback(
+        (state.dispatcher(), state.present),
+        |_: (), (dispatcher, present)| set_presenting(dispatcher, !*present),
+    );
     let on_dismiss = {
         let notices = notices.clone();
         Callback::from(move |_| notices.set(Rc::new(Vec::new())))

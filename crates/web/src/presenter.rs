@@ -3,7 +3,7 @@
 //! presentation clickers send) and ←/PageUp; large type and a high-contrast projector palette
 //! (`present` class on the page, see `style.css`).
 
-use crate::state::Action;
+use poolsim_model::Params;
 use yew::prelude::*;
 
 /// One step of the talk: a title, what to say (shown on screen), and the scenario it loads, as a
@@ -141,19 +141,42 @@ pub fn key_command(key: &str, presenting: bool) -> Option<KeyCommand> {
     }
 }
 
-/// The actions that go to step `n`: its scenario (a fresh run, playing).
-pub fn go_to(n: usize) -> Vec<Action> {
-    let n = n.min(STEPS.len() - 1);
-    // The step's text and figure start at the top of the screen.
+/// Where a key press or button moves the talk. Moves are relative to the step the state holds
+/// when the move is applied (in the reducer), so key presses sent faster than the page renders
+/// are all counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepMove {
+    Next,
+    Previous,
+    First,
+    Last,
+    To(usize),
+}
+
+impl StepMove {
+    /// The step (0-based, within the talk) this move lands on from `current`.
+    pub fn from(self, current: usize) -> usize {
+        let last = STEPS.len() - 1;
+        match self {
+            StepMove::Next => (current + 1).min(last),
+            StepMove::Previous => current.saturating_sub(1),
+            StepMove::First => 0,
+            StepMove::Last => last,
+            StepMove::To(n) => n.min(last),
+        }
+    }
+}
+
+/// Step `n`'s scenario: its parameters and the preset they come from, read like a shared link.
+pub fn scenario(n: usize) -> (Params, Option<&'static str>) {
+    let decoded = crate::url_state::decode(STEPS[n.min(STEPS.len() - 1)].scenario);
+    (decoded.state.params, decoded.state.preset)
+}
+
+/// The step's text and figure start at the top of the screen.
+pub fn scroll_to_top() {
     #[cfg(target_arch = "wasm32")]
     gloo::utils::window().scroll_to_with_x_and_y(0.0, 0.0);
-    let decoded = crate::url_state::decode(STEPS[n].scenario);
-    vec![
-        Action::GoToStep(n),
-        Action::Params(Box::new(decoded.state.params), decoded.state.preset),
-        Action::Reset,
-        Action::Play(true),
-    ]
 }
 
 #[derive(Properties, PartialEq)]
@@ -226,6 +249,16 @@ mod tests {
             let d = crate::url_state::decode(s.scenario);
             assert!(d.notices.is_empty(), "{}: {:?}", s.title, d.notices);
         }
+    }
+
+    #[test]
+    fn moves_stay_within_the_talk() {
+        let last = STEPS.len() - 1;
+        assert_eq!(StepMove::Next.from(0), 1);
+        assert_eq!(StepMove::Next.from(last), last);
+        assert_eq!(StepMove::Previous.from(0), 0);
+        assert_eq!(StepMove::Last.from(3), last);
+        assert_eq!(StepMove::To(99).from(0), last);
     }
 
     #[test]

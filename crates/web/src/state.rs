@@ -2,6 +2,7 @@
 //! the seed and the transport (play, speed), and the presenter step. Changed only through
 //! [`Action`]s; the running models are not here (see `sim.rs`).
 
+use crate::presenter::{self, StepMove};
 use poolsim_model::{Arch, Params, PoolMode};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -141,9 +142,11 @@ pub enum Action {
     Speed(usize),
     Seed(u64),
     Reset,
+    /// Enter presenter mode (at the state's step, loading its scenario) or leave it.
     Present(bool),
-    /// Go to presenter step `n` (clamped by the caller to the steps that exist).
-    GoToStep(usize),
+    TogglePresent,
+    /// Move the talk (presenter mode only): loads the new step's scenario in a fresh run.
+    GoTo(StepMove),
 }
 
 impl PageState {
@@ -184,10 +187,42 @@ impl PageState {
                 self.generation = self.generation.wrapping_add(1);
             }
             Action::Reset => self.generation = self.generation.wrapping_add(1),
-            Action::Present(on) => self.present = on,
-            Action::GoToStep(n) => self.step = n,
+            Action::Present(true) => {
+                self.present = true;
+                let step = self.step;
+                self = self.load_step(step);
+            }
+            Action::Present(false) => {
+                self.present = false;
+                self.step = 0;
+            }
+            Action::TogglePresent => {
+                let on = !self.present;
+                self = self.apply(Action::Present(on));
+            }
+            Action::GoTo(to) if self.present => {
+                let step = to.from(self.step);
+                self = self.load_step(step);
+            }
+            Action::GoTo(_) => {}
         }
         self
+    }
+
+    /// Presenter step `n` and its scenario's parameters (what a presenter link opens on).
+    pub fn with_step_scenario(self, n: usize) -> PageState {
+        let (params, preset) = presenter::scenario(n);
+        let mut s = self.apply(Action::Params(Box::new(params), preset));
+        s.step = StepMove::To(n).from(0);
+        s
+    }
+
+    /// Presenter step `n` with its scenario, in a fresh run that plays.
+    fn load_step(self, n: usize) -> PageState {
+        let mut s = self.with_step_scenario(n);
+        s.generation = s.generation.wrapping_add(1);
+        s.playing = true;
+        s
     }
 }
 
@@ -235,6 +270,32 @@ mod tests {
         );
         let s = s.apply(Action::Pooler(true));
         assert_eq!(s.params.pool_mode, PoolMode::Statement);
+    }
+
+    #[test]
+    fn entering_presenter_mode_loads_the_step_and_fast_moves_all_count() {
+        let s = PageState::default().apply(Action::TogglePresent);
+        assert!(s.present);
+        assert_eq!(s.step, 0);
+        assert_eq!(
+            s.params,
+            presenter::scenario(0).0,
+            "step 1's scenario is loaded"
+        );
+        // Five presses applied back to back, each relative to the state before it.
+        let moves = [StepMove::Next; 5];
+        let s = moves.iter().fold(s, |s, m| s.apply(Action::GoTo(*m)));
+        assert_eq!(s.step, 5);
+        assert_eq!(s.params, presenter::scenario(5).0);
+        let s = s.apply(Action::GoTo(StepMove::Previous));
+        assert_eq!((s.step, s.preset), (4, presenter::scenario(4).1));
+        let s = s.apply(Action::TogglePresent);
+        assert!(!s.present);
+        assert_eq!(
+            s.apply(Action::GoTo(StepMove::Next)).step,
+            0,
+            "no moves outside presenter mode"
+        );
     }
 
     #[test]

@@ -283,9 +283,13 @@ pub fn decode(query: &str) -> Decoded {
     if state.params.pooled() {
         state.last_mode = state.params.pool_mode;
     }
-    if !state.present {
-        state.step = 0;
-    }
+    // A presenter link opens on its step's scenario (the step's text and the figure agree).
+    state = if state.present {
+        let step = state.step;
+        state.with_step_scenario(step)
+    } else {
+        PageState { step: 0, ..state }
+    };
     let extra = notices.len().saturating_sub(MAX_NOTICES);
     if extra > 0 {
         notices.truncate(MAX_NOTICES);
@@ -385,9 +389,7 @@ pub fn encode(state: &PageState, embed: Option<&Embed>) -> String {
     }
     if state.present {
         q.append_pair("present", "1");
-        if state.step > 0 {
-            q.append_pair("step", &(state.step + 1).to_string());
-        }
+        q.append_pair("step", &(state.step + 1).to_string());
     }
     if let Some(e) = embed {
         q.append_pair("embed", "1");
@@ -482,6 +484,24 @@ mod tests {
     }
 
     #[test]
+    fn a_presenter_link_opens_on_its_steps_scenario() {
+        let d = decode("?v=1&present=1");
+        assert!(d.state.present);
+        assert_eq!(d.state.step, 0);
+        assert_eq!(d.state.params, crate::presenter::scenario(0).0);
+        assert_eq!(
+            d.state.params.clients, 200,
+            "step 1: 200 clients straight to Postgres"
+        );
+        assert!(encode(&d.state, None).ends_with("present=1&step=1"));
+        let d = decode("?v=1&present=1&step=8");
+        assert_eq!(d.state.step, 7);
+        assert_eq!(d.state.preset, Some("fleet"));
+        assert_eq!(d.state.params, crate::presenter::scenario(7).0);
+        assert_eq!(decode(&encode(&d.state, None)).state, d.state);
+    }
+
+    #[test]
     fn notices_are_bounded() {
         let q: String = (0..500).map(|i| format!("k{i}=1&")).collect();
         let d = decode(&q);
@@ -534,7 +554,12 @@ mod corpus {
                 s.seed = seed;
                 s.speed = speed;
                 s.present = present;
-                s.step = if present { step } else { 0 };
+                if present {
+                    // A presenter state is its step's scenario; the remembered pool mode of a
+                    // pooler that the step switches off is not part of a link.
+                    s.last_mode = PageState::default().last_mode;
+                    s = s.with_step_scenario(step);
+                }
                 s
             })
     }
