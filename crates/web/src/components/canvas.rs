@@ -11,10 +11,14 @@ pub fn fit(canvas: &HtmlCanvasElement, aspect: f64, min_h: f64, max_h: f64) -> (
     let dpr = gloo::utils::window().device_pixel_ratio().max(1.0);
     let css_w = f64::from(canvas.client_width().max(260));
     let css_h = (css_w * aspect).clamp(min_h, max_h);
-    canvas
-        .style()
-        .set_property("height", &format!("{css_h}px"))
-        .ok();
+    // Write the height only when it changes: a style write dirties layout, and the next canvas's
+    // `clientWidth` read would then force a whole synchronous layout again (once per canvas per
+    // frame, which is what made frames long at 10,000+ clients).
+    let height = format!("{css_h}px");
+    let style = canvas.style();
+    if style.get_property_value("height").ok().as_deref() != Some(height.as_str()) {
+        style.set_property("height", &height).ok();
+    }
     let (w, h) = ((css_w * dpr).round() as u32, (css_h * dpr).round() as u32);
     if canvas.width() != w || canvas.height() != h {
         canvas.set_width(w);

@@ -6,6 +6,7 @@ pub mod controls;
 pub mod cpu_bar;
 pub mod live_figure;
 pub mod live_summary;
+pub mod measured_canvas;
 pub mod memory_chart;
 pub mod plot;
 pub mod readout;

@@ -3,8 +3,8 @@
 //! [`Line`]; this module owns the plotting, sized for the screen's pixel ratio.
 
 use super::canvas::{fit, Palette, Rgb};
+use super::measured_canvas::MeasuredCanvas;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
 /// One axis: its range (in plotted units), tick positions and how a tick is labelled.
@@ -66,7 +66,7 @@ fn render(
     dots: &[(f64, f64, Rgb)],
 ) -> Result<(), Box<dyn std::error::Error>> {
     let d = |v: f64| (v * dpr).round() as i32;
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2d context")?;
+    let backend = MeasuredCanvas::new(canvas).ok_or("no 2d context")?;
     let root = backend.into_drawing_area();
     root.fill(&palette.background.plotters())?;
     let size = if css_width < 360.0 { 10.5 } else { 11.5 } * dpr;

@@ -5,10 +5,10 @@
 use super::common::{rate, Choice, Num, RunBar};
 use super::job::{use_job, Job, STEP_MS};
 use super::lab::{base, Run};
+use crate::components::measured_canvas::MeasuredCanvas;
 use crate::format::{bytes, count, duration};
 use crate::hooks::{use_prefers_dark, use_resize_tick};
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use poolsim_model::Params;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
@@ -221,7 +221,7 @@ fn draw(canvas: &HtmlCanvasElement, points: &[Point]) -> Result<(), Box<dyn std:
         css_colour(canvas, "--direct"),
         css_colour(canvas, "--pooled"),
     ];
-    let root = CanvasBackend::with_canvas_object(canvas.clone())
+    let root = MeasuredCanvas::new(canvas)
         .ok_or("no 2d context")?
         .into_drawing_area();
     root.fill(&bg)?;
