@@ -7,6 +7,8 @@ import path from 'node:path';
 import { useSite, dist } from './support/site.mjs';
 import { watchErrors } from './support/browser.mjs';
 import { loadExplanation } from './support/explanation.mjs';
+import { allRunsDone } from './support/sections-helpers.mjs';
+import { WAIT_MS, waitForMetric } from './support/wait.mjs';
 
 const site = useSite();
 
@@ -43,6 +45,7 @@ test('dist/index.html has no inline script and carries the policy', async () => 
 // errors; waits until the app mounted.
 async function openWatched(url) {
   const page = await site.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(WAIT_MS);
   await page.addInitScript(VIOLATION_RECORDER);
   const errors = watchErrors(page);
   const cspConsole = [];
@@ -69,7 +72,8 @@ test('the app mounts and plays under the policy with no violation and no request
   const { page, check } = await openWatched(site.server.url);
   const button = page.locator('.transport button.primary');
   if ((await button.count()) > 0 && (await button.textContent()) !== 'Pause') await button.click();
-  await page.waitForTimeout(2_000);
+  // It plays: a simulated second has gone by.
+  await waitForMetric(page, 'sim_time', (t) => t >= 1);
   // Chart exports are data: links (not fetched, so not limited by the policy): they still download.
   const save = page.locator('.chart-save').first();
   if ((await save.count()) > 0) {
@@ -78,7 +82,7 @@ test('the app mounts and plays under the policy with no violation and no request
   }
   // The explanation's module, added by the page as a <script type="module">, runs under it too.
   await loadExplanation(page);
-  await page.waitForTimeout(1_000);
+  await allRunsDone(page);
   await check();
   await page.close();
 });
@@ -95,7 +99,7 @@ test('oembed.json is a rich embed of the page in embed mode', async () => {
   await page.close();
   // The embedded page runs under the same policy.
   const embedded = await openWatched(site.server.url + 'index.html?v=1&embed=1');
-  await embedded.page.waitForTimeout(1_000);
+  await waitForMetric(embedded.page, 'sim_time', (t) => t > 0);
   await embedded.check();
   await embedded.page.close();
 });

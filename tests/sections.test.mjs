@@ -4,15 +4,28 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { useSite, shots } from './support/site.mjs';
-import { watchErrors, metric } from './support/browser.mjs';
-import { LONGTASK_RECORDER, runDone, allRunsDone } from './support/sections-helpers.mjs';
+import { watchErrors, metric, inkRatio } from './support/browser.mjs';
+import { runDone, allRunsDone } from './support/sections-helpers.mjs';
 import { loadExplanation, explainRequests } from './support/explanation.mjs';
+import { WAIT_MS, pollUntil, animationFrames, waitUntilOffScreen } from './support/wait.mjs';
+
+// Behaviour only: how fast the sections and the sweep are is for the page benchmark
+// (tests/bench/page.bench.mjs).
 
 const site = useSite();
 
-async function open(viewport = { width: 1280, height: 800 }) {
+// The explanation's loader watches for the reader coming within a screen of it
+// (crates/web/src/lazy.rs `LOAD_MARGIN`).
+const LOAD_MARGIN = '0px 0px 100% 0px';
+
+async function newPage(viewport = { width: 1280, height: 800 }) {
   const page = await site.browser.newPage({ viewport });
-  await page.addInitScript(LONGTASK_RECORDER);
+  page.setDefaultTimeout(WAIT_MS);
+  return page;
+}
+
+async function open(viewport) {
+  const page = await newPage(viewport);
   const errors = watchErrors(page);
   await page.goto(site.server.url, { waitUntil: 'load' });
   await page.waitForSelector('[data-metric]');
@@ -21,12 +34,15 @@ async function open(viewport = { width: 1280, height: 800 }) {
 }
 
 test('the first load fetches only the figure; the explanation comes when the reader scrolls near it', async () => {
-  const page = await site.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await newPage();
   const errors = watchErrors(page);
   const seen = explainRequests(page);
   await page.goto(site.server.url, { waitUntil: 'load' });
   await page.waitForSelector('[data-metric]');
-  await page.waitForTimeout(1_000);
+  // A negative check after a positive sign: an observer like the loader's (created after it) has
+  // reported the explanation out of reach, so the loader has been told so too and did not load.
+  await waitUntilOffScreen(page, '#explanation', { rootMargin: LOAD_MARGIN });
+  await animationFrames(page);
   assert.deepEqual(seen, [], 'nothing of the explanation before scrolling');
   assert.equal(await page.getAttribute('#explanation', 'data-state'), 'waiting');
   assert.match(await page.textContent('#explanation'), /loads here as you scroll/);
@@ -47,13 +63,14 @@ test('the first load fetches only the figure; the explanation comes when the rea
 });
 
 test('a link to a section loads the explanation at once and lands on that section', async () => {
-  const page = await site.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await newPage();
   const errors = watchErrors(page);
   await page.goto(site.server.url + '#snapshots', { waitUntil: 'load' });
-  await page.waitForFunction(() => document.getElementById('explanation')?.dataset.state === 'loaded',
-    null, { timeout: 30_000 });
-  await page.waitForTimeout(500);
-  const top = await page.evaluate(() => document.getElementById('snapshots').getBoundingClientRect().top);
+  await page.waitForFunction(() => document.getElementById('explanation')?.dataset.state === 'loaded');
+  // The explanation scrolls there once mounted; its figures may still move the layout.
+  const { top } = await pollUntil(
+    () => page.evaluate(() => ({ top: document.getElementById('snapshots').getBoundingClientRect().top, address: location.href })),
+    ({ top }) => Math.abs(top) < 100, { what: '#snapshots at the top of the screen' });
   assert.ok(Math.abs(top) < 100, `#snapshots at the top of the screen (top ${top})`);
   assert.deepEqual(errors, []);
   await page.close();
@@ -61,13 +78,17 @@ test('a link to a section loads the explanation at once and lands on that sectio
 
 test('presenter mode and embeds never fetch the explanation', async () => {
   for (const query of ['?v=1&present=1', '?v=1&embed=1']) {
-    const page = await site.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await newPage();
     const seen = explainRequests(page);
     await page.goto(site.server.url + query, { waitUntil: 'load' });
     await page.waitForSelector('[data-metric]');
+    // The positive sign: the app has hidden the explanation (and so set no loader watching it).
+    await page.waitForFunction(() => document.getElementById('explanation')?.hidden === true);
     await page.mouse.wheel(0, 20_000);
-    await page.waitForTimeout(1_000);
+    // A negative check: a few frames after the scroll, in which a loader would have been told.
+    await animationFrames(page, 5);
     assert.deepEqual(seen, [], query);
+    assert.equal(await page.getAttribute('#explanation', 'data-state'), 'waiting', query);
     assert.equal(await page.$eval('#explanation', (e) => e.hidden), true, `${query}: hidden`);
     await page.close();
   }
@@ -97,41 +118,40 @@ test('every section renders, with live numbers and no console errors', async () 
   await page.close();
 });
 
-test('the sweep runs to 100 % without long tasks and the page stays responsive', async () => {
+test('the sweep runs to 100 % with sane results, and another section answers while it runs', async () => {
   const { page, errors } = await open();
-  const progress = page.locator('progress[data-metric="sweep_progress"]');
-  const t0 = await page.evaluate(() => performance.now());
-  // While the sweep runs, a control of another section still answers quickly.
+  // The sweep is under way…
+  await page.waitForFunction(() => {
+    const v = document.querySelector('progress[data-metric="sweep_progress"]')?.value;
+    return v > 0 && v < 100;
+  });
+  // …and a control of another section still answers: record the sweep's progress when the live
+  // number changes, which must be before the sweep is done.
   const before = await metric(page, 's2_private_total');
-  const clickAt = await page.evaluate(() => performance.now());
+  await page.evaluate((before) => {
+    const value = (name) => document.querySelector(`[data-metric="${name}"]`)?.getAttribute('data-value');
+    window.__sweepWhenAnswered = null;
+    const observer = new MutationObserver(() => {
+      if (Number(value('s2_private_total')) !== before) {
+        window.__sweepWhenAnswered = Number(value('sweep_progress')) * 100;
+        observer.disconnect();
+      }
+    });
+    observer.observe(document.body, { attributes: true, subtree: true, attributeFilter: ['data-value'] });
+  }, before);
   await page.focus('#mem-clients');
   await page.keyboard.press('End');
-  await page.waitForFunction((b) => Number(document.querySelector('[data-metric="s2_private_total"]').dataset.value) !== b, before);
-  const answered = await page.evaluate((t) => performance.now() - t, clickAt);
-  const midway = Number(await progress.getAttribute('data-value'));
+  await page.waitForFunction(() => window.__sweepWhenAnswered !== null);
+  const progressWhenAnswered = await page.evaluate(() => window.__sweepWhenAnswered);
+  assert.ok(progressWhenAnswered < 100, `answered at ${progressWhenAnswered} % of the sweep`);
+  assert.ok(await metric(page, 's2_private_total') !== before);
   await page.waitForFunction(() => document.querySelector('progress[data-metric="sweep_progress"]')?.value === 100,
-    null, { timeout: 180_000, polling: 100 });
-  const t1 = await page.evaluate(() => performance.now());
-  const tasks = await page.evaluate(() => window.__longtasks);
-  const during = (tasks ?? []).filter((t) => t.start >= t0);
-  const worstFrame = Number(await page.getAttribute('[data-metric="sweep_worst_frame_ms"]', 'data-value'));
-  console.log(`sweep: ${((t1 - t0) / 1000).toFixed(1)} s to 100 %, progress ${(midway * 100).toFixed(0)} % when a key press ` +
-    `was answered in ${answered.toFixed(0)} ms; long tasks during the sweep: ${during.length}` +
-    (during.length ? ` (longest ${Math.max(...during.map((t) => t.duration)).toFixed(0)} ms)` : '') +
-    `; longest frame of sweep work ${worstFrame.toFixed(1)} ms`);
-  assert.ok(tasks !== null, 'the browser reports long tasks');
-  assert.deepEqual(during.filter((t) => t.duration > 50), [], 'no task over 50 ms during the sweep');
-  assert.ok(answered < 500, `a key press answered in ${answered} ms`);
+    null, { timeout: 300_000, polling: 100 });
+  console.log(`sweep: a key press in section 2 was answered at ${progressWhenAnswered.toFixed(0)} % of the sweep`);
   assert.ok(await metric(page, 'sweep_peak_direct') > 0);
   assert.ok(await metric(page, 'sweep_last_mem_direct') > await metric(page, 'sweep_last_mem_pooled'));
   // The chart has ink.
-  const inked = await page.evaluate(() => {
-    const c = document.querySelector('.sweep-canvas');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2]) n++;
-    return n / (d.length / 4);
-  });
+  const [inked] = await page.evaluate(inkRatio, '.sweep-canvas');
   assert.ok(inked > 0.01, `sweep chart ink ${inked}`);
   assert.deepEqual(errors, []);
   await page.close();
@@ -145,7 +165,7 @@ test('PostgreSQL 13 has lower throughput than 14 on the idle-heavy case', async 
   const share13 = await metric(page, 's6_snapshot_share');
   await page.click('label[for="snap-version-14"]');
   await page.waitForFunction((v) => Number(document.querySelector('[data-metric="s6_tps"]').dataset.value) !== v,
-    pg13, { timeout: 60_000 });
+    pg13);
   await runDone(page, 's6_run');
   const pg14 = await metric(page, 's6_tps');
   const share14 = await metric(page, 's6_snapshot_share');
@@ -155,7 +175,7 @@ test('PostgreSQL 13 has lower throughput than 14 on the idle-heavy case', async 
   assert.ok(share13 > share14);
   await page.click('label[for="snap-version-13"]');
   await page.waitForFunction((v) => Number(document.querySelector('[data-metric="s6_tps"]').dataset.value) !== v,
-    pg14, { timeout: 60_000 });
+    pg14);
   await runDone(page, 's6_run');
   assert.equal(await metric(page, 's6_tps'), pg13, 'same seed, same result');
   assert.deepEqual(errors, []);
@@ -167,7 +187,7 @@ for (const [width, height] of [[1280, 800], [390, 844]]) {
     const { page, errors } = await open({ width, height });
     await allRunsDone(page);
     await page.waitForFunction(() => document.querySelector('progress[data-metric="sweep_progress"]')?.value === 100,
-      null, { timeout: 180_000 });
+      null, { timeout: 300_000 });
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `horizontal overflow ${overflow}px`);

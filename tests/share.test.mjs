@@ -5,12 +5,14 @@ import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { useSite, shots } from './support/site.mjs';
 import { watchErrors, metric } from './support/browser.mjs';
+import { WAIT_MS, waitForMetric } from './support/wait.mjs';
 import { loadExplanation, explainRequests } from './support/explanation.mjs';
 
 const site = useSite();
 
 async function open(query = '', options = {}) {
   const page = await site.browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, ...options });
+  page.setDefaultTimeout(WAIT_MS);
   const errors = watchErrors(page);
   await page.goto(site.server.url + query, { waitUntil: 'load' });
   await page.waitForSelector('[data-metric="memory_private_direct"]');
@@ -18,6 +20,24 @@ async function open(query = '', options = {}) {
 }
 
 const params = (page) => page.evaluate(() => Object.fromEntries(new URLSearchParams(location.search)));
+
+// Waits until the address's query has every key/value of `want`.
+function addressHas(page, want) {
+  return page.waitForFunction((want) => {
+    const q = new URLSearchParams(location.search);
+    return Object.entries(want).every(([k, v]) => q.get(k) === v);
+  }, want);
+}
+
+// Waits until presenter mode shows step `n` (1-based).
+function onStep(page, n) {
+  return page.waitForFunction((n) => document.querySelector('.step-panel')?.dataset.step === n, String(n));
+}
+
+// Waits until the field `selector` shows `value`.
+function fieldShows(page, selector, value) {
+  return page.waitForFunction(([sel, v]) => document.querySelector(sel)?.value === v, [selector, value]);
+}
 
 test('a shared link restores its state and the address follows the controls', async () => {
   const { page, errors } = await open('?v=1&clients=5000&pool_size=40&pool_mode=session&seed=42&paused=1');
@@ -61,11 +81,11 @@ test('a garbled link is clamped, the page still works, and a dismissible notice 
   }
   assert.equal(await page.inputValue('#clients-number'), '20000');
   assert.equal(await page.inputValue('#pool-size-number'), '1');
-  await page.waitForTimeout(1_500);
+  await waitForMetric(page, 'sim_time', (t) => t > 0);
   assert.ok((await metric(page, 'memory_private_direct')) > 0, 'the model runs');
   await page.screenshot({ path: path.join(shots, 'link-notice-1280x800.png') });
   await page.click('.link-notice button');
-  assert.equal(await notice.count(), 0);
+  await notice.waitFor({ state: 'detached' });
   // The address now holds the clean state.
   await page.waitForFunction(() => new URLSearchParams(location.search).get('clients') === '20000');
   const q = await params(page);
@@ -75,56 +95,101 @@ test('a garbled link is clamped, the page still works, and a dismissible notice 
   await page.close();
 });
 
-test('presenter mode: P, then clicker keys step through scenarios; ? shows the shortcuts', async () => {
-  const { page, errors } = await open();
+// Presenter mode's step 1 is "clients=200&pool_mode=none" (crates/web/src/presenter.rs STEPS):
+// 200 clients straight to Postgres, the pooler off (no pooled side).
+async function showsStepOne(page) {
+  await onStep(page, 1);
+  await fieldShows(page, '#clients-number', '200');
+  await page.waitForFunction(() => !document.querySelector('#pooler')?.checked);
+  assert.equal(await page.inputValue('#clients-number'), '200');
+  assert.equal(await page.isChecked('#pooler'), false, 'step 1 has the pooler off');
+  assert.equal(await page.locator('[data-metric="memory_private_pooled"]').count(), 0, 'no pooled side');
+}
+
+test('presenter mode: P loads step 1\'s scenario and puts present=1&step=1 in the address', async () => {
+  const { page, errors } = await open('?v=1&clients=3000');
   await page.keyboard.press('p');
-  await page.waitForSelector('.step-panel');
-  assert.equal(await page.getAttribute('.step-panel', 'data-step'), '1');
+  await showsStepOne(page);
   assert.ok(await page.evaluate(() => document.documentElement.classList.contains('presenting')));
-  assert.equal(await page.inputValue('select#pool-mode'), 'transaction');
-  await page.keyboard.press('PageDown');
-  await page.keyboard.press('ArrowRight');
-  await page.keyboard.press('PageDown');
-  await page.keyboard.press('PageDown');
-  await page.keyboard.press('PageDown');
+  await addressHas(page, { present: '1', step: '1' });
+  const q = await params(page);
+  assert.equal(q.clients, '200');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('presenter mode: clicker keys pressed back to back each move one step and load its scenario', async () => {
+  const { page, errors } = await open();
+  // As fast as a clicker (or a nervous presenter) sends them: no wait between the key presses.
+  for (const key of ['p', 'PageDown', 'ArrowRight', 'PageDown', 'PageDown', 'PageDown']) {
+    await page.keyboard.press(key);
+  }
   // Step 6: the idle-heavy PG13 scenario.
-  await page.waitForFunction(() => document.querySelector('.step-panel')?.dataset.step === '6');
+  await onStep(page, 6);
+  await fieldShows(page, 'select#pg-version', '13');
+  await fieldShows(page, '#idle-connections-number', '5000');
   assert.equal(await page.inputValue('select#pg-version'), '13');
   assert.equal(await page.inputValue('#idle-connections-number'), '5000');
+  await addressHas(page, { present: '1', step: '6' });
   await page.keyboard.press('PageUp');
-  await page.waitForFunction(() => document.querySelector('.step-panel')?.dataset.step === '5');
-  await page.waitForFunction(() => new URLSearchParams(location.search).get('step') === '5');
-  const q = await params(page);
-  assert.equal(q.present, '1');
-  // The step's scenario runs: simulated time moves on after the step change.
+  await onStep(page, 5);
+  await addressHas(page, { present: '1', step: '5' });
+  // The step's scenario runs: simulated time moves on after the step change (the address was
+  // written after it, so this is the new run's clock).
   const t0 = await metric(page, 'sim_time');
-  await page.waitForTimeout(1_500);
-  assert.ok((await metric(page, 'sim_time')) > t0 + 0.3, 'the model runs in presenter mode');
+  const t1 = await waitForMetric(page, 'sim_time', (t) => t > t0 + 0.3);
+  assert.ok(t1 > t0 + 0.3, 'the model runs in presenter mode');
   await page.screenshot({ path: path.join(shots, 'presenter-1280x800.png') });
-  await page.keyboard.press('?');
-  await page.waitForSelector('.overlay .shortcuts');
-  assert.match(await page.textContent('.overlay'), /PageDown/);
-  await page.keyboard.press('Escape');
-  assert.equal(await page.locator('.overlay').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('presenter mode: ? shows the shortcuts, typing into a field does not move the talk, P leaves', async () => {
+  const { page, errors } = await open();
+  await page.keyboard.press('p');
+  await onStep(page, 1);
+  await page.keyboard.press('PageDown');
+  await onStep(page, 2);
   // Typing into a number field does not move the talk.
   await page.fill('#clients-number', '300');
   await page.press('#clients-number', 'ArrowRight');
-  assert.equal(await page.getAttribute('.step-panel', 'data-step'), '5');
   await page.evaluate(() => document.activeElement.blur());
+  // Keys are handled in order: once the help that `?` opens is shown, ArrowRight has been too.
+  await page.keyboard.press('?');
+  await page.waitForSelector('.overlay .shortcuts');
+  assert.equal(await page.getAttribute('.step-panel', 'data-step'), '2', 'ArrowRight in a field is typing');
+  assert.match(await page.textContent('.overlay'), /PageDown/);
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('.overlay', { state: 'detached' });
   await page.keyboard.press('p');
   await page.waitForSelector('h1');
+  await page.waitForFunction(() => !document.documentElement.classList.contains('presenting'));
   assert.deepEqual(errors, []);
   await page.close();
-  // Opening a presenter link lands on its step.
-  const again = await open('?v=1&present=1&step=8');
-  assert.equal(await again.page.getAttribute('.step-panel', 'data-step'), '8');
-  assert.equal(await again.page.inputValue('#clients-number'), '2000');
-  await again.page.close();
+});
+
+test('presenter mode: a ?present=1 link opens on step 1 with its scenario', async () => {
+  const { page, errors } = await open('?v=1&present=1');
+  await showsStepOne(page);
+  await addressHas(page, { present: '1', step: '1' });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('presenter mode: a link with step=8 opens step 8 with its scenario (the fleet, 10,000 clients)', async () => {
+  const { page, errors } = await open('?v=1&present=1&step=8');
+  await onStep(page, 8);
+  await fieldShows(page, '#clients-number', '10000');
+  assert.equal(await page.inputValue('#clients-number'), '10000');
+  await addressHas(page, { present: '1', step: '8' });
+  assert.deepEqual(errors, []);
+  await page.close();
 });
 
 test('exports: time-series CSV, chart PNG, and the reproduce kit parse back', async () => {
   const { page, errors } = await open('?v=1&clients=3000&pool_size=30&pool_mode=statement');
-  await page.waitForTimeout(2_500);
+  // One sample per 0.2 simulated seconds: by 1.5 s the series has more than five rows.
+  await waitForMetric(page, 'sim_time', (t) => t >= 1.5);
   const [csv] = await Promise.all([page.waitForEvent('download'), page.click('text=Time series (CSV)')]);
   assert.equal(csv.suggestedFilename(), 'poolsim-series.csv');
   const rows = (await readFile(await csv.path(), 'utf8')).trim().split('\n').map((l) => l.split(','));
@@ -178,13 +243,15 @@ test('the dialogs come with the second module: focus moves in, Escape closes, fo
   await page.waitForSelector('#dialogs .overlay');
   assert.ok(seen.some((p) => p.endsWith('_bg.wasm')), 'the click fetched the module');
   assert.match(await page.textContent('#repro-pgbench'), /-c 1234/, 'the dialog shows the page\'s state');
-  assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('dialog')), true);
+  await page.waitForFunction(() => document.activeElement?.classList.contains('dialog'));
   await page.keyboard.press('Escape');
   await page.waitForSelector('#dialogs .overlay', { state: 'detached' });
-  assert.equal(await page.evaluate(() => document.activeElement?.dataset.opens), 'reproduce');
-  // The state changed since: the next dialog shows the new one.
+  await page.waitForFunction(() => document.activeElement?.dataset.opens === 'reproduce');
+  // The state changed since: the next dialog shows the new one (once the page has it, as its
+  // address says).
   await page.fill('#clients-number', '4321');
   await page.press('#clients-number', 'Enter');
+  await addressHas(page, { clients: '4321' });
   await page.click('[data-opens="embed"]');
   await page.waitForSelector('#embed-iframe');
   assert.match(await page.textContent('#embed-iframe'), /clients=4321/);

@@ -103,7 +103,7 @@ pub fn test_all() -> Result<()> {
     .env("CHROMEDRIVER", CHROMEDRIVER)
     .env(
         "WASM_BINDGEN_TEST_TIMEOUT",
-        std::env::var("WASM_BINDGEN_TEST_TIMEOUT").unwrap_or_else(|_| "180".into()),
+        std::env::var("WASM_BINDGEN_TEST_TIMEOUT").unwrap_or_else(|_| "600".into()),
     );
     count_cargo_tests(&mut tally, "wasm tests", wasm);
 

@@ -88,12 +88,15 @@ fn use_url_sync(state: &PageState, embed: Option<Rc<Embed>>) {
         let query = encode(&state, embed.as_deref());
         *pending.borrow_mut() = Some(Timeout::new(URL_DEBOUNCE_MS, move || {
             let window = gloo::utils::window();
-            let path = window.location().pathname().unwrap_or_default();
+            let location = window.location();
+            let path = location.pathname().unwrap_or_default();
+            // The `#section` fragment stays: the explanation may still be loading to scroll there.
+            let hash = location.hash().unwrap_or_default();
             if let Ok(history) = window.history() {
                 let _ = history.replace_state_with_url(
                     &wasm_bindgen::JsValue::NULL,
                     "",
-                    Some(&format!("{path}?{query}")),
+                    Some(&format!("{path}?{query}{hash}")),
                 );
             }
         }));

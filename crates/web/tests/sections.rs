@@ -16,20 +16,28 @@ fn mount() -> Element {
     common::mount::<Explanation>()
 }
 
+/// Polls of [`runs_done`] and [`changes`] (every 50 ms) before they give up: generous, so that
+/// a slow, loaded machine fails only on behaviour (how fast the runs are is not tested here).
+const POLLS: u32 = 2_400;
+
+/// Whether every small simulated run on the page has finished.
+fn all_done(root: &Element) -> bool {
+    let list = root.query_selector_all("[data-metric$='_run']").unwrap();
+    (0..list.length()).all(|i| {
+        let el: Element = list.item(i).unwrap().dyn_into().unwrap();
+        el.get_attribute("data-value").as_deref() == Some("1")
+    })
+}
+
 /// Waits until every small simulated run on the page has finished.
 async fn runs_done(root: &Element) {
-    for _ in 0..400 {
+    for _ in 0..POLLS {
         sleep(50).await;
-        let list = root.query_selector_all("[data-metric$='_run']").unwrap();
-        let done = (0..list.length()).all(|i| {
-            let el: Element = list.item(i).unwrap().dyn_into().unwrap();
-            el.get_attribute("data-value").as_deref() == Some("1")
-        });
-        if done {
+        if all_done(root) {
             return;
         }
     }
-    panic!("small runs did not finish in 20 s");
+    panic!("small runs did not finish in {POLLS} polls");
 }
 
 fn input(root: &Element, selector: &str) -> HtmlInputElement {
@@ -54,14 +62,22 @@ fn pick(root: &Element, id: &str) {
     fire(&el, "change");
 }
 
-/// Changes a control and checks that a live number moved.
+/// Changes a control and checks that a live number moved: waits until the runs it started have
+/// finished with a different value.
 async fn changes(root: &Element, name: &str, act: impl FnOnce(&Element)) -> (f64, f64) {
     runs_done(root).await;
     let before = metric(root, name);
     act(root);
-    sleep(60).await;
-    runs_done(root).await;
-    let after = metric(root, name);
+    let mut after = before;
+    for _ in 0..POLLS {
+        sleep(50).await;
+        if all_done(root) {
+            after = metric(root, name);
+            if after != before {
+                break;
+            }
+        }
+    }
     assert!(
         before.is_finite() && after.is_finite() && before != after,
         "{name}: {before} -> {after}"
