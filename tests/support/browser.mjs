@@ -86,3 +86,38 @@ export async function watchLongTasks(page) {
     }).observe({ type: 'longtask', buffered: false });
   });
 }
+
+// Like `setRange`, but waits for the change however long it takes: sets a range input to
+// `position` with an input event and resolves with the ms until the readout's data-value changed
+// (measured in the page with a MutationObserver), or null if it did not change within `timeoutMs`.
+export function inputToReadout(page, selector, position, metricName, timeoutMs = 2_000) {
+  return page.evaluate(
+    ([selector, position, metricName, timeoutMs]) =>
+      new Promise((resolve) => {
+        const input = document.querySelector(selector);
+        const readout = () => document.querySelector(`[data-metric="${metricName}"]`)?.dataset.value;
+        const before = readout();
+        let done = false;
+        let timer;
+        const observer = new MutationObserver(() => {
+          if (readout() !== before) finish(performance.now() - t0);
+        });
+        const finish = (ms) => {
+          if (done) return;
+          done = true;
+          observer.disconnect();
+          clearTimeout(timer);
+          resolve(ms);
+        };
+        observer.observe(document.body, {
+          attributes: true, childList: true, subtree: true, attributeFilter: ['data-value'],
+        });
+        const t0 = performance.now();
+        input.value = String(position);
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        if (readout() !== before) finish(performance.now() - t0);
+        else timer = setTimeout(() => finish(null), timeoutMs);
+      }),
+    [selector, position, metricName, timeoutMs],
+  );
+}

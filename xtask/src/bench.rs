@@ -1,8 +1,12 @@
 //! `cargo xtask bench`: the model's criterion benchmarks, then the same M/M/c case simulated by
 //! poolsim and by SimPy in one run, so the speed ratio is measured on one machine at one time.
+//!
+//! `cargo xtask bench --page`: the release build in headless Chromium (`tests/bench/page.bench.mjs`),
+//! its figures printed in one table against budgets. A figure over budget is flagged, never fatal.
 
 use crate::run::{self, command, tee};
-use crate::{Failure, Result};
+use crate::{size, tools, Failure, Result};
+use serde_json::Value;
 
 /// Transactions the M/M/c comparison simulates in each simulator.
 const MMC_TRANSACTIONS: u64 = 400_000;
@@ -93,6 +97,243 @@ fn simpy_mmc() -> Result<f64> {
         .ok_or_else(|| Failure::Failed("SimPy output has no txn_per_wall_s".into()))
 }
 
+/// The line of the page benchmark's output that carries its figures (JSON after this prefix).
+const PAGE_PREFIX: &str = "PAGEBENCH ";
+
+/// Input → readout latency, p95, ms: the readout answers within one 60 Hz frame.
+const LATENCY_BUDGET_MS: f64 = 16.7;
+/// Long tasks (over 50 ms) per minute of live running.
+const LONG_TASK_BUDGET_PER_MIN: f64 = 0.0;
+/// The live figure's stepping time per frame, ms: `FRAME_BUDGET_MS` of
+/// crates/web/src/hooks/use_simulation.rs.
+const STEP_BUDGET_MS: f64 = 8.0;
+/// The explanation's sweep, from start to 100 %, s.
+const SWEEP_BUDGET_S: f64 = 2.0;
+
+/// `cargo xtask bench --page`: builds `dist/` as `dist` does, runs the page benchmark and prints its
+/// table. Fails only when the benchmark could not run, never on a figure over budget.
+pub fn page() -> Result<()> {
+    tools::ensure_test_tools()?;
+    println!("==> release build (trunk) into dist/");
+    crate::build_dist(None)?;
+    let first_load = size::report(&run::root().join("dist"))?.total_gzip();
+
+    println!("\n==> page benchmark (tests/bench/page.bench.mjs, headless Chromium)");
+    let mut node = command("node");
+    node.arg(
+        run::root()
+            .join("tests")
+            .join("bench")
+            .join("page.bench.mjs"),
+    );
+    let (ok, out) = tee(node).map_err(|e| Failure::Failed(format!("node could not start: {e}")))?;
+    let line = out.lines().find_map(|l| l.strip_prefix(PAGE_PREFIX));
+    let (true, Some(line)) = (ok, line) else {
+        return Err(Failure::Failed(
+            "the page benchmark could not run (see above)".into(),
+        ));
+    };
+    let figures: Value = serde_json::from_str(line)
+        .map_err(|e| Failure::Failed(format!("the page benchmark's figures are not JSON: {e}")))?;
+    println!("\n{}", table(&page_rows(&figures, first_load)));
+    for note in page_notes(&figures) {
+        println!("{note}");
+    }
+    Ok(())
+}
+
+/// Lines printed under the table: how loaded the machine was, and page errors if there were any.
+fn page_notes(figures: &Value) -> Vec<String> {
+    let at = |p: &str| figures.pointer(p).and_then(Value::as_f64);
+    let mut notes = Vec::new();
+    if let (Some(cpus), Some(start), Some(end)) = (
+        at("/machine/cpus"),
+        at("/machine/load_start"),
+        at("/machine/load_end"),
+    ) {
+        notes.push(format!(
+            "machine: {cpus:.0} CPUs; 1-minute load average {start:.1} at the start, {end:.1} at the end \
+             (the benchmark's own Chromium included; well above the CPU count, the figures are noisy)"
+        ));
+    }
+    match at("/page_errors") {
+        Some(n) if n > 0.0 => notes.push(format!(
+            "{n:.0} console or page errors during the benchmark (listed above)"
+        )),
+        _ => {}
+    }
+    notes
+}
+
+/// One figure of the page benchmark, against its budget (at most `budget`) if it has one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub figure: String,
+    /// `None`: the benchmark could not measure it.
+    pub value: Option<f64>,
+    pub unit: &'static str,
+    /// Decimals printed; the budget is checked against the value as printed.
+    pub decimals: usize,
+    /// Printed after the value, in parentheses.
+    pub detail: Option<String>,
+    pub budget: Option<f64>,
+}
+
+impl Row {
+    fn new(figure: &str, value: Option<f64>, unit: &'static str, decimals: usize) -> Row {
+        Row {
+            figure: figure.to_string(),
+            value,
+            unit,
+            decimals,
+            detail: None,
+            budget: None,
+        }
+    }
+
+    fn budget(self, budget: f64) -> Row {
+        Row {
+            budget: Some(budget),
+            ..self
+        }
+    }
+
+    fn detail(self, detail: Option<String>) -> Row {
+        Row { detail, ..self }
+    }
+
+    fn show(&self, v: f64) -> String {
+        format!("{v:.prec$} {}", self.unit, prec = self.decimals)
+    }
+
+    /// `ok` within budget, `OVER` above it, `n/a` not measured, `info` without a budget.
+    pub fn status(&self) -> &'static str {
+        match (self.value, self.budget) {
+            (_, None) => "info",
+            (None, Some(_)) => "n/a",
+            (Some(v), Some(b)) => {
+                let scale = 10f64.powi(self.decimals as i32);
+                if (v * scale).round() / scale <= b {
+                    "ok"
+                } else {
+                    "OVER"
+                }
+            }
+        }
+    }
+
+    fn cells(&self) -> [String; 4] {
+        let mut measured = self.value.map_or("—".to_string(), |v| self.show(v));
+        if let Some(d) = &self.detail {
+            measured = format!("{measured} ({d})");
+        }
+        let budget = self
+            .budget
+            .map_or("—".to_string(), |b| format!("≤ {}", self.show(b)));
+        [
+            self.figure.clone(),
+            measured,
+            budget,
+            self.status().to_string(),
+        ]
+    }
+}
+
+/// The rows of the page benchmark from its JSON figures and the first load's gzip bytes.
+pub fn page_rows(figures: &Value, first_load_gzip: u64) -> Vec<Row> {
+    let num = |pointer: &str| figures.pointer(pointer).and_then(Value::as_f64);
+    let mut rows = vec![
+        Row::new(
+            "input → readout latency p50",
+            num("/input_latency/p50_ms"),
+            "ms",
+            2,
+        ),
+        Row::new(
+            "input → readout latency p95",
+            num("/input_latency/p95_ms"),
+            "ms",
+            2,
+        )
+        .budget(LATENCY_BUDGET_MS)
+        .detail(num("/input_latency/samples").map(|n| {
+            let missed = num("/input_latency/unchanged").unwrap_or(0.0);
+            let missed = if missed > 0.0 {
+                format!(", {missed:.0} never answered")
+            } else {
+                String::new()
+            };
+            format!("{n:.0} inputs{missed}")
+        })),
+    ];
+    for (key, what) in [
+        ("default", "default state"),
+        ("clients_10000", "10,000 clients"),
+        ("clients_20000", "20,000 clients"),
+    ] {
+        let at = |field: &str| num(&format!("/long_tasks/{key}/{field}"));
+        let detail = match (at("long_tasks"), at("window_s"), at("longest_ms")) {
+            (Some(n), Some(s), Some(ms)) => Some(format!("{n:.0} in {s:.0} s, longest {ms:.0} ms")),
+            _ => None,
+        };
+        rows.push(
+            Row::new(&format!("long tasks, {what}"), at("per_minute"), "/min", 1)
+                .budget(LONG_TASK_BUDGET_PER_MIN)
+                .detail(detail),
+        );
+    }
+    let steps = num("/step_ms/samples").map(|n| {
+        let max = num("/step_ms/max_ms").unwrap_or(f64::NAN);
+        format!("{n:.0} frames, max {max:.2} ms")
+    });
+    rows.extend([
+        Row::new(
+            "step per frame p95, 10,000 clients",
+            num("/step_ms/p95_ms"),
+            "ms",
+            2,
+        )
+        .budget(STEP_BUDGET_MS)
+        .detail(steps),
+        Row::new("sweep to 100 %, on load", num("/sweep/first_s"), "s", 2).budget(SWEEP_BUDGET_S),
+        Row::new("sweep to 100 %, run again", num("/sweep/again_s"), "s", 2).budget(SWEEP_BUDGET_S),
+        Row::new(
+            "first load, gzip -9",
+            Some(first_load_gzip as f64 / 1000.0),
+            "KB",
+            1,
+        )
+        .budget(size::FIRST_LOAD_BUDGET_GZIP as f64 / 1000.0),
+    ]);
+    rows
+}
+
+/// The rows as one aligned table: figure | measured | budget | status.
+pub fn table(rows: &[Row]) -> String {
+    let header = ["figure", "measured", "budget", "status"].map(String::from);
+    let cells: Vec<[String; 4]> = rows.iter().map(Row::cells).collect();
+    let mut widths = header.clone().map(|h| h.chars().count());
+    for row in &cells {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |row: &[String; 4]| {
+        let padded: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, w)| format!("{cell:<w$}"))
+            .collect();
+        format!("  {}", padded.join(" | ").trim_end())
+    };
+    let rule = widths.map(|w| "-".repeat(w)).join("-+-");
+    let mut out = vec!["page benchmark (release build, headless Chromium):".to_string()];
+    out.push(line(&header));
+    out.push(format!("  {rule}"));
+    out.extend(cells.iter().map(line));
+    out.join("\n")
+}
+
 /// The first number after `"key":` in `text` (both outputs are flat enough for this).
 pub fn json_number(text: &str, key: &str) -> Option<f64> {
     let at = text.find(&format!("\"{key}\""))?;
@@ -106,7 +347,7 @@ pub fn json_number(text: &str, key: &str) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
-    use super::json_number;
+    use super::{json_number, page_notes, page_rows, table, Row};
 
     #[test]
     fn finds_numbers_in_json_text() {
@@ -115,5 +356,105 @@ mod tests {
         assert_eq!(json_number(t, "total_xact_count"), Some(1200.0));
         assert_eq!(json_number(t, "missing"), None);
         assert_eq!(json_number(r#"{"x": 1.5e3}"#, "x"), Some(1500.0));
+    }
+
+    #[test]
+    fn flags_figures_over_budget_as_printed() {
+        let row = |v: Option<f64>, budget: Option<f64>| Row {
+            budget,
+            ..Row::new("x", v, "ms", 1)
+        };
+        assert_eq!(row(Some(8.0), Some(8.0)).status(), "ok");
+        assert_eq!(row(Some(8.04), Some(8.0)).status(), "ok", "prints as 8.0");
+        assert_eq!(row(Some(8.06), Some(8.0)).status(), "OVER");
+        assert_eq!(row(Some(0.0), Some(0.0)).status(), "ok");
+        assert_eq!(row(Some(2.0), Some(0.0)).status(), "OVER");
+        assert_eq!(row(None, Some(8.0)).status(), "n/a");
+        assert_eq!(row(Some(99.0), None).status(), "info");
+    }
+
+    #[test]
+    fn prints_one_aligned_table() {
+        let rows = vec![
+            Row::new("input → readout latency p95", Some(20.0), "ms", 2).budget(16.7),
+            Row::new("sweep", Some(1.5), "s", 2)
+                .budget(2.0)
+                .detail(Some("on load".into())),
+            Row::new("not measured", None, "s", 2).budget(2.0),
+        ];
+        let t = table(&rows);
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(lines.len(), 6, "{t}");
+        assert!(lines[1].starts_with("  figure"), "{t}");
+        assert!(
+            lines[3].contains("| 20.00 ms")
+                && lines[3].contains("| ≤ 16.70 ms")
+                && lines[3].ends_with("| OVER"),
+            "{t}"
+        );
+        assert!(
+            lines[4].contains("1.50 s (on load)") && lines[4].ends_with("| ok"),
+            "{t}"
+        );
+        assert!(
+            lines[5].contains("| — ") && lines[5].ends_with("| n/a"),
+            "{t}"
+        );
+        // Columns line up (widths in characters: the arrow and ≤ are one each).
+        let bars = |l: &str| {
+            l.char_indices()
+                .filter(|(_, c)| *c == '|')
+                .map(|(i, _)| l[..i].chars().count())
+                .collect::<Vec<_>>()
+        };
+        for l in &lines[3..] {
+            assert_eq!(bars(l), bars(lines[1]), "{t}");
+        }
+    }
+
+    #[test]
+    fn rows_from_the_page_figures() {
+        let figures = serde_json::json!({
+            "input_latency": {"samples": 40, "unchanged": 0, "p50_ms": 1.2, "p95_ms": 3.4},
+            "long_tasks": {
+                "default": {"window_s": 30.0, "long_tasks": 0, "per_minute": 0.0, "longest_ms": 0},
+                "clients_10000": {"window_s": 30.0, "long_tasks": 1, "per_minute": 2.0, "longest_ms": 61},
+                "clients_20000": {"window_s": 30.0, "long_tasks": 0, "per_minute": 0.0, "longest_ms": 0}
+            },
+            "step_ms": {"samples": 900, "p95_ms": 8.1, "max_ms": 9.0},
+            "sweep": {"first_s": 3.1, "again_s": null}
+        });
+        let rows = page_rows(&figures, 250_400);
+        let status: Vec<(&str, &str)> = rows
+            .iter()
+            .map(|r| (r.figure.as_str(), r.status()))
+            .collect();
+        assert_eq!(
+            status,
+            [
+                ("input → readout latency p50", "info"),
+                ("input → readout latency p95", "ok"),
+                ("long tasks, default state", "ok"),
+                ("long tasks, 10,000 clients", "OVER"),
+                ("long tasks, 20,000 clients", "ok"),
+                ("step per frame p95, 10,000 clients", "OVER"),
+                ("sweep to 100 %, on load", "OVER"),
+                ("sweep to 100 %, run again", "n/a"),
+                ("first load, gzip -9", "ok"),
+            ]
+        );
+        assert_eq!(rows[3].detail.as_deref(), Some("1 in 30 s, longest 61 ms"));
+        assert_eq!(rows[8].value, Some(250.4));
+        assert!(page_notes(&figures).is_empty());
+        let loaded = serde_json::json!({
+            "machine": {"cpus": 2, "load_start": 6.09, "load_end": 3.0},
+            "page_errors": 2
+        });
+        let notes = page_notes(&loaded);
+        assert_eq!(notes.len(), 2);
+        assert!(
+            notes[0].starts_with("machine: 2 CPUs; 1-minute load average 6.1 at the start, 3.0 at")
+        );
+        assert!(notes[1].starts_with("2 console or page errors"));
     }
 }

@@ -6,6 +6,7 @@
 mod bench;
 mod deferred;
 mod files;
+mod lab;
 mod run;
 mod site;
 mod size;
@@ -23,11 +24,15 @@ tasks:
   finish-dist DIR [URL]         (re)apply CSP/oEmbed post-processing to a built site
   test                          install what tests need, run every suite, print `N passed, N failed`
   bench                         the model's criterion benchmarks, then poolsim vs SimPy on one M/M/c case
+  bench --page                  the release build in headless Chromium: input latency, long tasks, step
+                                time, sweep time and first-load size against budgets (never fails on them)
+  lab [--quick]                 measure real PostgreSQL 15 + PgBouncer with pgbench (bench/lab/README.md);
+                                --quick is a 2 s smoke test; writes CSVs to bench/lab/results/
   help                          print this message
 
 Tools installed when missing: the wasm32-unknown-unknown target, Trunk 0.21.14, the wasm-bindgen CLI of
-the version in Cargo.lock, wasm-opt and playwright-core (npm, into tests/node_modules), and, for `test`,
-Debian's chromium and chromium-driver (as root).";
+the version in Cargo.lock, wasm-opt and playwright-core (npm, into tests/node_modules), and, for `test`
+and `bench --page`, Debian's chromium and chromium-driver (as root).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -51,12 +56,15 @@ fn main() -> ExitCode {
                 suites::test_all()
             }
         }
-        "bench" => match rest.first() {
-            Some(extra) => Err(Failure::Usage(format!(
-                "`bench` takes no argument, got `{extra}`"
+        "bench" => match rest {
+            [] => bench::bench(),
+            [flag] if flag == "--page" => bench::page(),
+            _ => Err(Failure::Usage(format!(
+                "`bench` takes only `--page`, got `{}`",
+                rest.join(" ")
             ))),
-            None => bench::bench(),
         },
+        "lab" => lab::parse(rest).and_then(|args| lab::lab(&args)),
         other => Err(Failure::Usage(format!("unknown task `{other}`"))),
     };
     match result {

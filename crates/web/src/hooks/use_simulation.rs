@@ -23,6 +23,17 @@ fn clock() -> f64 {
     gloo::utils::window().performance().map_or(0.0, |p| p.now())
 }
 
+/// The attribute on `<html>` that says whether the live figure is stepping its models. The
+/// explanation (a separate module) reads it to take a larger share of each frame while the
+/// figure is paused or off screen; no style depends on it, so writing it lays nothing out.
+pub const STEPPING_ATTRIBUTE: &str = "data-figure-stepping";
+
+fn announce_stepping(on: bool) {
+    if let Some(root) = gloo::utils::document().document_element() {
+        let _ = root.set_attribute(STEPPING_ATTRIBUTE, if on { "1" } else { "0" });
+    }
+}
+
 /// Where the hook keeps the models and what it last published.
 struct Shared {
     pair: RefCell<SimPair>,
@@ -93,6 +104,8 @@ struct LoopState {
     last_frame: Cell<Option<f64>>,
     last_publish: Cell<f64>,
     ratio: Cell<f64>,
+    /// What was last announced in [`STEPPING_ATTRIBUTE`].
+    stepping: Cell<Option<bool>>,
 }
 
 impl FrameLoop {
@@ -114,6 +127,7 @@ impl FrameLoop {
             last_frame: Cell::new(None),
             last_publish: Cell::new(f64::NEG_INFINITY),
             ratio: Cell::new(speed.unwrap_or(1.0)),
+            stepping: Cell::new(None),
         });
         schedule(state, handle.clone());
         FrameLoop { handle }
@@ -123,6 +137,7 @@ impl FrameLoop {
 impl Drop for FrameLoop {
     fn drop(&mut self) {
         self.handle.borrow_mut().take();
+        announce_stepping(false);
     }
 }
 
@@ -140,7 +155,11 @@ fn schedule(state: Rc<LoopState>, handle: Rc<RefCell<Option<AnimationFrame>>>) {
 
 fn frame(s: &LoopState) {
     let start = clock();
-    if !s.visible.get() || !tab_visible() {
+    let stepping = s.visible.get() && tab_visible();
+    if s.stepping.replace(Some(stepping)) != Some(stepping) {
+        announce_stepping(stepping);
+    }
+    if !stepping {
         s.last_frame.set(None);
         return;
     }

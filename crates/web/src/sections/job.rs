@@ -14,6 +14,23 @@ use yew::prelude::*;
 /// budget).
 pub const FRAME_BUDGET_MS: f64 = 6.0;
 
+/// The same while the live figure is not stepping (paused, or scrolled off screen, which is where
+/// it is while the reader reads the explanation): its share of the frame is free.
+pub const FRAME_BUDGET_ALONE_MS: f64 = 12.0;
+
+/// This frame's budget: the live figure says on `<html>` whether it is stepping
+/// (`hooks::use_simulation::STEPPING_ATTRIBUTE`).
+fn frame_budget() -> f64 {
+    let stepping = gloo::utils::document()
+        .document_element()
+        .and_then(|root| root.get_attribute(crate::hooks::STEPPING_ATTRIBUTE));
+    if stepping.as_deref() == Some("0") {
+        FRAME_BUDGET_ALONE_MS
+    } else {
+        FRAME_BUDGET_MS
+    }
+}
+
 /// What one [`Job::step`] should take at most, ms.
 pub const STEP_MS: f64 = 1.0;
 
@@ -28,10 +45,10 @@ fn budget_left(ts: f64) -> f64 {
     FRAME.with(|f| {
         let (frame, used) = f.get();
         if frame == ts {
-            FRAME_BUDGET_MS - used
+            frame_budget() - used
         } else {
             f.set((ts, 0.0));
-            FRAME_BUDGET_MS
+            frame_budget()
         }
     })
 }
