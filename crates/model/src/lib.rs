@@ -200,7 +200,7 @@ impl Model {
 /// [`Summary::digest`] of [`golden_case`]: the native test and the browser (wasm32) test both
 /// check the model reproduces it. Change it only for an intended change of the model's numbers,
 /// and say why in the commit.
-pub const GOLDEN_DIGEST: u64 = 0x76fc_557a_347c_58ed;
+pub const GOLDEN_DIGEST: u64 = 0x6837_6062_2f1d_1bb1;
 
 /// The fixed case whose [`Summary::digest`] is pinned by the native golden test and by the
 /// browser (wasm) test: parameters, seed and the simulated time to run to (no reset).

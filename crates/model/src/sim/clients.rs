@@ -271,6 +271,10 @@ impl Sim {
         if !self.arch.own_task {
             self.conns[conn as usize].exec = NONE;
         }
+        if self.conns[conn as usize].executing {
+            self.conns[conn as usize].executing = false;
+            self.stmts_executing -= 1;
+        }
         let c = self.conns[conn as usize].client;
         let cl = &self.clients[c as usize];
         let more = cl.stmt_i + 1 < cl.n_stmts;

@@ -91,6 +91,9 @@ pub(crate) struct Conn {
     pub proc: u32,
     /// The process executing its statement right now (NONE when queued for a worker).
     pub exec: u32,
+    /// Its statement has started executing (has been given a core) and not finished: only such
+    /// a statement holds `work_mem` (one queued for a core or a worker holds none yet).
+    pub executing: bool,
     pub pooled: bool,
 }
 
@@ -183,6 +186,8 @@ pub(crate) struct Sim {
     pub conns: Vec<Conn>,
     pub conn_free: Vec<u32>,
     pub sstate_counts: [u32; N_SSTATES],
+    /// Statements that have started executing and not finished (`Conn::executing`).
+    pub stmts_executing: u32,
 
     pub procs: Vec<Proc>,
     pub proc_free: Vec<u32>,
@@ -246,6 +251,7 @@ impl Sim {
             conns: Vec::new(),
             conn_free: Vec::new(),
             sstate_counts: [0; N_SSTATES],
+            stmts_executing: 0,
             procs: Vec::new(),
             proc_free: Vec::new(),
             pooler_proc: NONE,
@@ -384,6 +390,7 @@ impl Sim {
             client,
             proc: NONE,
             exec: NONE,
+            executing: false,
             pooled,
         };
         self.sstate_counts[SState::ForkQueued as usize] += 1;
@@ -458,6 +465,26 @@ impl Sim {
             if actual != *n {
                 return Err(format!("conn state {i}: count {n} != {actual}"));
             }
+        }
+        let executing = self.conns.iter().filter(|c| c.executing).count() as u32;
+        if executing != self.stmts_executing {
+            return Err(format!(
+                "executing statements {} != {executing}",
+                self.stmts_executing
+            ));
+        }
+        if self
+            .conns
+            .iter()
+            .any(|c| c.executing && c.state != SState::Busy)
+        {
+            return Err("an executing statement on a connection that is not busy".into());
+        }
+        if self.p.arch == Arch::ThreadPool && executing > self.workers.len() as u32 {
+            return Err(format!(
+                "{executing} statements executing on {} workers",
+                self.workers.len()
+            ));
         }
         let waiting = self
             .clients

@@ -205,7 +205,9 @@ impl Sim {
         };
         let load = MemoryLoad {
             server_connections: self.live_backends(),
-            running_statements: self.sstate_counts[SState::Busy as usize],
+            // Only statements that have started executing hold work_mem: not those waiting for
+            // a core or for a thread-pool worker, nor idle (in transaction) connections.
+            running_statements: self.stmts_executing,
             pooler_clients: self.pooler_clients,
             pooler_busy_clients: busy.min(self.pooler_clients),
         };

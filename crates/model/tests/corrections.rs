@@ -1,0 +1,79 @@
+//! Regression tests of corrected defects (MODEL.md, "Corrections"): each failed before its fix.
+mod common;
+use poolsim_model::{Arch, Dist, MemoryConfig, Model, Params, PoolMode};
+
+const MIB: f64 = 1024.0 * 1024.0;
+
+/// work_mem one executing statement holds on average (0.5 × work_mem by default).
+fn work_mem_per_statement(p: &Params) -> f64 {
+    MemoryConfig::default().work_mem_nodes_per_statement * p.work_mem_mb * MIB
+}
+
+/// Largest `memory().work_mem` seen at 20 instants (every 50 ms) after a 0.5 s warm-up.
+fn peak_work_mem(p: &Params) -> f64 {
+    let mut m = Model::new(p.clone(), 3);
+    let mut peak: f64 = 0.0;
+    for i in 0..20u64 {
+        m.advance_to(500_000_000 + i * 50_000_000);
+        peak = peak.max(m.memory().work_mem);
+    }
+    m.check_invariants().unwrap();
+    peak.max(m.summary().memory_bytes.work_mem)
+}
+
+#[test]
+fn thread_pool_charges_work_mem_only_to_statements_on_a_worker() {
+    // 10,000 connections that never think, served by 8 workers: before the fix every queued
+    // statement was charged (≈ 19.5 GiB); at most one per worker can be executing.
+    let p = Params {
+        arch: Arch::ThreadPool,
+        pool_mode: PoolMode::None,
+        clients: 10_000,
+        max_connections: 20_000,
+        cores: 8,
+        think_ms: 0.0,
+        ..Params::default()
+    };
+    let peak = peak_work_mem(&p);
+    let bound = 8.0 * work_mem_per_statement(&p);
+    eprintln!("thread pool work_mem peak {:.1} MiB", peak / MIB);
+    assert!(peak > 0.0, "running statements hold some work_mem");
+    assert!(peak <= bound + 1.0, "{peak} > {bound}");
+}
+
+#[test]
+fn statements_waiting_for_a_core_hold_no_work_mem() {
+    // 400 direct backends on 8 cores, 0.1 ms statements (far shorter than a 3 ms slice, so never
+    // preempted): hundreds wait in the run queue, but at most one per core has started.
+    let p = Params {
+        clients: 400,
+        pool_mode: PoolMode::None,
+        max_connections: 500,
+        cores: 8,
+        think_ms: 0.0,
+        stmt_cpu_ms: 0.1,
+        stmts_per_txn: 1,
+        rtt_ms: 0.2,
+        ..Params::default()
+    };
+    let peak = peak_work_mem(&p);
+    let bound = 8.0 * work_mem_per_statement(&p);
+    eprintln!("direct 400 work_mem peak {:.1} MiB", peak / MIB);
+    assert!(peak > 0.0 && peak <= bound + 1.0, "{peak} > {bound}");
+
+    // Statements longer than a slice are preempted mid-way and keep their memory while they wait
+    // for the core again: then more statements than cores hold work_mem.
+    let long = Params {
+        clients: 64,
+        stmt_cpu_ms: 20.0,
+        stmt_cpu_dist: Dist::Const,
+        ..p
+    };
+    let peak = peak_work_mem(&long);
+    eprintln!(
+        "direct 64 long statements work_mem peak {:.1} MiB",
+        peak / MIB
+    );
+    assert!(peak > 16.0 * work_mem_per_statement(&long), "{peak}");
+    assert!(peak <= 64.0 * work_mem_per_statement(&long) + 1.0, "{peak}");
+}
