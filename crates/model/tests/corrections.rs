@@ -1,5 +1,6 @@
 //! Regression tests of corrected defects (MODEL.md, "Corrections"): each failed before its fix.
 mod common;
+use common::*;
 use poolsim_model::{Arch, Dist, MemoryConfig, Model, Params, PoolMode};
 
 const MIB: f64 = 1024.0 * 1024.0;
@@ -76,4 +77,63 @@ fn statements_waiting_for_a_core_hold_no_work_mem() {
     );
     assert!(peak > 16.0 * work_mem_per_statement(&long), "{peak}");
     assert!(peak <= 64.0 * work_mem_per_statement(&long) + 1.0, "{peak}");
+}
+
+fn session_mode_stuck() -> Params {
+    // `poolsim run --set pool_mode=session --set clients=2000 --set pool_size=24`: 24 clients
+    // keep the 24 servers for good; the other 1,976 wait for a server that never comes.
+    Params {
+        pool_mode: PoolMode::Session,
+        clients: 2000,
+        pool_size: 24,
+        ..Params::default()
+    }
+}
+
+#[test]
+fn latency_percentiles_count_clients_still_waiting() {
+    let mut m = Model::new(session_mode_stuck(), 1);
+    m.advance_to(5 * S);
+    m.reset_stats();
+    m.advance_to(25 * S);
+    m.check_invariants().unwrap();
+    let s = m.summary();
+    let l = s.latency_s;
+    eprintln!(
+        "session stuck: p50 {} p99 {} max {} mean {} maxwait {} pool p99 {}",
+        l.p50, l.p99, l.max, l.mean, s.show_pools.maxwait_s, s.pool_wait_s.p99
+    );
+    // Before: p99 2.6 ms from the 24 lucky clients, while 1,976 had waited ~24 s.
+    assert!(s.show_pools.cl_waiting > 1900);
+    assert!(l.p99 >= 10.0, "p99 {}", l.p99);
+    assert!(l.p50 >= 10.0, "p50 {}", l.p50);
+    assert!(l.max >= s.show_pools.maxwait_s, "max {}", l.max);
+    assert!(l.p50 <= l.p95 && l.p95 <= l.p99 && l.p99 <= l.max);
+    assert!(
+        s.pool_wait_s.p99 >= 10.0,
+        "pool wait p99 {}",
+        s.pool_wait_s.p99
+    );
+    // Completed transactions are still counted as such (PgBouncer's SHOW STATS).
+    assert!(s.show_stats.avg_xact_time_us < 10_000.0);
+
+    let w = m.window(2.0);
+    assert!(w.latency_s.p99 >= 10.0, "window p99 {}", w.latency_s.p99);
+    assert!(w.latency_s.max >= 10.0, "window max {}", w.latency_s.max);
+    let last = *m.series().last().unwrap();
+    assert!(
+        last.latency_p99_s >= 10.0,
+        "series p99 {}",
+        last.latency_p99_s
+    );
+}
+
+#[test]
+fn censoring_leaves_a_healthy_system_alone() {
+    // Default scenario: nobody is stuck, so the few transactions in flight at the end cannot move
+    // the percentiles (they are shorter than the completed ones' tail).
+    let s = run(Params::default(), 1, 2.0, 5.0);
+    eprintln!("default: {:?}", s.latency_s);
+    assert!(s.latency_s.p99 < 0.02 && s.latency_s.p99 <= s.latency_s.max);
+    assert!(s.latency_s.mean > 0.001 && s.latency_s.mean < 0.005);
 }

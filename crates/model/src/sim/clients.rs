@@ -34,6 +34,7 @@ impl Sim {
             leaving: false,
             open,
             in_txn: false,
+            flight_pos: NONE,
             session_u,
             stmt_i: 0,
             n_stmts: 1,
@@ -179,8 +180,14 @@ impl Sim {
         let cl = &mut self.clients[c as usize];
         cl.in_txn = true;
         cl.txn_start = self.now;
+        cl.flight_pos = self.in_flight.len() as u32;
+        let connected = cl.connected;
+        self.in_flight.push(super::Flight {
+            start: self.now,
+            client: c,
+        });
         self.in_system += 1;
-        if cl.connected {
+        if connected {
             self.begin_txn(c);
         } else {
             self.connect(c);
@@ -319,8 +326,14 @@ impl Sim {
         let cl = &mut self.clients[c as usize];
         if cl.in_txn {
             cl.in_txn = false;
-            self.in_system -= 1;
+            let pos = cl.flight_pos as usize;
+            cl.flight_pos = NONE;
             let soj = self.now - cl.txn_start;
+            self.in_flight.swap_remove(pos);
+            if let Some(moved) = self.in_flight.get(pos) {
+                self.clients[moved.client as usize].flight_pos = pos as u32;
+            }
+            self.in_system -= 1;
             self.metrics.sys_leave(soj);
         }
     }

@@ -59,6 +59,8 @@ pub(crate) struct Client {
     pub open: bool,
     /// Inside a transaction attempt (for the whole-system Little's law).
     pub in_txn: bool,
+    /// Its index in `Sim::in_flight` while `in_txn` (NONE otherwise).
+    pub flight_pos: u32,
     /// Uniform draw deciding whether this client relies on session state.
     pub session_u: f64,
     pub stmt_i: u32,
@@ -160,6 +162,13 @@ pub(crate) struct Core {
     pub idle_pos: u32,
 }
 
+/// A transaction attempt in progress: its start and its client.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Flight {
+    pub start: u64,
+    pub client: u32,
+}
+
 /// The whole simulation state.
 pub(crate) struct Sim {
     pub p: Params,
@@ -181,6 +190,12 @@ pub(crate) struct Sim {
     pub open_in_flight: u32,
     pub cstate_counts: [u32; N_CSTATES],
     pub in_system: u32,
+    /// Clients inside a transaction attempt with the attempt's start (unordered;
+    /// `Client::flight_pos` indexes it), so readouts can count attempts still in progress
+    /// without scanning every client.
+    pub in_flight: Vec<Flight>,
+    /// Reusable buffer for the elapsed times of attempts in flight when a bucket closes.
+    pub censored_scratch: Vec<u64>,
     pub client_connections: u32,
 
     pub conns: Vec<Conn>,
@@ -247,6 +262,8 @@ impl Sim {
             open_in_flight: 0,
             cstate_counts: [0; N_CSTATES],
             in_system: 0,
+            in_flight: Vec::new(),
+            censored_scratch: Vec::new(),
             client_connections: 0,
             conns: Vec::new(),
             conn_free: Vec::new(),
@@ -464,6 +481,20 @@ impl Sim {
             let actual = self.conns.iter().filter(|c| c.state as usize == i).count() as u32;
             if actual != *n {
                 return Err(format!("conn state {i}: count {n} != {actual}"));
+            }
+        }
+        if self.in_flight.len() != self.in_system as usize {
+            return Err(format!(
+                "in flight {} != in system {}",
+                self.in_flight.len(),
+                self.in_system
+            ));
+        }
+        for (i, f) in self.in_flight.iter().enumerate() {
+            let c = f.client;
+            let cl = &self.clients[c as usize];
+            if !cl.in_txn || cl.flight_pos as usize != i || cl.txn_start != f.start {
+                return Err(format!("client {c} misplaced in the in-flight list"));
             }
         }
         let executing = self.conns.iter().filter(|c| c.executing).count() as u32;
