@@ -183,6 +183,26 @@ pub const TLB_REFILL_THREAD_NS: u64 = 100;
 /// bare metal is lower, we take 5 µs (L).
 pub const MIGRATION_PENALTY_NS: u64 = 5_000;
 
+/// Relative spread of a "constant" statement's CPU time: with `stmt_cpu_dist = const` each
+/// statement takes `stmt_cpu_ms × (1 + u)`, u uniform in [−J, +J] (the mean is kept; sd = J/√3
+/// ≈ 2.9 %). Identical work never takes identical time on a real server: interrupts and softirqs
+/// run on the interrupted task's time, timer ticks, cache and TLB state left by others, frequency
+/// changes. Source: [LOCAL] a fixed CPU-bound loop of ≈ 145 µs timed 20,000 times with
+/// CLOCK_THREAD_CPUTIME_ID: 5th percentile −1.5 %, 95th +25–28 % of the median (sd ≈ 10–12 %), on
+/// the 2-vCPU VM shared with other work; a dedicated server is quieter, so we take ±5 % (M that
+/// the spread is at least this, L for the exact value). Without it, constant statements and fixed
+/// round trips let the scheduler lock into a perfectly periodic schedule (MODEL.md, Corrections).
+/// Only with overheads on: `overheads = off` stays an exact queueing system.
+pub const STMT_CPU_JITTER: f64 = 0.05;
+
+/// Relative spread of one network leg (rtt/2, each way): `rtt/2 × (1 + u)`, u uniform in
+/// [−J, +J] (mean kept). Delivery and the receiver's wake-up vary: [LOCAL] TCP loopback
+/// round trips (64 B ping-pong, TCP_NODELAY, 20,000 of them) had quartiles ≈ −25 % and +15 %
+/// around the median (63–74, 90–95, 105 µs), and the [LOCAL] cross-CPU wake-up hop ranged
+/// 13–20 µs (±20 % around its middle) (M). A LAN adds its own variation. Only with overheads on;
+/// a zero `rtt_ms` stays zero.
+pub const NETWORK_JITTER: f64 = 0.2;
+
 // ---------------------------------------------------------------------------------------------
 // Other architectures (low confidence: DOMAIN.md has no measurements for these)
 // ---------------------------------------------------------------------------------------------

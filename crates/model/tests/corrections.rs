@@ -1,7 +1,7 @@
 //! Regression tests of corrected defects (MODEL.md, "Corrections"): each failed before its fix.
 mod common;
 use common::*;
-use poolsim_model::{Arch, Dist, MemoryConfig, Model, Params, PoolMode};
+use poolsim_model::{Arch, Dist, MemoryConfig, Model, Params, PoolMode, Summary};
 
 const MIB: f64 = 1024.0 * 1024.0;
 
@@ -136,4 +136,87 @@ fn censoring_leaves_a_healthy_system_alone() {
     eprintln!("default: {:?}", s.latency_s);
     assert!(s.latency_s.p99 < 0.02 && s.latency_s.p99 <= s.latency_s.max);
     assert!(s.latency_s.mean > 0.001 && s.latency_s.mean < 0.005);
+}
+
+/// Throughput and migrations per second at each client count.
+fn curve(base: &Params, clients: &[u32]) -> Vec<(u32, f64, f64)> {
+    clients
+        .iter()
+        .map(|&n| {
+            let s: Summary = run(
+                Params {
+                    clients: n,
+                    ..base.clone()
+                },
+                1,
+                1.0,
+                3.0,
+            );
+            (n, s.throughput_tps, s.cpu_migrations_per_s)
+        })
+        .collect()
+}
+
+/// For each inner point: how far throughput and migrations stand from the mean of their two
+/// neighbours, relative to the throughput there (a spike or a notch in a curve that should be
+/// smooth).
+fn notches(c: &[(u32, f64, f64)]) -> (f64, f64) {
+    let mut worst = (0.0f64, 0.0f64);
+    for w in c.windows(3) {
+        let tps_mid = (w[0].1 + w[2].1) / 2.0;
+        let mig_mid = (w[0].2 + w[2].2) / 2.0;
+        worst.0 = worst.0.max((w[1].1 - tps_mid).abs() / tps_mid);
+        worst.1 = worst.1.max((w[1].2 - mig_mid).abs() / tps_mid);
+    }
+    worst
+}
+
+#[test]
+fn constant_statements_do_not_phase_lock_the_scheduler() {
+    // Direct, 8 cores, no think time, 0.1 ms constant statements. Before, the scheduler locked
+    // into a perfectly periodic schedule whenever the clients were a multiple of the cores:
+    // 24 clients ran 78.0k TPS with zero migrations between two neighbours at 74.3k TPS and
+    // 74.3k migrations/s.
+    let direct = Params {
+        pool_mode: PoolMode::None,
+        max_connections: 2000,
+        cores: 8,
+        think_ms: 0.0,
+        stmt_cpu_ms: 0.1,
+        stmt_cpu_dist: Dist::Const,
+        stmts_per_txn: 1,
+        rtt_ms: 0.2,
+        ..Params::default()
+    };
+    for clients in [[15, 16, 17], [23, 24, 25], [31, 32, 33]] {
+        let c = curve(&direct, &clients);
+        let (tps_notch, mig_notch) = notches(&c);
+        eprintln!("direct {c:?}: notches tps {tps_notch:.3} migrations {mig_notch:.3}");
+        assert!(tps_notch < 0.03, "throughput notch {tps_notch} in {c:?}");
+        assert!(mig_notch < 0.3, "migration notch {mig_notch} in {c:?}");
+    }
+    // 900 vs 950 clients: no jump either.
+    let c = curve(&direct, &[900, 950]);
+    eprintln!("direct {c:?}");
+    assert!(c[0].1 / c[1].1 < 1.05 && c[1].1 / c[0].1 < 1.05, "{c:?}");
+    assert!((c[0].2 - c[1].2).abs() < 0.2 * c[0].1, "{c:?}");
+
+    // The default scenario without think time (through the pool): 9, 10, 12 clients. Before,
+    // migrations went 1.3k → 0.6k → 7.2k per second.
+    let pooled = Params {
+        think_ms: 0.0,
+        stmt_cpu_dist: Dist::Const,
+        ..Params::default()
+    };
+    let c = curve(&pooled, &[9, 10, 12]);
+    eprintln!("pooled {c:?}");
+    for w in c.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let ratio = b.1 / a.1;
+        let clients = f64::from(b.0) / f64::from(a.0);
+        // Light load: throughput grows with the clients, no faster and not much slower.
+        assert!(ratio <= clients * 1.02 && ratio >= 1.0, "{c:?}");
+        // Migrations grow with load; they do not fall when a client is added.
+        assert!(b.2 >= a.2, "migrations fall from {a:?} to {b:?}");
+    }
 }

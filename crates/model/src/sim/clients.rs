@@ -250,10 +250,21 @@ impl Sim {
         self.send_stmt(c);
     }
 
+    /// One network leg (half the round trip), with the network's jitter when overheads are on:
+    /// uniform in `rtt/2 ± cal::NETWORK_JITTER × rtt/2` (integer ns, mean kept).
+    #[inline]
+    fn leg(&mut self) -> u64 {
+        let l = self.legs;
+        if l.jitter_ns == 0 {
+            return l.half_rtt_ns;
+        }
+        l.half_rtt_ns - l.jitter_ns + self.rng_jitter.below(2 * l.jitter_ns + 1)
+    }
+
     fn send_stmt(&mut self, c: u32) {
         self.set_cstate(c, CState::InStatement);
         self.clients[c as usize].stmt_start = self.now;
-        let d = ns(self.p.rtt_ms * 0.5e6);
+        let d = self.leg();
         self.timer(c, d, CTimer::StmtArrive);
     }
 
@@ -302,7 +313,7 @@ impl Sim {
 
     pub fn result_to_client(&mut self, c: u32) {
         self.set_cstate(c, CState::InRoundTrip);
-        let d = ns(self.p.rtt_ms * 0.5e6);
+        let d = self.leg();
         self.timer(c, d, CTimer::ResultArrive);
     }
 

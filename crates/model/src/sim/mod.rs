@@ -162,6 +162,29 @@ pub(crate) struct Core {
     pub idle_pos: u32,
 }
 
+/// One network leg, precomputed from the parameters: `rtt/2` in ns and the half-width of its
+/// jitter (`cal::NETWORK_JITTER` of it with overheads on, else 0).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Legs {
+    pub half_rtt_ns: u64,
+    pub jitter_ns: u64,
+}
+
+impl Legs {
+    fn of(p: &Params) -> Legs {
+        let half_rtt_ns = crate::rng::ns(p.rtt_ms * 0.5e6);
+        let jitter_ns = if p.overheads_on() {
+            crate::rng::ns(half_rtt_ns as f64 * cal::NETWORK_JITTER).min(half_rtt_ns)
+        } else {
+            0
+        };
+        Legs {
+            half_rtt_ns,
+            jitter_ns,
+        }
+    }
+}
+
 /// A transaction attempt in progress: its start and its client.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Flight {
@@ -174,11 +197,16 @@ pub(crate) struct Sim {
     pub p: Params,
     pub arch: ArchCosts,
     pub mem_cfg: MemoryConfig,
+    /// One network leg (rtt/2) and its jitter, ns (see `Sim::leg`).
+    pub legs: Legs,
     pub now: u64,
     pub events: EventQueue,
     pub rng_think: Rng,
     pub rng_work: Rng,
     pub rng_misc: Rng,
+    /// Jitter of network legs and of "constant" statements (its own stream, so the other
+    /// streams draw the same sequences with or without it).
+    pub rng_jitter: Rng,
     pub metrics: Metrics,
 
     pub clients: Vec<Client>,
@@ -249,11 +277,13 @@ impl Sim {
         Sim {
             arch,
             mem_cfg,
+            legs: Legs::of(&p),
             now,
             events: EventQueue::new(),
             rng_think: Rng::new(seed, 1),
             rng_work: Rng::new(seed, 2),
             rng_misc: Rng::new(seed, 3),
+            rng_jitter: Rng::new(seed, 4),
             metrics,
             clients: Vec::new(),
             client_free: Vec::new(),
@@ -324,6 +354,7 @@ impl Sim {
         s.rng_think = self.rng_think.clone();
         s.rng_work = self.rng_work.clone();
         s.rng_misc = self.rng_misc.clone();
+        s.rng_jitter = self.rng_jitter.clone();
         s.events.seq = self.events.seq;
         *self = s;
         self.populate();
@@ -342,6 +373,7 @@ impl Sim {
         }
         self.arch = architecture::costs(p.arch);
         self.mem_cfg = architecture::memory_config(&p);
+        self.legs = Legs::of(&p);
         if old.cores != p.cores {
             self.set_cores(p.cores);
             if p.arch == Arch::ThreadPool {
