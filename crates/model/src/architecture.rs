@@ -91,7 +91,7 @@ pub fn memory_config(p: &Params) -> MemoryConfig {
         },
         shared_buffers_bytes: shared_buffers,
         work_mem_bytes: p.work_mem_mb * cal::MIB,
-        work_mem_nodes_per_statement: 0.5,
+        work_mem_nodes_per_statement: cal::WORK_MEM_NODES_PER_STATEMENT,
         huge_pages: p.huge_pages == OnOff::On,
     }
 }

@@ -49,6 +49,17 @@ pub const PTE_BYTES_PER_4K_PAGE: f64 = 8.0;
 /// Default `work_mem`: budget per sort or hash node, per backend. Source: PostgreSQL docs (4 MB).
 pub const WORK_MEM_DEFAULT_BYTES: f64 = 4.0 * MIB;
 
+/// Average number of `work_mem` budgets a statement holds while it executes. Source: none; our
+/// guess (L). A budget is per sort or hash node, per backend (PostgreSQL docs, H), allocated while
+/// the node runs and freed when the statement ends; short OLTP statements (index lookups) hold
+/// none, while reporting queries hold several at once ([LOCAL] one query held a 40.6 MB sort and
+/// an 18.2 MB hash with work_mem = 64 MB). 0.5 stands for a mix. It applies only to statements
+/// that are executing (started on a core, not yet finished): not to connections that are idle,
+/// idle in transaction, or whose statement still waits for a core or a thread-pool worker.
+/// With many direct connections this guess can dominate private memory, so read `work_mem` as an
+/// order of magnitude.
+pub const WORK_MEM_NODES_PER_STATEMENT: f64 = 0.5;
+
 /// Default `shared_buffers` (128 MB), allocated once by the postmaster. Source: PostgreSQL docs.
 pub const SHARED_BUFFERS_DEFAULT_BYTES: f64 = 128.0 * MIB;
 
@@ -171,6 +182,26 @@ pub const TLB_REFILL_THREAD_NS: u64 = 100;
 /// from the shared L3 or the other core. Source: [LOCAL] cross-CPU wakeup hop on a VM 13–20 µs;
 /// bare metal is lower, we take 5 µs (L).
 pub const MIGRATION_PENALTY_NS: u64 = 5_000;
+
+/// Relative spread of a "constant" statement's CPU time: with `stmt_cpu_dist = const` each
+/// statement takes `stmt_cpu_ms × (1 + u)`, u uniform in [−J, +J] (the mean is kept; sd = J/√3
+/// ≈ 2.9 %). Identical work never takes identical time on a real server: interrupts and softirqs
+/// run on the interrupted task's time, timer ticks, cache and TLB state left by others, frequency
+/// changes. Source: [LOCAL] a fixed CPU-bound loop of ≈ 145 µs timed 20,000 times with
+/// CLOCK_THREAD_CPUTIME_ID: 5th percentile −1.5 %, 95th +25–28 % of the median (sd ≈ 10–12 %), on
+/// the 2-vCPU VM shared with other work; a dedicated server is quieter, so we take ±5 % (M that
+/// the spread is at least this, L for the exact value). Without it, constant statements and fixed
+/// round trips let the scheduler lock into a perfectly periodic schedule (MODEL.md, Corrections).
+/// Only with overheads on: `overheads = off` stays an exact queueing system.
+pub const STMT_CPU_JITTER: f64 = 0.05;
+
+/// Relative spread of one network leg (rtt/2, each way): `rtt/2 × (1 + u)`, u uniform in
+/// [−J, +J] (mean kept). Delivery and the receiver's wake-up vary: [LOCAL] TCP loopback
+/// round trips (64 B ping-pong, TCP_NODELAY, 20,000 of them) had quartiles ≈ −25 % and +15 %
+/// around the median (63–74, 90–95, 105 µs), and the [LOCAL] cross-CPU wake-up hop ranged
+/// 13–20 µs (±20 % around its middle) (M). A LAN adds its own variation. Only with overheads on;
+/// a zero `rtt_ms` stays zero.
+pub const NETWORK_JITTER: f64 = 0.2;
 
 // ---------------------------------------------------------------------------------------------
 // Other architectures (low confidence: DOMAIN.md has no measurements for these)

@@ -43,6 +43,24 @@ impl<C: Counter> Hist<C> {
     pub fn value_at_quantile(&self, quantile: f64) -> u64 {
         self.inner.value_at_quantile(quantile)
     }
+
+    /// Number of values recorded.
+    pub fn len(&self) -> u64 {
+        self.inner.len()
+    }
+
+    /// The `rank`-th smallest value (1-based; the top of the bin holding it), as
+    /// `value_at_quantile` reports the value at its rank `ceil(q·len)`.
+    pub fn value_at_rank(&self, rank: u64) -> u64 {
+        let mut seen = 0;
+        for bin in self.inner.iter_recorded() {
+            seen += bin.count_at_value().as_u64();
+            if seen >= rank {
+                return self.inner.highest_equivalent(bin.value_iterated_to());
+            }
+        }
+        self.inner.max()
+    }
 }
 
 impl Hist<u64> {

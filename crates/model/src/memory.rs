@@ -67,7 +67,8 @@ pub struct MemoryConfig {
     pub shared_buffers_bytes: f64,
     /// `work_mem` per sort/hash node.
     pub work_mem_bytes: f64,
-    /// Average sort/hash nodes holding `work_mem` while a statement runs.
+    /// Average sort/hash nodes holding `work_mem` while a statement executes (L, see
+    /// [`crate::calibration::WORK_MEM_NODES_PER_STATEMENT`]).
     pub work_mem_nodes_per_statement: f64,
     /// Huge pages for shared memory: page tables for shared buffers become negligible.
     pub huge_pages: bool,
@@ -81,7 +82,7 @@ impl Default for MemoryConfig {
             shared_touched_bytes: cal::BACKEND_SHARED_TOUCHED_IDLE_BYTES,
             shared_buffers_bytes: cal::SHARED_BUFFERS_DEFAULT_BYTES,
             work_mem_bytes: cal::WORK_MEM_DEFAULT_BYTES,
-            work_mem_nodes_per_statement: 0.5,
+            work_mem_nodes_per_statement: cal::WORK_MEM_NODES_PER_STATEMENT,
             huge_pages: false,
         }
     }
@@ -92,7 +93,8 @@ impl Default for MemoryConfig {
 pub struct MemoryLoad {
     /// Server connections (backend processes or threads) that exist.
     pub server_connections: u32,
-    /// Statements executing right now (each may hold `work_mem`).
+    /// Statements executing right now, i.e. started on a core and not finished (each may hold
+    /// `work_mem`). Statements waiting for a core or a worker, and idle connections, hold none.
     pub running_statements: u32,
     /// Client connections held by the pooler (0 without a pooler).
     pub pooler_clients: u32,

@@ -7,6 +7,7 @@
 
 use crate::hist::Hist;
 use crate::memory::MemoryBreakdown;
+use hdrhistogram::Counter;
 use serde::{Deserialize, Serialize};
 
 /// Length of one series/window bucket.
@@ -151,6 +152,36 @@ fn us(ns: u64) -> u64 {
     ns / 1000
 }
 
+/// Right-censored observations: attempts still in progress when a readout is taken, each counted
+/// with the time it has taken so far (its final value will be at least that). Without them a
+/// readout taken while clients are stuck (waiting for a server that never comes) would describe
+/// only the lucky transactions that completed.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Censored {
+    pub n: u64,
+    pub sum_ns: u128,
+    pub max_ns: u64,
+}
+
+impl Censored {
+    /// Counts one observation of `ns` here and in `h` (µs, like every latency histogram).
+    #[inline]
+    pub fn record<C: Counter>(&mut self, h: &mut Hist<C>, ns: u64) {
+        self.n += 1;
+        self.sum_ns += u128::from(ns);
+        self.max_ns = self.max_ns.max(ns);
+        h.record(us(ns));
+    }
+}
+
+/// The censored observations of one readout: transactions in flight and waits for a server in
+/// progress.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct InFlight {
+    pub txn: Censored,
+    pub wait: Censored,
+}
+
 /// Extra figures stored with each closed bucket of the series (read from the model state).
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct BucketExtras {
@@ -174,6 +205,8 @@ pub(crate) struct Metrics {
     pub cur: Counters,
     cur_lat: Hist<u32>,
     cur_wait: Hist<u32>,
+    /// Scratch for a closing bucket's latencies plus the attempts in flight (same bins).
+    scratch_lat: Hist<u64>,
     pub bucket_start: u64,
     ring: Vec<Bucket>,
     ring_next: usize,
@@ -202,6 +235,7 @@ impl Metrics {
             cur: Counters::default(),
             cur_lat: small_hist(),
             cur_wait: small_hist(),
+            scratch_lat: Hist::new(2),
             bucket_start: now,
             ring: Vec::new(),
             ring_next: 0,
@@ -301,23 +335,45 @@ impl Metrics {
         });
     }
 
-    /// Closes the current bucket (which must end at `bucket_start + BUCKET_NS`).
-    pub fn close_bucket(&mut self, extras: BucketExtras, cl_waiting_now: u32) {
+    /// Closes the current bucket (which must end at `bucket_start + BUCKET_NS`). `in_flight`:
+    /// the elapsed time (ns) of every transaction attempt still in progress at the bucket's end,
+    /// counted in the point's latency figures as censored observations (reordered here).
+    pub fn close_bucket(
+        &mut self,
+        extras: BucketExtras,
+        cl_waiting_now: u32,
+        in_flight: &mut [u64],
+    ) {
         let c = self.cur;
         let secs = c.elapsed_ns as f64 / 1e9;
         let per_s = |x: u64| if secs > 0.0 { x as f64 / secs } else { 0.0 };
-        let p99 = if self.cur_lat.is_empty() {
-            0.0
+        let (p99, lat_n, lat_sum) = if in_flight.is_empty() {
+            let p99 = if self.cur_lat.is_empty() {
+                0.0
+            } else {
+                (self.cur_lat.value_at_quantile(0.99) as f64 / 1e6).min(c.lat_max_ns as f64 / 1e9)
+            };
+            (p99, c.txns, c.lat_sum_ns)
         } else {
-            self.cur_lat.value_at_quantile(0.99) as f64 / 1e6
+            let p99 = p99_with(&self.cur_lat, in_flight, &mut self.scratch_lat);
+            let max_s = c
+                .lat_max_ns
+                .max(in_flight.iter().copied().max().unwrap_or(0)) as f64
+                / 1e9;
+            let sum: u128 = in_flight.iter().map(|&e| u128::from(e)).sum();
+            (
+                p99.min(max_s),
+                c.txns + in_flight.len() as u64,
+                c.lat_sum_ns + sum,
+            )
         };
         let end = self.bucket_start + BUCKET_NS;
         let point = SeriesPoint {
             t_s: end as f64 / 1e9,
             throughput_tps: per_s(c.txns),
             latency_p99_s: p99,
-            latency_mean_s: if c.txns > 0 {
-                c.lat_sum_ns as f64 / c.txns as f64 / 1e9
+            latency_mean_s: if lat_n > 0 {
+                lat_sum as f64 / lat_n as f64 / 1e9
             } else {
                 0.0
             },
@@ -405,6 +461,33 @@ impl Metrics {
     }
 }
 
+/// The 99th percentile (s) of the values in `h` (µs) together with `extra` (ns), as
+/// `value_at_quantile(0.99)` of one histogram holding both would give it, but recording only the
+/// `extra` values that can reach the top 1 % (a bucket may close with 10,000 attempts in flight
+/// and a hundred completions). `extra` is reordered; `scratch` has `h`'s precision.
+fn p99_with(h: &Hist<u32>, extra: &mut [u64], scratch: &mut Hist<u64>) -> f64 {
+    let n = h.len() + extra.len() as u64;
+    // hdrhistogram's rank of a quantile: ceil(q·n), at least 1.
+    let rank = (libm::ceil(0.99 * n as f64) as u64).clamp(1, n);
+    // The answer is the m-th largest value; only the m largest extra values can be among the m
+    // largest of the union.
+    let m = (n - rank + 1) as usize;
+    let top = if extra.len() > m {
+        extra.select_nth_unstable_by(m - 1, |a, b| b.cmp(a));
+        &extra[..m]
+    } else {
+        &extra[..]
+    };
+    scratch.reset();
+    scratch.add(h);
+    for &e in top {
+        scratch.record(us(e));
+    }
+    // Same m-th largest in the scratch histogram, which left out the smaller extra values.
+    let rank_in_scratch = scratch.len() - m as u64 + 1;
+    scratch.value_at_rank(rank_in_scratch) as f64 / 1e6
+}
+
 /// One 100 ms point of the live charts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SeriesPoint {
@@ -412,9 +495,10 @@ pub struct SeriesPoint {
     pub t_s: f64,
     /// Transactions completed per second.
     pub throughput_tps: f64,
-    /// 99th percentile of transaction latency in the bucket, s.
+    /// 99th percentile of transaction latency in the bucket, s: transactions completed in the
+    /// bucket plus attempts in flight at its end, counted with their elapsed time so far.
     pub latency_p99_s: f64,
-    /// Mean transaction latency in the bucket, s.
+    /// Mean transaction latency in the bucket, s (same observations as `latency_p99_s`).
     pub latency_mean_s: f64,
     /// Private memory (what connections truly cost) at the bucket's end, bytes.
     pub memory_private_bytes: f64,
@@ -588,9 +672,13 @@ pub struct Summary {
     pub throughput_tps: f64,
     /// Statements completed per second.
     pub statements_per_s: f64,
-    /// Transaction latency as the client sees it (connect included for per_txn), s.
+    /// Transaction latency as the client sees it (connect included for per_txn), s. Over the
+    /// transactions completed in the interval plus the attempts still in flight when the
+    /// readout is taken, each counted with its elapsed time so far (a lower bound): so clients
+    /// stuck waiting show up instead of vanishing from the percentiles.
     pub latency_s: Percentiles,
-    /// Wait for a server in the pool, s.
+    /// Wait for a server in the pool, s: waits that ended in the interval plus waits still in
+    /// progress, counted with their elapsed time so far.
     pub pool_wait_s: PoolWait,
     /// Memory now, bytes.
     pub memory_bytes: MemoryBreakdown,
@@ -758,10 +846,15 @@ fn ratio(a: f64, b: f64) -> f64 {
 }
 
 /// Builds a summary from raw counters.
+///
+/// `lat` and `wait` must already hold the censored observations `fl` (see [`Censored`]); the
+/// mean, maximum and share of waits take them in too. `show_stats` and the Little's law terms
+/// stay over completed entries only (PgBouncer's counters; the law's departures).
 pub(crate) fn build_summary(
     c: &Counters,
     lat: &Hist<u64>,
     wait: &Hist<u64>,
+    fl: &InFlight,
     st: &StateView,
 ) -> Summary {
     let secs = c.elapsed_ns as f64 / 1e9;
@@ -783,22 +876,35 @@ pub(crate) fn build_summary(
             l_from_law: lambda * w,
         }
     };
+    // A histogram quantile is the top of its bin (up to 0.1 % above the values in it): never
+    // report one above the largest value actually seen.
+    let lat_max_s = c.lat_max_ns.max(fl.txn.max_ns) as f64 / 1e9;
+    let pct = |quantile: f64| q(lat, quantile).min(lat_max_s);
     Summary {
         elapsed_s: secs,
         cores: ratio(core_time, el),
         throughput_tps: per_s(c.txns as f64),
         statements_per_s: per_s(c.stmts as f64),
         latency_s: Percentiles {
-            mean: ratio(c.lat_sum_ns as f64, c.txns as f64) / 1e9,
-            p50: q(lat, 0.5),
-            p95: q(lat, 0.95),
-            p99: q(lat, 0.99),
-            max: c.lat_max_ns as f64 / 1e9,
+            mean: ratio(
+                (c.lat_sum_ns + fl.txn.sum_ns) as f64,
+                (c.txns + fl.txn.n) as f64,
+            ) / 1e9,
+            p50: pct(0.5),
+            p95: pct(0.95),
+            p99: pct(0.99),
+            max: lat_max_s,
         },
         pool_wait_s: PoolWait {
-            mean: ratio(c.pool_wait_ns as f64, c.pool_entries as f64) / 1e9,
-            p99: q(wait, 0.99),
-            p_wait: ratio(c.pool_waited as f64, c.pool_entries as f64),
+            mean: ratio(
+                (c.pool_wait_ns + fl.wait.sum_ns) as f64,
+                (c.pool_entries + fl.wait.n) as f64,
+            ) / 1e9,
+            p99: q(wait, 0.99).min(c.pool_wait_max_ns.max(fl.wait.max_ns) as f64 / 1e9),
+            p_wait: ratio(
+                (c.pool_waited + fl.wait.n) as f64,
+                (c.pool_entries + fl.wait.n) as f64,
+            ),
         },
         memory_bytes: st.memory,
         context_switches_per_s: Switches {
@@ -853,5 +959,36 @@ pub(crate) fn build_summary(
         },
         server_connections: st.server_connections,
         client_connections: st.client_connections,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Rng;
+
+    #[test]
+    fn p99_with_in_flight_equals_the_p99_of_one_merged_histogram() {
+        let mut r = Rng::new(9, 0);
+        let mut scratch = Hist::<u64>::new(2);
+        for (completed, in_flight) in [(0, 1), (1, 0), (5, 3), (100, 10_000), (1_350, 25), (3, 500)]
+        {
+            for scale in [1e5, 1e7, 1e10] {
+                let mut h = Hist::<u32>::new(2);
+                let mut all = Hist::<u64>::new(2);
+                for _ in 0..completed {
+                    let v = us(r.exp(scale) as u64);
+                    h.record(v);
+                    all.record(v);
+                }
+                let mut extra: Vec<u64> = (0..in_flight).map(|_| r.exp(scale) as u64).collect();
+                for &e in &extra {
+                    all.record(us(e));
+                }
+                let want = all.value_at_quantile(0.99) as f64 / 1e6;
+                let got = p99_with(&h, &mut extra, &mut scratch);
+                assert_eq!(got, want, "{completed} + {in_flight} at {scale}");
+            }
+        }
     }
 }

@@ -28,7 +28,8 @@ pub enum PoolMode {
 pub enum Dist {
     /// Exponential (memoryless; what queueing theory assumes).
     Exp,
-    /// Constant.
+    /// Constant, up to the small jitter of a real server (±5 % uniform with overheads on; see
+    /// `calibration::STMT_CPU_JITTER`).
     Const,
     /// Lognormal with shape `stmt_cpu_sigma` (heavy-tailed, like real query mixes).
     Lognormal,

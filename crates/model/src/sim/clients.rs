@@ -34,6 +34,7 @@ impl Sim {
             leaving: false,
             open,
             in_txn: false,
+            flight_pos: NONE,
             session_u,
             stmt_i: 0,
             n_stmts: 1,
@@ -179,8 +180,14 @@ impl Sim {
         let cl = &mut self.clients[c as usize];
         cl.in_txn = true;
         cl.txn_start = self.now;
+        cl.flight_pos = self.in_flight.len() as u32;
+        let connected = cl.connected;
+        self.in_flight.push(super::Flight {
+            start: self.now,
+            client: c,
+        });
         self.in_system += 1;
-        if cl.connected {
+        if connected {
             self.begin_txn(c);
         } else {
             self.connect(c);
@@ -243,10 +250,21 @@ impl Sim {
         self.send_stmt(c);
     }
 
+    /// One network leg (half the round trip), with the network's jitter when overheads are on:
+    /// uniform in `rtt/2 ± cal::NETWORK_JITTER × rtt/2` (integer ns, mean kept).
+    #[inline]
+    fn leg(&mut self) -> u64 {
+        let l = self.legs;
+        if l.jitter_ns == 0 {
+            return l.half_rtt_ns;
+        }
+        l.half_rtt_ns - l.jitter_ns + self.rng_jitter.below(2 * l.jitter_ns + 1)
+    }
+
     fn send_stmt(&mut self, c: u32) {
         self.set_cstate(c, CState::InStatement);
         self.clients[c as usize].stmt_start = self.now;
-        let d = ns(self.p.rtt_ms * 0.5e6);
+        let d = self.leg();
         self.timer(c, d, CTimer::StmtArrive);
     }
 
@@ -271,6 +289,10 @@ impl Sim {
         if !self.arch.own_task {
             self.conns[conn as usize].exec = NONE;
         }
+        if self.conns[conn as usize].executing {
+            self.conns[conn as usize].executing = false;
+            self.stmts_executing -= 1;
+        }
         let c = self.conns[conn as usize].client;
         let cl = &self.clients[c as usize];
         let more = cl.stmt_i + 1 < cl.n_stmts;
@@ -291,7 +313,7 @@ impl Sim {
 
     pub fn result_to_client(&mut self, c: u32) {
         self.set_cstate(c, CState::InRoundTrip);
-        let d = ns(self.p.rtt_ms * 0.5e6);
+        let d = self.leg();
         self.timer(c, d, CTimer::ResultArrive);
     }
 
@@ -315,8 +337,14 @@ impl Sim {
         let cl = &mut self.clients[c as usize];
         if cl.in_txn {
             cl.in_txn = false;
-            self.in_system -= 1;
+            let pos = cl.flight_pos as usize;
+            cl.flight_pos = NONE;
             let soj = self.now - cl.txn_start;
+            self.in_flight.swap_remove(pos);
+            if let Some(moved) = self.in_flight.get(pos) {
+                self.clients[moved.client as usize].flight_pos = pos as u32;
+            }
+            self.in_system -= 1;
             self.metrics.sys_leave(soj);
         }
     }

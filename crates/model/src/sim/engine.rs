@@ -267,7 +267,13 @@ impl Sim {
                 mem_rss: m.rss_total,
                 server_connections: self.live_backends(),
             };
-            self.metrics.close_bucket(extras, self.cl_waiting);
+            let mut in_flight = std::mem::take(&mut self.censored_scratch);
+            in_flight.clear();
+            let now = self.now;
+            in_flight.extend(self.in_flight.iter().map(|f| now - f.start));
+            self.metrics
+                .close_bucket(extras, self.cl_waiting, &mut in_flight);
+            self.censored_scratch = in_flight;
         }
         self.metrics.integrate(t - self.now, &lv);
         self.now = t;

@@ -59,6 +59,8 @@ pub(crate) struct Client {
     pub open: bool,
     /// Inside a transaction attempt (for the whole-system Little's law).
     pub in_txn: bool,
+    /// Its index in `Sim::in_flight` while `in_txn` (NONE otherwise).
+    pub flight_pos: u32,
     /// Uniform draw deciding whether this client relies on session state.
     pub session_u: f64,
     pub stmt_i: u32,
@@ -91,6 +93,9 @@ pub(crate) struct Conn {
     pub proc: u32,
     /// The process executing its statement right now (NONE when queued for a worker).
     pub exec: u32,
+    /// Its statement has started executing (has been given a core) and not finished: only such
+    /// a statement holds `work_mem` (one queued for a core or a worker holds none yet).
+    pub executing: bool,
     pub pooled: bool,
 }
 
@@ -157,16 +162,51 @@ pub(crate) struct Core {
     pub idle_pos: u32,
 }
 
+/// One network leg, precomputed from the parameters: `rtt/2` in ns and the half-width of its
+/// jitter (`cal::NETWORK_JITTER` of it with overheads on, else 0).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Legs {
+    pub half_rtt_ns: u64,
+    pub jitter_ns: u64,
+}
+
+impl Legs {
+    fn of(p: &Params) -> Legs {
+        let half_rtt_ns = crate::rng::ns(p.rtt_ms * 0.5e6);
+        let jitter_ns = if p.overheads_on() {
+            crate::rng::ns(half_rtt_ns as f64 * cal::NETWORK_JITTER).min(half_rtt_ns)
+        } else {
+            0
+        };
+        Legs {
+            half_rtt_ns,
+            jitter_ns,
+        }
+    }
+}
+
+/// A transaction attempt in progress: its start and its client.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Flight {
+    pub start: u64,
+    pub client: u32,
+}
+
 /// The whole simulation state.
 pub(crate) struct Sim {
     pub p: Params,
     pub arch: ArchCosts,
     pub mem_cfg: MemoryConfig,
+    /// One network leg (rtt/2) and its jitter, ns (see `Sim::leg`).
+    pub legs: Legs,
     pub now: u64,
     pub events: EventQueue,
     pub rng_think: Rng,
     pub rng_work: Rng,
     pub rng_misc: Rng,
+    /// Jitter of network legs and of "constant" statements (its own stream, so the other
+    /// streams draw the same sequences with or without it).
+    pub rng_jitter: Rng,
     pub metrics: Metrics,
 
     pub clients: Vec<Client>,
@@ -178,11 +218,19 @@ pub(crate) struct Sim {
     pub open_in_flight: u32,
     pub cstate_counts: [u32; N_CSTATES],
     pub in_system: u32,
+    /// Clients inside a transaction attempt with the attempt's start (unordered;
+    /// `Client::flight_pos` indexes it), so readouts can count attempts still in progress
+    /// without scanning every client.
+    pub in_flight: Vec<Flight>,
+    /// Reusable buffer for the elapsed times of attempts in flight when a bucket closes.
+    pub censored_scratch: Vec<u64>,
     pub client_connections: u32,
 
     pub conns: Vec<Conn>,
     pub conn_free: Vec<u32>,
     pub sstate_counts: [u32; N_SSTATES],
+    /// Statements that have started executing and not finished (`Conn::executing`).
+    pub stmts_executing: u32,
 
     pub procs: Vec<Proc>,
     pub proc_free: Vec<u32>,
@@ -229,11 +277,13 @@ impl Sim {
         Sim {
             arch,
             mem_cfg,
+            legs: Legs::of(&p),
             now,
             events: EventQueue::new(),
             rng_think: Rng::new(seed, 1),
             rng_work: Rng::new(seed, 2),
             rng_misc: Rng::new(seed, 3),
+            rng_jitter: Rng::new(seed, 4),
             metrics,
             clients: Vec::new(),
             client_free: Vec::new(),
@@ -242,10 +292,13 @@ impl Sim {
             open_in_flight: 0,
             cstate_counts: [0; N_CSTATES],
             in_system: 0,
+            in_flight: Vec::new(),
+            censored_scratch: Vec::new(),
             client_connections: 0,
             conns: Vec::new(),
             conn_free: Vec::new(),
             sstate_counts: [0; N_SSTATES],
+            stmts_executing: 0,
             procs: Vec::new(),
             proc_free: Vec::new(),
             pooler_proc: NONE,
@@ -301,6 +354,7 @@ impl Sim {
         s.rng_think = self.rng_think.clone();
         s.rng_work = self.rng_work.clone();
         s.rng_misc = self.rng_misc.clone();
+        s.rng_jitter = self.rng_jitter.clone();
         s.events.seq = self.events.seq;
         *self = s;
         self.populate();
@@ -319,6 +373,7 @@ impl Sim {
         }
         self.arch = architecture::costs(p.arch);
         self.mem_cfg = architecture::memory_config(&p);
+        self.legs = Legs::of(&p);
         if old.cores != p.cores {
             self.set_cores(p.cores);
             if p.arch == Arch::ThreadPool {
@@ -384,6 +439,7 @@ impl Sim {
             client,
             proc: NONE,
             exec: NONE,
+            executing: false,
             pooled,
         };
         self.sstate_counts[SState::ForkQueued as usize] += 1;
@@ -458,6 +514,40 @@ impl Sim {
             if actual != *n {
                 return Err(format!("conn state {i}: count {n} != {actual}"));
             }
+        }
+        if self.in_flight.len() != self.in_system as usize {
+            return Err(format!(
+                "in flight {} != in system {}",
+                self.in_flight.len(),
+                self.in_system
+            ));
+        }
+        for (i, f) in self.in_flight.iter().enumerate() {
+            let c = f.client;
+            let cl = &self.clients[c as usize];
+            if !cl.in_txn || cl.flight_pos as usize != i || cl.txn_start != f.start {
+                return Err(format!("client {c} misplaced in the in-flight list"));
+            }
+        }
+        let executing = self.conns.iter().filter(|c| c.executing).count() as u32;
+        if executing != self.stmts_executing {
+            return Err(format!(
+                "executing statements {} != {executing}",
+                self.stmts_executing
+            ));
+        }
+        if self
+            .conns
+            .iter()
+            .any(|c| c.executing && c.state != SState::Busy)
+        {
+            return Err("an executing statement on a connection that is not busy".into());
+        }
+        if self.p.arch == Arch::ThreadPool && executing > self.workers.len() as u32 {
+            return Err(format!(
+                "{executing} statements executing on {} workers",
+                self.workers.len()
+            ));
         }
         let waiting = self
             .clients

@@ -179,7 +179,25 @@ impl Sim {
         core.acct_from = now;
         core.ovh_until = now + ovh;
         core.slice_end = now + ovh + slice;
+        self.job_begins(p);
         self.schedule_core(c);
+    }
+
+    /// Process `p` holds a core with its job: a statement's first time on a core is when it
+    /// starts executing (and may allocate `work_mem`).
+    #[inline]
+    fn job_begins(&mut self, p: u32) {
+        if let Some(Job {
+            what: JobWhat::Stmt(conn),
+            ..
+        }) = self.procs[p as usize].job
+        {
+            let c = &mut self.conns[conn as usize];
+            if !c.executing {
+                c.executing = true;
+                self.stmts_executing += 1;
+            }
+        }
     }
 
     fn schedule_core(&mut self, c: u32) {
@@ -263,6 +281,7 @@ impl Sim {
                     self.preempt(c, p);
                 } else {
                     self.cores[c as usize].acct_from = self.now;
+                    self.job_begins(p);
                     self.schedule_core(c);
                 }
             } else {

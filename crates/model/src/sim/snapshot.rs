@@ -26,6 +26,10 @@ impl Sim {
         let mean = self.p.stmt_cpu_ms * 1e6;
         let x = match self.p.stmt_cpu_dist {
             Dist::Exp => self.rng_work.exp(mean),
+            // Never exactly constant on a real server (see `cal::STMT_CPU_JITTER`).
+            Dist::Const if self.overheads() => {
+                mean * (1.0 + cal::STMT_CPU_JITTER * (2.0 * self.rng_jitter.uniform() - 1.0))
+            }
             Dist::Const => mean,
             Dist::Lognormal => self.rng_work.lognormal(mean, self.p.stmt_cpu_sigma),
         };

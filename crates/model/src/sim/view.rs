@@ -1,8 +1,10 @@
 //! Readouts of the current state: the animated view's snapshot, memory, `SHOW POOLS`.
 
 use super::{CState, PState, ProcKind, SState, Sim, NONE};
+use crate::hist::Hist;
 use crate::memory::{MemoryBreakdown, MemoryLoad};
-use crate::metrics::ShowPools;
+use crate::metrics::{InFlight, ShowPools};
+use hdrhistogram::Counter;
 use serde::{Deserialize, Serialize};
 
 /// How many clients and backends the snapshot lists individually.
@@ -193,6 +195,26 @@ impl Sim {
         (p.state == PState::Running).then_some(p.last_core)
     }
 
+    /// Records every attempt in progress as a censored observation (see `metrics::Censored`):
+    /// each transaction attempt in flight into `lat` with its elapsed time so far, and each wait
+    /// for a server in progress into `wait`. O(attempts in flight), never a scan of all clients.
+    pub(crate) fn censor<A: Counter, B: Counter>(
+        &self,
+        lat: &mut Hist<A>,
+        wait: &mut Hist<B>,
+    ) -> InFlight {
+        let mut fl = InFlight::default();
+        let waiting = self.cl_waiting > 0;
+        for f in &self.in_flight {
+            fl.txn.record(lat, self.now - f.start);
+            let cl = &self.clients[f.client as usize];
+            if waiting && cl.state == CState::WaitingServer {
+                fl.wait.record(wait, self.now - cl.wait_start);
+            }
+        }
+        fl
+    }
+
     /// Memory now.
     pub fn memory(&self) -> MemoryBreakdown {
         let pooled = self.p.pooled();
@@ -205,7 +227,9 @@ impl Sim {
         };
         let load = MemoryLoad {
             server_connections: self.live_backends(),
-            running_statements: self.sstate_counts[SState::Busy as usize],
+            // Only statements that have started executing hold work_mem: not those waiting for
+            // a core or for a thread-pool worker, nor idle (in transaction) connections.
+            running_statements: self.stmts_executing,
             pooler_clients: self.pooler_clients,
             pooler_busy_clients: busy.min(self.pooler_clients),
         };

@@ -1,0 +1,222 @@
+//! Regression tests of corrected defects (MODEL.md, "Corrections"): each failed before its fix.
+mod common;
+use common::*;
+use poolsim_model::{Arch, Dist, MemoryConfig, Model, Params, PoolMode, Summary};
+
+const MIB: f64 = 1024.0 * 1024.0;
+
+/// work_mem one executing statement holds on average (0.5 × work_mem by default).
+fn work_mem_per_statement(p: &Params) -> f64 {
+    MemoryConfig::default().work_mem_nodes_per_statement * p.work_mem_mb * MIB
+}
+
+/// Largest `memory().work_mem` seen at 20 instants (every 50 ms) after a 0.5 s warm-up.
+fn peak_work_mem(p: &Params) -> f64 {
+    let mut m = Model::new(p.clone(), 3);
+    let mut peak: f64 = 0.0;
+    for i in 0..20u64 {
+        m.advance_to(500_000_000 + i * 50_000_000);
+        peak = peak.max(m.memory().work_mem);
+    }
+    m.check_invariants().unwrap();
+    peak.max(m.summary().memory_bytes.work_mem)
+}
+
+#[test]
+fn thread_pool_charges_work_mem_only_to_statements_on_a_worker() {
+    // 10,000 connections that never think, served by 8 workers: before the fix every queued
+    // statement was charged (≈ 19.5 GiB); at most one per worker can be executing.
+    let p = Params {
+        arch: Arch::ThreadPool,
+        pool_mode: PoolMode::None,
+        clients: 10_000,
+        max_connections: 20_000,
+        cores: 8,
+        think_ms: 0.0,
+        ..Params::default()
+    };
+    let peak = peak_work_mem(&p);
+    let bound = 8.0 * work_mem_per_statement(&p);
+    eprintln!("thread pool work_mem peak {:.1} MiB", peak / MIB);
+    assert!(peak > 0.0, "running statements hold some work_mem");
+    assert!(peak <= bound + 1.0, "{peak} > {bound}");
+}
+
+#[test]
+fn statements_waiting_for_a_core_hold_no_work_mem() {
+    // 400 direct backends on 8 cores, 0.1 ms statements (far shorter than a 3 ms slice, so never
+    // preempted): hundreds wait in the run queue, but at most one per core has started.
+    let p = Params {
+        clients: 400,
+        pool_mode: PoolMode::None,
+        max_connections: 500,
+        cores: 8,
+        think_ms: 0.0,
+        stmt_cpu_ms: 0.1,
+        stmts_per_txn: 1,
+        rtt_ms: 0.2,
+        ..Params::default()
+    };
+    let peak = peak_work_mem(&p);
+    let bound = 8.0 * work_mem_per_statement(&p);
+    eprintln!("direct 400 work_mem peak {:.1} MiB", peak / MIB);
+    assert!(peak > 0.0 && peak <= bound + 1.0, "{peak} > {bound}");
+
+    // Statements longer than a slice are preempted mid-way and keep their memory while they wait
+    // for the core again: then more statements than cores hold work_mem.
+    let long = Params {
+        clients: 64,
+        stmt_cpu_ms: 20.0,
+        stmt_cpu_dist: Dist::Const,
+        ..p
+    };
+    let peak = peak_work_mem(&long);
+    eprintln!(
+        "direct 64 long statements work_mem peak {:.1} MiB",
+        peak / MIB
+    );
+    assert!(peak > 16.0 * work_mem_per_statement(&long), "{peak}");
+    assert!(peak <= 64.0 * work_mem_per_statement(&long) + 1.0, "{peak}");
+}
+
+fn session_mode_stuck() -> Params {
+    // `poolsim run --set pool_mode=session --set clients=2000 --set pool_size=24`: 24 clients
+    // keep the 24 servers for good; the other 1,976 wait for a server that never comes.
+    Params {
+        pool_mode: PoolMode::Session,
+        clients: 2000,
+        pool_size: 24,
+        ..Params::default()
+    }
+}
+
+#[test]
+fn latency_percentiles_count_clients_still_waiting() {
+    let mut m = Model::new(session_mode_stuck(), 1);
+    m.advance_to(5 * S);
+    m.reset_stats();
+    m.advance_to(25 * S);
+    m.check_invariants().unwrap();
+    let s = m.summary();
+    let l = s.latency_s;
+    eprintln!(
+        "session stuck: p50 {} p99 {} max {} mean {} maxwait {} pool p99 {}",
+        l.p50, l.p99, l.max, l.mean, s.show_pools.maxwait_s, s.pool_wait_s.p99
+    );
+    // Before: p99 2.6 ms from the 24 lucky clients, while 1,976 had waited ~24 s.
+    assert!(s.show_pools.cl_waiting > 1900);
+    assert!(l.p99 >= 10.0, "p99 {}", l.p99);
+    assert!(l.p50 >= 10.0, "p50 {}", l.p50);
+    assert!(l.max >= s.show_pools.maxwait_s, "max {}", l.max);
+    assert!(l.p50 <= l.p95 && l.p95 <= l.p99 && l.p99 <= l.max);
+    assert!(
+        s.pool_wait_s.p99 >= 10.0,
+        "pool wait p99 {}",
+        s.pool_wait_s.p99
+    );
+    // Completed transactions are still counted as such (PgBouncer's SHOW STATS).
+    assert!(s.show_stats.avg_xact_time_us < 10_000.0);
+
+    let w = m.window(2.0);
+    assert!(w.latency_s.p99 >= 10.0, "window p99 {}", w.latency_s.p99);
+    assert!(w.latency_s.max >= 10.0, "window max {}", w.latency_s.max);
+    let last = *m.series().last().unwrap();
+    assert!(
+        last.latency_p99_s >= 10.0,
+        "series p99 {}",
+        last.latency_p99_s
+    );
+}
+
+#[test]
+fn censoring_leaves_a_healthy_system_alone() {
+    // Default scenario: nobody is stuck, so the few transactions in flight at the end cannot move
+    // the percentiles (they are shorter than the completed ones' tail).
+    let s = run(Params::default(), 1, 2.0, 5.0);
+    eprintln!("default: {:?}", s.latency_s);
+    assert!(s.latency_s.p99 < 0.02 && s.latency_s.p99 <= s.latency_s.max);
+    assert!(s.latency_s.mean > 0.001 && s.latency_s.mean < 0.005);
+}
+
+/// Throughput and migrations per second at each client count.
+fn curve(base: &Params, clients: &[u32]) -> Vec<(u32, f64, f64)> {
+    clients
+        .iter()
+        .map(|&n| {
+            let s: Summary = run(
+                Params {
+                    clients: n,
+                    ..base.clone()
+                },
+                1,
+                1.0,
+                3.0,
+            );
+            (n, s.throughput_tps, s.cpu_migrations_per_s)
+        })
+        .collect()
+}
+
+/// For each inner point: how far throughput and migrations stand from the mean of their two
+/// neighbours, relative to the throughput there (a spike or a notch in a curve that should be
+/// smooth).
+fn notches(c: &[(u32, f64, f64)]) -> (f64, f64) {
+    let mut worst = (0.0f64, 0.0f64);
+    for w in c.windows(3) {
+        let tps_mid = (w[0].1 + w[2].1) / 2.0;
+        let mig_mid = (w[0].2 + w[2].2) / 2.0;
+        worst.0 = worst.0.max((w[1].1 - tps_mid).abs() / tps_mid);
+        worst.1 = worst.1.max((w[1].2 - mig_mid).abs() / tps_mid);
+    }
+    worst
+}
+
+#[test]
+fn constant_statements_do_not_phase_lock_the_scheduler() {
+    // Direct, 8 cores, no think time, 0.1 ms constant statements. Before, the scheduler locked
+    // into a perfectly periodic schedule whenever the clients were a multiple of the cores:
+    // 24 clients ran 78.0k TPS with zero migrations between two neighbours at 74.3k TPS and
+    // 74.3k migrations/s.
+    let direct = Params {
+        pool_mode: PoolMode::None,
+        max_connections: 2000,
+        cores: 8,
+        think_ms: 0.0,
+        stmt_cpu_ms: 0.1,
+        stmt_cpu_dist: Dist::Const,
+        stmts_per_txn: 1,
+        rtt_ms: 0.2,
+        ..Params::default()
+    };
+    for clients in [[15, 16, 17], [23, 24, 25], [31, 32, 33]] {
+        let c = curve(&direct, &clients);
+        let (tps_notch, mig_notch) = notches(&c);
+        eprintln!("direct {c:?}: notches tps {tps_notch:.3} migrations {mig_notch:.3}");
+        assert!(tps_notch < 0.03, "throughput notch {tps_notch} in {c:?}");
+        assert!(mig_notch < 0.3, "migration notch {mig_notch} in {c:?}");
+    }
+    // 900 vs 950 clients: no jump either.
+    let c = curve(&direct, &[900, 950]);
+    eprintln!("direct {c:?}");
+    assert!(c[0].1 / c[1].1 < 1.05 && c[1].1 / c[0].1 < 1.05, "{c:?}");
+    assert!((c[0].2 - c[1].2).abs() < 0.2 * c[0].1, "{c:?}");
+
+    // The default scenario without think time (through the pool): 9, 10, 12 clients. Before,
+    // migrations went 1.3k → 0.6k → 7.2k per second.
+    let pooled = Params {
+        think_ms: 0.0,
+        stmt_cpu_dist: Dist::Const,
+        ..Params::default()
+    };
+    let c = curve(&pooled, &[9, 10, 12]);
+    eprintln!("pooled {c:?}");
+    for w in c.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let ratio = b.1 / a.1;
+        let clients = f64::from(b.0) / f64::from(a.0);
+        // Light load: throughput grows with the clients, no faster and not much slower.
+        assert!(ratio <= clients * 1.02 && ratio >= 1.0, "{c:?}");
+        // Migrations grow with load; they do not fall when a client is added.
+        assert!(b.2 >= a.2, "migrations fall from {a:?} to {b:?}");
+    }
+}
