@@ -37,9 +37,14 @@ function percentile(values, p) {
 // Installed before any page script: records every long task (> 50 ms) with its start and length.
 function recordLongTasks() {
   window.__benchLongTasks = [];
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) window.__benchLongTasks.push({ start: e.startTime, duration: e.duration });
-  }).observe({ type: 'longtask', buffered: true });
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__benchLongTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {
+    // A browser without the Long Tasks API: the rows say n/a rather than a false 0.
+    window.__benchLongTasks = null;
+  }
 }
 
 async function open(browser, url, errors) {
@@ -109,7 +114,7 @@ async function liveRun(browser, url, errors, clients, sampleSteps) {
     const t1 = performance.now();
     return {
       window_s: (t1 - t0) / 1000,
-      tasks: window.__benchLongTasks.filter((t) => t.start >= t0 && t.start <= t1).map((t) => t.duration),
+      tasks: window.__benchLongTasks?.filter((t) => t.start >= t0 && t.start <= t1).map((t) => t.duration) ?? null,
       steps: window.__benchSteps ?? [],
       clients: Number(document.querySelector('#clients-number').value),
       sim_time_s: Number(document.querySelector('[data-metric="sim_time"]').dataset.value),
@@ -120,9 +125,9 @@ async function liveRun(browser, url, errors, clients, sampleSteps) {
   const run = {
     clients: r.clients,
     window_s: r.window_s,
-    long_tasks: r.tasks.length,
-    per_minute: (r.tasks.length * 60) / r.window_s,
-    longest_ms: r.tasks.length ? Math.max(...r.tasks) : 0,
+    long_tasks: r.tasks?.length ?? null,
+    per_minute: r.tasks ? (r.tasks.length * 60) / r.window_s : null,
+    longest_ms: r.tasks ? Math.max(0, ...r.tasks) : null,
     sim_time_s: r.sim_time_s,
     pace: r.pace,
   };
