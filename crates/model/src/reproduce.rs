@@ -399,6 +399,16 @@ fn caveats(p: &Params, rows: u64) -> Vec<String> {
                 num(p.think_ms)
             ));
         }
+    } else if !p.pooled() && p.connect == Connect::Persistent {
+        v.push(format!(
+            "Open workload: pgbench --rate={} schedules Poisson arrivals like the model, but runs \
+             them on its {} connections: when all are busy an arrival waits (reported as schedule \
+             lag, included in latency). The model's application pool also reuses idle connections, \
+             but opens another one when none is idle (up to max_connections) and keeps it, so it \
+             can end up with more connections than pgbench's -c.",
+            num(p.arrival_rate),
+            p.clients
+        ));
     } else {
         v.push(format!(
             "Open workload: pgbench --rate={} schedules Poisson arrivals like the model, but runs \
