@@ -122,16 +122,23 @@ pub const RETRY_BACKOFF_NS: u64 = 1_000_000_000;
 /// scan under a shared lock (L); PG14+ cost is about this.
 pub const SNAPSHOT_BASE_NS: f64 = 500.0;
 
-/// ≤ PG13: extra snapshot CPU per existing backend (idle or not), from scanning the proc array.
-/// Source: DOMAIN §3 suggests 0.3–1 ns; [LOCAL] PG13 on 2 vCPU found < ~0.3 ns per idle backend
-/// while pinned; we take 2 ns to stand for many-core machines where the array's cache lines are
-/// remote (L).
-pub const SNAPSHOT_NS_PER_BACKEND: f64 = 2.0;
+/// ≤ PG13: extra snapshot CPU per existing backend (idle or not), from scanning the proc array:
+/// entries nobody writes stay in the reader's cache, so each costs a cache hit. Source: [LOCAL]
+/// PG13.23 on 2 vCPU, 1 busy `pgbench -S` client with 0 vs 1,000 idle connections, pinned:
+/// 58.9k vs 58.0k TPS, inside ±2 % noise, i.e. < ≈ 0.3 ns per idle backend (17 µs per
+/// transaction × 1.5 % / 1,000); DOMAIN §3 suggests 0.3–1 ns. We take the measured bound (M).
+pub const SNAPSHOT_NS_PER_BACKEND: f64 = 0.3;
 
-/// ≤ PG13: extra snapshot CPU per *active* backend (its xid/xmin cache line is written
-/// constantly by another core). Source: DOMAIN §3 suggests 20–100 ns (M, typical cross-core
-/// cache-line transfer); we take 50 ns.
-pub const SNAPSHOT_NS_PER_ACTIVE_BACKEND: f64 = 50.0;
+/// ≤ PG13: extra snapshot CPU per active backend *running on another core* while the snapshot is
+/// taken. Such a backend writes its PGXACT entry at every statement (its xmin is set when it takes
+/// a snapshot and cleared when the statement ends; its xid at commit), so the reader must fetch
+/// that cache line from the other core. Backends waiting for a core do not write their entry, so
+/// after one fetch it is read from the local cache like an idle one: the expensive part grows with
+/// the active backends only as far as there are other cores for them to run on. Source: DOMAIN §3
+/// suggests 20–100 ns per active backend on another core (M, typical cross-core cache-line
+/// transfer); we take 100 ns, about two such transfers (the xmin write and the clear) (L for
+/// the exact value).
+pub const SNAPSHOT_NS_PER_REMOTE_ACTIVE_BACKEND: f64 = 100.0;
 
 // ---------------------------------------------------------------------------------------------
 // OS scheduler and switching

@@ -575,7 +575,9 @@ fn caveats(p: &Params, rows: u64) -> Vec<String> {
     if p.pg_version <= 13 {
         v.push(format!(
             "pg_version = {}: up to PostgreSQL 13 every snapshot scans all backends \
-             (O(connections)), which 14 removed; run PostgreSQL {} or older to see this cost.",
+             (O(connections)), which 14 removed; run PostgreSQL {} or older to see this cost. \
+             Idle backends add little per snapshot; the cost is large only with many active \
+             backends running on many cores.",
             p.pg_version, p.pg_version
         ));
     }

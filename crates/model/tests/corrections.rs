@@ -317,3 +317,94 @@ fn the_applications_pool_waits_at_max_connections_and_follows_parameter_changes(
     m.check_invariants().unwrap();
     assert!(m.summary().cpu_time.fork_auth > 0.1);
 }
+
+/// One busy `pgbench -S`-like client (think 0, one short statement per transaction, Unix-socket
+/// round trip) beside `idle` idle connections, direct, on `cores` cores.
+fn select_only(cores: u32, idle: u32, pg_version: u32) -> Params {
+    Params {
+        clients: 1,
+        idle_connections: idle,
+        pool_mode: PoolMode::None,
+        max_connections: idle + 100,
+        cores,
+        think_ms: 0.0,
+        stmts_per_txn: 1,
+        stmt_cpu_ms: 0.008,
+        stmt_cpu_dist: Dist::Const,
+        rtt_ms: 0.009,
+        auth: poolsim_model::Auth::Trust,
+        pg_version,
+        ..Params::default()
+    }
+}
+
+#[test]
+fn pg13_one_busy_client_barely_notices_1000_idle_connections_on_2_cores() {
+    // [LOCAL] PG13.23, 2 vCPU, pgbench -S, 1 client: 58.9k TPS with 0 idle connections, 58.0k with
+    // 1,000 (inside ±2 % noise). Before, the model charged 2 ns per backend per snapshot and lost
+    // ≈ 10 %.
+    let none = run(select_only(2, 0, 13), 1, 0.2, 1.0).throughput_tps;
+    let idle = run(select_only(2, 1_000, 13), 1, 0.2, 1.0).throughput_tps;
+    let loss = 1.0 - idle / none;
+    eprintln!("2 cores, 1 busy client: {none:.0} tps, with 1,000 idle {idle:.0} (loss {loss:.4})");
+    assert!(none > 45_000.0 && none < 75_000.0, "{none}");
+    assert!(loss < 0.02, "loss {loss}");
+}
+
+/// `clients` busy clients (think 0) and 1,000 idle connections, direct, on `cores` cores.
+fn many_active(cores: u32, clients: u32, pg_version: u32) -> Params {
+    Params {
+        clients,
+        idle_connections: 1_000,
+        pool_mode: PoolMode::None,
+        max_connections: clients + 1_100,
+        cores,
+        think_ms: 0.0,
+        stmts_per_txn: 1,
+        stmt_cpu_ms: 0.05,
+        rtt_ms: 0.02,
+        pg_version,
+        ..Params::default()
+    }
+}
+
+#[test]
+fn pg13_loses_much_more_with_many_active_backends_on_many_cores_pg14_nothing() {
+    // The expensive part of a pre-14 snapshot is reading the entries that backends running on
+    // other cores keep writing: on 2 cores at most one other backend runs, on 64 cores 63 do.
+    // 128 clients that never think keep either machine's cores busy. Before, PG13 lost 8.3 % on
+    // 2 cores and 11.8 % on 64 (every busy backend was charged, running or queued).
+    let loss = |cores: u32| {
+        let x13 = run(many_active(cores, 128, 13), 1, 0.2, 0.5);
+        let x14 = run(many_active(cores, 128, 14), 1, 0.2, 0.5);
+        let x14_no_idle = run(
+            Params {
+                idle_connections: 0,
+                ..many_active(cores, 128, 14)
+            },
+            1,
+            0.2,
+            0.5,
+        );
+        eprintln!(
+            "{cores} cores, 128 busy + 1,000 idle: PG13 {:.0} tps (snapshots {:.3} of CPU), PG14 \
+             {:.0} (snapshots {:.4}), PG14 without idle {:.0}",
+            x13.throughput_tps,
+            x13.cpu_time.snapshots,
+            x14.throughput_tps,
+            x14.cpu_time.snapshots,
+            x14_no_idle.throughput_tps
+        );
+        (
+            1.0 - x13.throughput_tps / x14.throughput_tps,
+            rel(x14.throughput_tps, x14_no_idle.throughput_tps),
+        )
+    };
+    let (l2, pg14_2) = loss(2);
+    let (l64, pg14_64) = loss(64);
+    eprintln!("PG13 loses {l2:.4} on 2 cores, {l64:.4} on 64; PG14 {pg14_2:.4} / {pg14_64:.4}");
+    assert!(l2 < 0.02, "2 cores: {l2}");
+    assert!(l64 > 0.08, "64 cores: {l64}");
+    assert!(l64 > 5.0 * l2);
+    assert!(pg14_2 < 0.01 && pg14_64 < 0.01);
+}
