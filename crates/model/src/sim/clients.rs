@@ -372,6 +372,13 @@ impl Sim {
             self.conns[conn as usize].executing = false;
             self.stmts_executing -= 1;
         }
+        // A backend serving a long-lived connection maps the shared buffers it reads: from its
+        // first statement on it counts as warm in the memory model.
+        let sc = &mut self.conns[conn as usize];
+        if !sc.warm && (sc.pooled || self.p.connect == Connect::Persistent) {
+            sc.warm = true;
+            self.warm_backends += 1;
+        }
         let c = self.conns[conn as usize].client;
         let cl = &self.clients[c as usize];
         let more = cl.stmt_i + 1 < cl.n_stmts;

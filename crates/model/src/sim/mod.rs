@@ -99,6 +99,9 @@ pub(crate) struct Conn {
     pub pooled: bool,
     /// Owned by the application's pool of persistent direct connections (open workload).
     pub app: bool,
+    /// Serves a long-lived connection and has run a statement: it has mapped its share of
+    /// shared_buffers (memory model).
+    pub warm: bool,
 }
 
 /// A CPU burst: `remaining` ns, of which the first `snap` are GetSnapshotData.
@@ -233,6 +236,8 @@ pub(crate) struct Sim {
     pub sstate_counts: [u32; N_SSTATES],
     /// Statements that have started executing and not finished (`Conn::executing`).
     pub stmts_executing: u32,
+    /// Server connections with `Conn::warm` set.
+    pub warm_backends: u32,
 
     // The application's pool of persistent direct connections (open workload, no pooler).
     /// Its idle connections, reused LIFO.
@@ -309,6 +314,7 @@ impl Sim {
             conn_free: Vec::new(),
             sstate_counts: [0; N_SSTATES],
             stmts_executing: 0,
+            warm_backends: 0,
             app_idle: Vec::new(),
             app_waiters: VecDeque::new(),
             app_conns: 0,
@@ -458,6 +464,7 @@ impl Sim {
             executing: false,
             pooled,
             app: false,
+            warm: false,
         };
         self.sstate_counts[SState::ForkQueued as usize] += 1;
         if let Some(id) = self.conn_free.pop() {
@@ -492,9 +499,13 @@ impl Sim {
         self.conn_free.push(conn);
     }
 
-    /// Drops `conn` from the counts it belongs to (application pool) before it is freed.
+    /// Drops `conn` from the counts it belongs to (warm, application pool) before it is freed.
     pub fn forget_conn(&mut self, conn: u32) {
         let c = &mut self.conns[conn as usize];
+        if c.warm {
+            c.warm = false;
+            self.warm_backends -= 1;
+        }
         if c.app {
             c.app = false;
             self.app_conns -= 1;
@@ -556,8 +567,18 @@ impl Sim {
                 return Err(format!("client {c} misplaced in the in-flight list"));
             }
         }
-        if self.conns.iter().any(|c| c.app && c.state == SState::Free) {
-            return Err("a closed connection still counted in the application pool".into());
+        let warm = self.conns.iter().filter(|c| c.warm).count() as u32;
+        if warm != self.warm_backends {
+            return Err(format!("warm backends {} != {warm}", self.warm_backends));
+        }
+        if self
+            .conns
+            .iter()
+            .any(|c| (c.warm || c.app) && c.state == SState::Free)
+        {
+            return Err(
+                "a closed connection still counted as warm or in the application pool".into(),
+            );
         }
         let app = self.conns.iter().filter(|c| c.app).count() as u32;
         if app != self.app_conns {
