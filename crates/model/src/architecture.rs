@@ -89,6 +89,12 @@ pub fn memory_config(p: &Params) -> MemoryConfig {
         } else {
             cal::BACKEND_SHARED_TOUCHED_IDLE_BYTES.min(shared_buffers)
         },
+        // A backend that has served a long-lived connection has mapped part of shared_buffers.
+        shared_touched_warm_bytes: if c.threads {
+            0.0
+        } else {
+            crate::memory::shared_buffers_mapped_when_warm(shared_buffers)
+        },
         shared_buffers_bytes: shared_buffers,
         work_mem_bytes: p.work_mem_mb * cal::MIB,
         work_mem_nodes_per_statement: cal::WORK_MEM_NODES_PER_STATEMENT,

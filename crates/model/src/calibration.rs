@@ -43,8 +43,30 @@ pub const BACKEND_SHARED_TOUCHED_IDLE_BYTES: f64 = 6.0 * MIB;
 
 /// Page-table entry size on x86-64 (8 bytes per 4 KiB page): a backend that maps S bytes of
 /// shared_buffers without huge pages needs S / 4096 × 8 bytes of page tables. Source: derived
-/// (16 GiB touched → 32 MiB of page tables per backend; with 2 MiB huge pages, 64 KiB).
+/// (16 GiB touched → 32 MiB of page tables per backend; with 2 MiB huge pages, 64 KiB) (H);
+/// consistent with [LOCAL]: after each of 100 backends read a 128 MB table, VmPTE grew by 60 kB
+/// (7,680 entries ≈ 30 MiB mapped) while Rss grew by 26 MiB.
 pub const PTE_BYTES_PER_4K_PAGE: f64 = 8.0;
+
+/// Size of a small page and of an x86-64 huge page: with `huge_pages = on` the shared memory is
+/// mapped in 2 MiB pages, one 8-byte entry each, 512 × fewer than with 4 KiB pages. Source: x86-64
+/// paging (H); PostgreSQL uses the default huge page size, 2 MiB on x86-64 (docs, H).
+pub const SMALL_PAGE_BYTES: f64 = 4.0 * KIB;
+/// See [`SMALL_PAGE_BYTES`].
+pub const HUGE_PAGE_BYTES: f64 = 2.0 * MIB;
+
+/// Share of `shared_buffers` that a backend which has been serving statements for a long time has
+/// mapped (on top of the [`BACKEND_SHARED_TOUCHED_IDLE_BYTES`] every backend maps). A backend maps
+/// each shared buffer page the first time it reads it and keeps the mapping for its whole life, so
+/// its RSS and its page tables grow towards the part of the buffer pool its queries read (Freund
+/// 2020: ps shows a backend's RSS growing as it touches shared buffers, up to the whole pre-warmed
+/// 16 GB buffer pool in his demo, H; [LOCAL] idle backends stay at 6 MiB of shared memory with
+/// shared_buffers = 1 GB, H). Source for the share: none; our assumption (L) that a long-lived
+/// backend of an OLTP application (persistent connection, or a pooler's server connection) has
+/// read half of the buffer pool's pages. Applied in the simulation to such backends once they have
+/// run a statement (the simulation's seconds stand for the hours a real backend lives); backends
+/// that never ran a statement and per-transaction backends keep the idle 6 MiB.
+pub const SHARED_BUFFERS_SHARE_MAPPED_LONG_LIVED: f64 = 0.5;
 
 /// Default `work_mem`: budget per sort or hash node, per backend. Source: PostgreSQL docs (4 MB).
 pub const WORK_MEM_DEFAULT_BYTES: f64 = 4.0 * MIB;
@@ -122,16 +144,23 @@ pub const RETRY_BACKOFF_NS: u64 = 1_000_000_000;
 /// scan under a shared lock (L); PG14+ cost is about this.
 pub const SNAPSHOT_BASE_NS: f64 = 500.0;
 
-/// ≤ PG13: extra snapshot CPU per existing backend (idle or not), from scanning the proc array.
-/// Source: DOMAIN §3 suggests 0.3–1 ns; [LOCAL] PG13 on 2 vCPU found < ~0.3 ns per idle backend
-/// while pinned; we take 2 ns to stand for many-core machines where the array's cache lines are
-/// remote (L).
-pub const SNAPSHOT_NS_PER_BACKEND: f64 = 2.0;
+/// ≤ PG13: extra snapshot CPU per existing backend (idle or not), from scanning the proc array:
+/// entries nobody writes stay in the reader's cache, so each costs a cache hit. Source: [LOCAL]
+/// PG13.23 on 2 vCPU, 1 busy `pgbench -S` client with 0 vs 1,000 idle connections, pinned:
+/// 58.9k vs 58.0k TPS, inside ±2 % noise, i.e. < ≈ 0.3 ns per idle backend (17 µs per
+/// transaction × 1.5 % / 1,000); DOMAIN §3 suggests 0.3–1 ns. We take the measured bound (M).
+pub const SNAPSHOT_NS_PER_BACKEND: f64 = 0.3;
 
-/// ≤ PG13: extra snapshot CPU per *active* backend (its xid/xmin cache line is written
-/// constantly by another core). Source: DOMAIN §3 suggests 20–100 ns (M, typical cross-core
-/// cache-line transfer); we take 50 ns.
-pub const SNAPSHOT_NS_PER_ACTIVE_BACKEND: f64 = 50.0;
+/// ≤ PG13: extra snapshot CPU per active backend *running on another core* while the snapshot is
+/// taken. Such a backend writes its PGXACT entry at every statement (its xmin is set when it takes
+/// a snapshot and cleared when the statement ends; its xid at commit), so the reader must fetch
+/// that cache line from the other core. Backends waiting for a core do not write their entry, so
+/// after one fetch it is read from the local cache like an idle one: the expensive part grows with
+/// the active backends only as far as there are other cores for them to run on. Source: DOMAIN §3
+/// suggests 20–100 ns per active backend on another core (M, typical cross-core cache-line
+/// transfer); we take 100 ns, about two such transfers (the xmin write and the clear) (L for
+/// the exact value).
+pub const SNAPSHOT_NS_PER_REMOTE_ACTIVE_BACKEND: f64 = 100.0;
 
 // ---------------------------------------------------------------------------------------------
 // OS scheduler and switching

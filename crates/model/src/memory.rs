@@ -61,8 +61,15 @@ pub struct MemoryConfig {
     pub footprint: ConnectionFootprint,
     /// Relations (tables and their indexes) each backend has touched: grows its catalog caches.
     pub relations_touched: f64,
-    /// Bytes of `shared_buffers` each backend has touched (shows in RSS, and in page tables).
+    /// Bytes of shared memory every backend has touched, idle ones included (shows in RSS, and in
+    /// page tables).
     pub shared_touched_bytes: f64,
+    /// Further bytes of `shared_buffers` a *warm* backend has touched: one that serves a
+    /// long-lived connection and has run statements, so it has mapped the pages it read (see
+    /// [`crate::calibration::SHARED_BUFFERS_SHARE_MAPPED_LONG_LIVED`]). Counted for
+    /// [`MemoryLoad::warm_server_connections`] only.
+    #[serde(default)]
+    pub shared_touched_warm_bytes: f64,
     /// `shared_buffers`, allocated once.
     pub shared_buffers_bytes: f64,
     /// `work_mem` per sort/hash node.
@@ -70,7 +77,8 @@ pub struct MemoryConfig {
     /// Average sort/hash nodes holding `work_mem` while a statement executes (L, see
     /// [`crate::calibration::WORK_MEM_NODES_PER_STATEMENT`]).
     pub work_mem_nodes_per_statement: f64,
-    /// Huge pages for shared memory: page tables for shared buffers become negligible.
+    /// Huge pages for shared memory: shared memory is mapped in 2 MiB pages, so its page tables
+    /// are 512 × smaller.
     pub huge_pages: bool,
 }
 
@@ -80,6 +88,7 @@ impl Default for MemoryConfig {
             footprint: ConnectionFootprint::POSTGRES_BACKEND,
             relations_touched: 50.0,
             shared_touched_bytes: cal::BACKEND_SHARED_TOUCHED_IDLE_BYTES,
+            shared_touched_warm_bytes: 0.0,
             shared_buffers_bytes: cal::SHARED_BUFFERS_DEFAULT_BYTES,
             work_mem_bytes: cal::WORK_MEM_DEFAULT_BYTES,
             work_mem_nodes_per_statement: cal::WORK_MEM_NODES_PER_STATEMENT,
@@ -88,11 +97,39 @@ impl Default for MemoryConfig {
     }
 }
 
+impl MemoryConfig {
+    /// Page tables one backend needs to map `bytes` of shared memory: 8 bytes per page, with
+    /// 4 KiB pages or, with huge pages, 2 MiB pages (512 × fewer entries). None for threads,
+    /// which share their process's page tables.
+    pub fn shared_pte(&self, bytes: f64) -> f64 {
+        if !self.footprint.own_page_tables {
+            return 0.0;
+        }
+        let page = if self.huge_pages {
+            cal::HUGE_PAGE_BYTES
+        } else {
+            cal::SMALL_PAGE_BYTES
+        };
+        bytes / page * cal::PTE_BYTES_PER_4K_PAGE
+    }
+}
+
+/// Bytes of `shared_buffers` a long-lived backend that has been serving statements has mapped,
+/// beyond the shared memory every backend maps: a fixed share of the buffer pool
+/// ([`cal::SHARED_BUFFERS_SHARE_MAPPED_LONG_LIVED`], our assumption, L). It grows with
+/// shared_buffers, and so do its page tables (8 B per 4 KiB page, or per 2 MiB huge page).
+pub fn shared_buffers_mapped_when_warm(shared_buffers_bytes: f64) -> f64 {
+    cal::SHARED_BUFFERS_SHARE_MAPPED_LONG_LIVED * shared_buffers_bytes.max(0.0)
+}
+
 /// How many of each thing exist at an instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct MemoryLoad {
     /// Server connections (backend processes or threads) that exist.
     pub server_connections: u32,
+    /// Of these, the warm ones: long-lived connections that have run statements and so have
+    /// mapped `MemoryConfig::shared_touched_warm_bytes` more of shared_buffers.
+    pub warm_server_connections: u32,
     /// Statements executing right now, i.e. started on a core and not finished (each may hold
     /// `work_mem`). Statements waiting for a core or a worker, and idle connections, hold none.
     pub running_statements: u32,
@@ -133,19 +170,18 @@ impl MemoryBreakdown {
         let n = f64::from(load.server_connections);
         let connections_private = n * fp.private_base_bytes;
         let relcache = n * config.relations_touched * cal::RELCACHE_BYTES_PER_RELATION;
-        let shared_pte_per_connection = if fp.own_page_tables && !config.huge_pages {
-            config.shared_touched_bytes / 4096.0 * cal::PTE_BYTES_PER_4K_PAGE
-        } else {
-            0.0
-        };
-        let page_tables = n * (fp.page_table_base_bytes + shared_pte_per_connection);
+        let warm = f64::from(load.warm_server_connections.min(load.server_connections));
+        let page_tables = n
+            * (fp.page_table_base_bytes + config.shared_pte(config.shared_touched_bytes))
+            + warm * config.shared_pte(config.shared_touched_warm_bytes);
         let work_mem = f64::from(load.running_statements)
             * config.work_mem_nodes_per_statement
             * config.work_mem_bytes;
         let pooler = f64::from(load.pooler_clients) * cal::POOLER_BYTES_PER_CLIENT
             + f64::from(load.pooler_busy_clients) * cal::POOLER_IOBUF_BYTES;
         let private_total = connections_private + relcache + page_tables + work_mem + pooler;
-        let rss_shared_counted = n * (fp.rss_shared_overhead_bytes + config.shared_touched_bytes);
+        let rss_shared_counted = n * (fp.rss_shared_overhead_bytes + config.shared_touched_bytes)
+            + warm * config.shared_touched_warm_bytes;
         let rss_total = connections_private + relcache + work_mem + pooler + rss_shared_counted;
         MemoryBreakdown {
             connections_private,
@@ -249,11 +285,16 @@ mod tests {
     fn parts_add_up() {
         let load = MemoryLoad {
             server_connections: 123,
+            warm_server_connections: 50,
             running_statements: 17,
             pooler_clients: 4_000,
             pooler_busy_clients: 30,
         };
-        let m = MemoryBreakdown::compute(&cfg(), &load);
+        let config = MemoryConfig {
+            shared_touched_warm_bytes: 64.0 * cal::MIB,
+            ..cfg()
+        };
+        let m = MemoryBreakdown::compute(&config, &load);
         assert!(close(
             m.private_total,
             m.connections_private + m.relcache + m.page_tables + m.work_mem + m.pooler
@@ -272,10 +313,42 @@ mod tests {
         let without = idle_memory(&config, 1, None);
         config.huge_pages = true;
         let with = idle_memory(&config, 1, None);
-        // 16 GiB touched with 4 KiB pages: 32 MiB of page tables per backend.
+        // 16 GiB touched with 4 KiB pages: 32 MiB of page tables per backend; with 2 MiB pages
+        // 64 KiB.
+        let base = cal::BACKEND_PAGE_TABLE_BASE_BYTES;
+        assert!(close(without.page_tables - base, 32.0 * cal::MIB));
+        assert!(close(with.page_tables - base, 64.0 * cal::KIB));
+    }
+
+    #[test]
+    fn warm_backends_map_part_of_shared_buffers_idle_ones_do_not() {
+        let mut config = cfg();
+        config.shared_buffers_bytes = 16.0 * 1024.0 * cal::MIB;
+        config.shared_touched_warm_bytes =
+            shared_buffers_mapped_when_warm(config.shared_buffers_bytes);
+        let load = |warm| MemoryLoad {
+            server_connections: 1_000,
+            warm_server_connections: warm,
+            ..MemoryLoad::default()
+        };
+        let idle = MemoryBreakdown::compute(&config, &load(0));
         assert!(close(
-            without.page_tables - with.page_tables,
-            32.0 * cal::MIB
+            idle.page_tables,
+            idle_memory(&cfg(), 1_000, None).page_tables
         ));
+        let warm = MemoryBreakdown::compute(&config, &load(1_000));
+        // 8 GiB mapped each: 16 MiB of page tables per backend, 16 GB for 1,000.
+        let extra = warm.page_tables - idle.page_tables;
+        assert!(close(extra, 1_000.0 * 16.0 * cal::MIB), "{extra}");
+        assert!(close(
+            warm.rss_total - idle.rss_total,
+            1_000.0 * 8.0 * 1024.0 * cal::MIB
+        ));
+        config.huge_pages = true;
+        let huge = MemoryBreakdown::compute(&config, &load(1_000));
+        assert!(huge.page_tables * 50.0 < warm.page_tables);
+        // More warm backends than backends cannot happen; the count is capped.
+        let capped = MemoryBreakdown::compute(&config, &load(5_000));
+        assert!(close(capped.page_tables, huge.page_tables));
     }
 }

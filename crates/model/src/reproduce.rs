@@ -399,6 +399,16 @@ fn caveats(p: &Params, rows: u64) -> Vec<String> {
                 num(p.think_ms)
             ));
         }
+    } else if !p.pooled() && p.connect == Connect::Persistent {
+        v.push(format!(
+            "Open workload: pgbench --rate={} schedules Poisson arrivals like the model, but runs \
+             them on its {} connections: when all are busy an arrival waits (reported as schedule \
+             lag, included in latency). The model's application pool also reuses idle connections, \
+             but opens another one when none is idle (up to max_connections) and keeps it, so it \
+             can end up with more connections than pgbench's -c.",
+            num(p.arrival_rate),
+            p.clients
+        ));
     } else {
         v.push(format!(
             "Open workload: pgbench --rate={} schedules Poisson arrivals like the model, but runs \
@@ -565,7 +575,9 @@ fn caveats(p: &Params, rows: u64) -> Vec<String> {
     if p.pg_version <= 13 {
         v.push(format!(
             "pg_version = {}: up to PostgreSQL 13 every snapshot scans all backends \
-             (O(connections)), which 14 removed; run PostgreSQL {} or older to see this cost.",
+             (O(connections)), which 14 removed; run PostgreSQL {} or older to see this cost. \
+             Idle backends add little per snapshot; the cost is large only with many active \
+             backends running on many cores.",
             p.pg_version, p.pg_version
         ));
     }

@@ -220,3 +220,289 @@ fn constant_statements_do_not_phase_lock_the_scheduler() {
         assert!(b.2 >= a.2, "migrations fall from {a:?} to {b:?}");
     }
 }
+
+/// `poolsim run --set workload=open --set arrival_rate=1000 --set pool_mode=none
+/// --set connect=<connect> --set max_connections=2000`, measured after a warm-up.
+fn open_direct(connect: &str) -> Summary {
+    let mut p = Params::default();
+    for (k, v) in [
+        ("workload", "open"),
+        ("arrival_rate", "1000"),
+        ("pool_mode", "none"),
+        ("connect", connect),
+        ("max_connections", "2000"),
+    ] {
+        p.set(k, v).unwrap();
+    }
+    run(p, 1, 2.0, 3.0)
+}
+
+#[test]
+fn open_arrivals_with_persistent_connections_reuse_the_applications_connections() {
+    // Before, every arrival forked, initialised and authenticated a backend of its own and closed
+    // it afterwards, exactly like connect = per_txn: 35.6 % of the 8 cores in fork/auth.
+    let persistent = open_direct("persistent");
+    let per_txn = open_direct("per_txn");
+    eprintln!(
+        "open direct 1000/s: persistent fork/auth {:.4} ({} server conns, {:.0} tps, p99 {:.2} ms); \
+         per_txn fork/auth {:.4} ({:.0} tps, p99 {:.2} ms)",
+        persistent.cpu_time.fork_auth,
+        persistent.server_connections,
+        persistent.throughput_tps,
+        persistent.latency_s.p99 * 1e3,
+        per_txn.cpu_time.fork_auth,
+        per_txn.throughput_tps,
+        per_txn.latency_s.p99 * 1e3
+    );
+    assert!(
+        persistent.cpu_time.fork_auth < 0.01,
+        "fork/auth {}",
+        persistent.cpu_time.fork_auth
+    );
+    assert!(
+        per_txn.cpu_time.fork_auth > 0.2,
+        "fork/auth {}",
+        per_txn.cpu_time.fork_auth
+    );
+    // The application keeps a handful of connections (about arrival rate × transaction time),
+    // not one per arrival, and serves the whole load without errors.
+    assert!(persistent.server_connections >= 1 && persistent.server_connections < 40);
+    assert_eq!(persistent.errors.refused, 0);
+    assert!(rel(persistent.throughput_tps, 1000.0) < 0.1);
+    // No connect in the latency: a transaction is 3 × (rtt + statement).
+    assert!(persistent.latency_s.mean < 0.6 * per_txn.latency_s.mean);
+}
+
+#[test]
+fn the_applications_pool_waits_at_max_connections_and_follows_parameter_changes() {
+    // 20 connections at most, for a load that needs about 30: arrivals wait for a connection to
+    // be returned instead of being refused, and the pool never exceeds max_connections.
+    let mut p = Params {
+        workload: poolsim_model::Workload::Open,
+        arrival_rate: 20_000.0,
+        pool_mode: PoolMode::None,
+        connect: poolsim_model::Connect::Persistent,
+        max_connections: 20,
+        stmts_per_txn: 1,
+        stmt_cpu_ms: 0.2,
+        rtt_ms: 1.0,
+        ..Params::default()
+    };
+    let mut m = Model::new(p.clone(), 4);
+    m.advance_to(S);
+    m.reset_stats();
+    m.advance_to(2 * S);
+    m.check_invariants().unwrap();
+    let s = m.summary();
+    eprintln!(
+        "capped: {} server conns, {:.0} tps, refused {}, fork/auth {:.4}",
+        s.server_connections, s.throughput_tps, s.errors.refused, s.cpu_time.fork_auth
+    );
+    assert_eq!(s.server_connections, 20);
+    assert_eq!(s.errors.refused, 0);
+    assert!(s.cpu_time.fork_auth < 0.001);
+    assert!(s.throughput_tps > 10_000.0);
+    // More room: the waiting arrivals open more connections.
+    p.max_connections = 60;
+    m.set_params(p.clone());
+    m.advance_to(3 * S);
+    m.check_invariants().unwrap();
+    let more = m.snapshot().backends.total;
+    assert!(more > 20 && more <= 60, "{more}");
+    // Per transaction: idle connections close, each arrival opens its own again.
+    p.connect = poolsim_model::Connect::PerTxn;
+    m.set_params(p);
+    m.reset_stats();
+    m.advance_to(4 * S);
+    m.check_invariants().unwrap();
+    assert!(m.summary().cpu_time.fork_auth > 0.1);
+}
+
+/// Page tables of `clients` direct persistent backends that have run statements.
+fn page_tables_of_busy_backends(shared_buffers_mb: f64, huge_pages: bool) -> Summary {
+    let p = Params {
+        clients: 1_000,
+        pool_mode: PoolMode::None,
+        max_connections: 1_100,
+        cores: 16,
+        think_ms: 100.0,
+        shared_buffers_mb,
+        huge_pages: if huge_pages {
+            poolsim_model::OnOff::On
+        } else {
+            poolsim_model::OnOff::Off
+        },
+        ..Params::default()
+    };
+    run(p, 2, 1.5, 0.5)
+}
+
+#[test]
+fn huge_pages_cut_the_page_tables_of_backends_that_read_a_large_shared_buffers() {
+    // Before, every backend was charged 6 MiB of touched shared memory whatever shared_buffers
+    // was, so 16 GiB of shared_buffers and huge pages changed page tables by ≈ 6 %.
+    const GIB_MB: f64 = 1024.0;
+    let small = page_tables_of_busy_backends(128.0, false);
+    let big = page_tables_of_busy_backends(16.0 * GIB_MB, false);
+    let big_huge = page_tables_of_busy_backends(16.0 * GIB_MB, true);
+    let per = |s: &Summary| s.memory_bytes.page_tables / s.server_connections as f64 / MIB;
+    eprintln!(
+        "page tables, 1,000 busy backends: 128 MiB {:.0} MiB ({:.2} MiB each); 16 GiB {:.0} MiB \
+         ({:.2} each); 16 GiB + huge pages {:.0} MiB ({:.3} each); private total {:.1} / {:.1} / \
+         {:.1} GiB",
+        small.memory_bytes.page_tables / MIB,
+        per(&small),
+        big.memory_bytes.page_tables / MIB,
+        per(&big),
+        big_huge.memory_bytes.page_tables / MIB,
+        per(&big_huge),
+        small.memory_bytes.private_total / MIB / 1024.0,
+        big.memory_bytes.private_total / MIB / 1024.0,
+        big_huge.memory_bytes.private_total / MIB / 1024.0,
+    );
+    assert_eq!(big.server_connections, 1_000);
+    // Half of 16 GiB mapped per backend: ≈ 16 MiB of page tables each, ≈ 16 GiB for 1,000.
+    assert!(per(&big) > 15.0 && per(&big) < 17.0, "{}", per(&big));
+    assert!(big.memory_bytes.page_tables > 20.0 * small.memory_bytes.page_tables);
+    // Huge pages: 512 × fewer entries for shared memory; what remains is private page tables.
+    assert!(big_huge.memory_bytes.page_tables * 50.0 < big.memory_bytes.page_tables);
+    assert!(big_huge.memory_bytes.private_total * 5.0 < big.memory_bytes.private_total);
+    // `top` counts the mapped buffers again in every backend: 8 GiB each.
+    assert!(big.memory_bytes.rss_total > 1_000.0 * 8.0 * 1024.0 * MIB);
+}
+
+#[test]
+fn idle_and_per_transaction_backends_keep_the_idle_mapping() {
+    // Measured: idle backends map ≈ 6 MiB of shared memory whatever shared_buffers is, so idle
+    // connections and backends that live for one transaction do not grow with shared_buffers.
+    let base = Params {
+        pool_mode: PoolMode::None,
+        max_connections: 1_100,
+        cores: 16,
+        shared_buffers_mb: 16.0 * 1024.0,
+        ..Params::default()
+    };
+    let idle = run(
+        Params {
+            clients: 1,
+            think_ms: 1e6,
+            idle_connections: 1_000,
+            ..base.clone()
+        },
+        2,
+        1.0,
+        0.5,
+    );
+    let per_txn = run(
+        Params {
+            clients: 400,
+            connect: poolsim_model::Connect::PerTxn,
+            think_ms: 10.0,
+            ..base
+        },
+        2,
+        1.0,
+        0.5,
+    );
+    for (name, s) in [("idle", &idle), ("per_txn", &per_txn)] {
+        let each = s.memory_bytes.page_tables / s.server_connections.max(1) as f64;
+        eprintln!(
+            "{name}: {} backends, {:.0} kB page tables each",
+            s.server_connections,
+            each / 1e3
+        );
+        assert!(s.server_connections > 10);
+        assert!(each < 0.25 * MIB, "{name}: {each}");
+    }
+}
+
+/// One busy `pgbench -S`-like client (think 0, one short statement per transaction, Unix-socket
+/// round trip) beside `idle` idle connections, direct, on `cores` cores.
+fn select_only(cores: u32, idle: u32, pg_version: u32) -> Params {
+    Params {
+        clients: 1,
+        idle_connections: idle,
+        pool_mode: PoolMode::None,
+        max_connections: idle + 100,
+        cores,
+        think_ms: 0.0,
+        stmts_per_txn: 1,
+        stmt_cpu_ms: 0.008,
+        stmt_cpu_dist: Dist::Const,
+        rtt_ms: 0.009,
+        auth: poolsim_model::Auth::Trust,
+        pg_version,
+        ..Params::default()
+    }
+}
+
+#[test]
+fn pg13_one_busy_client_barely_notices_1000_idle_connections_on_2_cores() {
+    // [LOCAL] PG13.23, 2 vCPU, pgbench -S, 1 client: 58.9k TPS with 0 idle connections, 58.0k with
+    // 1,000 (inside ±2 % noise). Before, the model charged 2 ns per backend per snapshot and lost
+    // ≈ 10 %.
+    let none = run(select_only(2, 0, 13), 1, 0.2, 1.0).throughput_tps;
+    let idle = run(select_only(2, 1_000, 13), 1, 0.2, 1.0).throughput_tps;
+    let loss = 1.0 - idle / none;
+    eprintln!("2 cores, 1 busy client: {none:.0} tps, with 1,000 idle {idle:.0} (loss {loss:.4})");
+    assert!(none > 45_000.0 && none < 75_000.0, "{none}");
+    assert!(loss < 0.02, "loss {loss}");
+}
+
+/// `clients` busy clients (think 0) and 1,000 idle connections, direct, on `cores` cores.
+fn many_active(cores: u32, clients: u32, pg_version: u32) -> Params {
+    Params {
+        clients,
+        idle_connections: 1_000,
+        pool_mode: PoolMode::None,
+        max_connections: clients + 1_100,
+        cores,
+        think_ms: 0.0,
+        stmts_per_txn: 1,
+        stmt_cpu_ms: 0.05,
+        rtt_ms: 0.02,
+        pg_version,
+        ..Params::default()
+    }
+}
+
+#[test]
+fn pg13_loses_much_more_with_many_active_backends_on_many_cores_pg14_nothing() {
+    // The expensive part of a pre-14 snapshot is reading the entries that backends running on
+    // other cores keep writing: on 2 cores at most one other backend runs, on 64 cores 63 do.
+    // 128 clients that never think keep either machine's cores busy. Before, PG13 lost 8.3 % on
+    // 2 cores and 11.8 % on 64 (every busy backend was charged, running or queued).
+    let loss = |cores: u32| {
+        let x13 = run(many_active(cores, 128, 13), 1, 0.2, 0.5);
+        let x14 = run(many_active(cores, 128, 14), 1, 0.2, 0.5);
+        let x14_no_idle = run(
+            Params {
+                idle_connections: 0,
+                ..many_active(cores, 128, 14)
+            },
+            1,
+            0.2,
+            0.5,
+        );
+        eprintln!(
+            "{cores} cores, 128 busy + 1,000 idle: PG13 {:.0} tps (snapshots {:.3} of CPU), PG14 \
+             {:.0} (snapshots {:.4}), PG14 without idle {:.0}",
+            x13.throughput_tps,
+            x13.cpu_time.snapshots,
+            x14.throughput_tps,
+            x14.cpu_time.snapshots,
+            x14_no_idle.throughput_tps
+        );
+        (
+            1.0 - x13.throughput_tps / x14.throughput_tps,
+            rel(x14.throughput_tps, x14_no_idle.throughput_tps),
+        )
+    };
+    let (l2, pg14_2) = loss(2);
+    let (l64, pg14_64) = loss(64);
+    eprintln!("PG13 loses {l2:.4} on 2 cores, {l64:.4} on 64; PG14 {pg14_2:.4} / {pg14_64:.4}");
+    assert!(l2 < 0.02, "2 cores: {l2}");
+    assert!(l64 > 0.08, "64 cores: {l64}");
+    assert!(l64 > 5.0 * l2);
+    assert!(pg14_2 < 0.01 && pg14_64 < 0.01);
+}

@@ -75,10 +75,12 @@ proptest! {
 
     #[test]
     fn more_idle_connections_never_make_old_snapshots_cheaper(
-        total in 0u32..20_000, extra in 0u32..20_000, active in 0u32..2_000
+        total in 0u32..20_000, extra in 0u32..20_000, active in 0u32..2_000, cores in 1u32..256
     ) {
         use poolsim_model::snapshot_cost_ns as cost;
-        prop_assert!(cost(true, total + extra, active) >= cost(true, total, active));
-        prop_assert_eq!(cost(false, total + extra, active), cost(false, total, active));
+        prop_assert!(cost(true, total + extra, active, cores) >= cost(true, total, active, cores));
+        prop_assert_eq!(cost(false, total + extra, active, cores), cost(false, total, active, cores));
+        // More cores for the same active backends never make it cheaper either.
+        prop_assert!(cost(true, total, active, cores + 1) >= cost(true, total, active, cores));
     }
 }

@@ -216,11 +216,90 @@ impl Sim {
             };
             let lat = ns(self.p.rtt_ms * 1e6) + scram;
             self.timer(c, lat, CTimer::Login);
+        } else if self.clients[c as usize].open && self.p.connect == Connect::Persistent {
+            self.app_pool_acquire(c);
         } else {
             let conn = self.new_conn(c, false);
             self.clients[c as usize].conn = conn;
             self.submit_accept(conn);
         }
+    }
+
+    /// An open-workload arrival with persistent connections and no pooler uses the application's
+    /// own pool of connections, opened once and kept: it takes an idle one if there is one (the
+    /// most recently returned), else opens a new one while Postgres has room (server connections
+    /// existing or being opened below `max_connections`), else waits for one to be returned. A
+    /// pool that owns no connection at all tries anyway, and is refused.
+    fn app_pool_acquire(&mut self, c: u32) {
+        if let Some(conn) = self.app_idle.pop() {
+            self.clients[c as usize].conn = conn;
+            self.conns[conn as usize].client = c;
+            self.on_connected(c);
+        } else if self.app_conns == 0 || self.app_pool_can_open() {
+            self.app_pool_open(c);
+        } else {
+            self.app_waiters.push_back(c);
+        }
+    }
+
+    fn app_pool_can_open(&self) -> bool {
+        self.live_backends() + self.sstate_counts[SState::ForkQueued as usize]
+            < self.p.max_connections
+    }
+
+    /// Opens a new connection of the application's pool for arrival `c` (fork, start-up, auth).
+    fn app_pool_open(&mut self, c: u32) {
+        let conn = self.new_conn(c, false);
+        self.conns[conn as usize].app = true;
+        self.app_conns += 1;
+        self.clients[c as usize].conn = conn;
+        self.submit_accept(conn);
+    }
+
+    /// Arrival `c` is done with its application-pool connection: it goes to the oldest waiting
+    /// arrival, or back to the pool's idle connections. With `connect = per_txn` (changed while
+    /// running) it is closed instead.
+    fn app_pool_release(&mut self, c: u32) {
+        let conn = self.clients[c as usize].conn;
+        self.clients[c as usize].conn = NONE;
+        self.conns[conn as usize].client = NONE;
+        if self.conns[conn as usize].state == SState::IdleInTxn {
+            // Abandoned mid-transaction: rolled back.
+            self.set_sstate(conn, SState::Idle);
+        }
+        if self.p.connect == Connect::PerTxn {
+            self.close_conn(conn);
+            self.app_pool_kick();
+        } else if let Some(w) = self.app_waiters.pop_front() {
+            self.clients[w as usize].conn = conn;
+            self.conns[conn as usize].client = w;
+            self.on_connected(w);
+        } else {
+            self.app_idle.push(conn);
+        }
+    }
+
+    /// Lets waiting arrivals open connections once Postgres has room again (a connection of the
+    /// pool closed or was refused, or `max_connections` grew).
+    pub fn app_pool_kick(&mut self) {
+        while let Some(&w) = self.app_waiters.front() {
+            if !(self.app_conns == 0 || self.app_pool_can_open()) {
+                break;
+            }
+            self.app_waiters.pop_front();
+            self.app_pool_open(w);
+        }
+    }
+
+    /// After a parameter change: with `connect = per_txn` the application's pool keeps no idle
+    /// connections; more `max_connections` lets waiting arrivals open connections.
+    pub fn app_pool_params_changed(&mut self) {
+        if self.p.connect == Connect::PerTxn {
+            while let Some(conn) = self.app_idle.pop() {
+                self.close_conn(conn);
+            }
+        }
+        self.app_pool_kick();
     }
 
     pub fn on_connected(&mut self, c: u32) {
@@ -292,6 +371,13 @@ impl Sim {
         if self.conns[conn as usize].executing {
             self.conns[conn as usize].executing = false;
             self.stmts_executing -= 1;
+        }
+        // A backend serving a long-lived connection maps the shared buffers it reads: from its
+        // first statement on it counts as warm in the memory model.
+        let sc = &mut self.conns[conn as usize];
+        if !sc.warm && (sc.pooled || self.p.connect == Connect::Persistent) {
+            sc.warm = true;
+            self.warm_backends += 1;
         }
         let c = self.conns[conn as usize].client;
         let cl = &self.clients[c as usize];
@@ -386,6 +472,9 @@ impl Sim {
                 self.release_server(c);
             }
             self.pooler_clients -= 1;
+        } else if conn != NONE && self.conns[conn as usize].app {
+            // An arrival hands its connection back to the application's pool.
+            self.app_pool_release(c);
         } else if conn != NONE {
             let st = self.conns[conn as usize].state;
             debug_assert!(matches!(st, SState::Idle | SState::IdleInTxn));

@@ -97,6 +97,11 @@ pub(crate) struct Conn {
     /// a statement holds `work_mem` (one queued for a core or a worker holds none yet).
     pub executing: bool,
     pub pooled: bool,
+    /// Owned by the application's pool of persistent direct connections (open workload).
+    pub app: bool,
+    /// Serves a long-lived connection and has run a statement: it has mapped its share of
+    /// shared_buffers (memory model).
+    pub warm: bool,
 }
 
 /// A CPU burst: `remaining` ns, of which the first `snap` are GetSnapshotData.
@@ -231,6 +236,16 @@ pub(crate) struct Sim {
     pub sstate_counts: [u32; N_SSTATES],
     /// Statements that have started executing and not finished (`Conn::executing`).
     pub stmts_executing: u32,
+    /// Server connections with `Conn::warm` set.
+    pub warm_backends: u32,
+
+    // The application's pool of persistent direct connections (open workload, no pooler).
+    /// Its idle connections, reused LIFO.
+    pub app_idle: Vec<u32>,
+    /// Arrivals waiting for one of its connections to be returned (FIFO).
+    pub app_waiters: VecDeque<u32>,
+    /// Its connections: opening, in use or idle.
+    pub app_conns: u32,
 
     pub procs: Vec<Proc>,
     pub proc_free: Vec<u32>,
@@ -299,6 +314,10 @@ impl Sim {
             conn_free: Vec::new(),
             sstate_counts: [0; N_SSTATES],
             stmts_executing: 0,
+            warm_backends: 0,
+            app_idle: Vec::new(),
+            app_waiters: VecDeque::new(),
+            app_conns: 0,
             procs: Vec::new(),
             proc_free: Vec::new(),
             pooler_proc: NONE,
@@ -386,6 +405,9 @@ impl Sim {
         if old.idle_connections != p.idle_connections {
             self.set_idle_connections(p.idle_connections);
         }
+        if old.connect != p.connect || old.max_connections != p.max_connections {
+            self.app_pool_params_changed();
+        }
         if p.pooled() {
             if old.pool_mode != p.pool_mode {
                 self.pool_mode_changed();
@@ -441,6 +463,8 @@ impl Sim {
             exec: NONE,
             executing: false,
             pooled,
+            app: false,
+            warm: false,
         };
         self.sstate_counts[SState::ForkQueued as usize] += 1;
         if let Some(id) = self.conn_free.pop() {
@@ -463,6 +487,7 @@ impl Sim {
 
     /// Closes an idle server connection: its process exits.
     pub fn close_conn(&mut self, conn: u32) {
+        self.forget_conn(conn);
         self.set_sstate(conn, SState::Free);
         let pr = self.conns[conn as usize].proc;
         if pr != NONE {
@@ -472,6 +497,19 @@ impl Sim {
         c.proc = NONE;
         c.client = NONE;
         self.conn_free.push(conn);
+    }
+
+    /// Drops `conn` from the counts it belongs to (warm, application pool) before it is freed.
+    pub fn forget_conn(&mut self, conn: u32) {
+        let c = &mut self.conns[conn as usize];
+        if c.warm {
+            c.warm = false;
+            self.warm_backends -= 1;
+        }
+        if c.app {
+            c.app = false;
+            self.app_conns -= 1;
+        }
     }
 
     /// Server connections that exist as processes/threads/sessions (fork done).
@@ -528,6 +566,42 @@ impl Sim {
             if !cl.in_txn || cl.flight_pos as usize != i || cl.txn_start != f.start {
                 return Err(format!("client {c} misplaced in the in-flight list"));
             }
+        }
+        let warm = self.conns.iter().filter(|c| c.warm).count() as u32;
+        if warm != self.warm_backends {
+            return Err(format!("warm backends {} != {warm}", self.warm_backends));
+        }
+        if self
+            .conns
+            .iter()
+            .any(|c| (c.warm || c.app) && c.state == SState::Free)
+        {
+            return Err(
+                "a closed connection still counted as warm or in the application pool".into(),
+            );
+        }
+        let app = self.conns.iter().filter(|c| c.app).count() as u32;
+        if app != self.app_conns {
+            return Err(format!("application pool {} != {app}", self.app_conns));
+        }
+        for &a in &self.app_idle {
+            let c = &self.conns[a as usize];
+            if !c.app || c.state != SState::Idle || c.client != NONE {
+                return Err(format!(
+                    "application pool's idle connection {a} is not idle"
+                ));
+            }
+        }
+        for &w in &self.app_waiters {
+            let cl = &self.clients[w as usize];
+            if !cl.open || cl.state != CState::Connecting || cl.conn != NONE {
+                return Err(format!(
+                    "client {w} waits for the application pool but is not connecting"
+                ));
+            }
+        }
+        if self.app_conns > 0 && self.p.pooled() {
+            return Err("application pool of direct connections behind a pooler".into());
         }
         let executing = self.conns.iter().filter(|c| c.executing).count() as u32;
         if executing != self.stmts_executing {

@@ -119,6 +119,8 @@ impl Sim {
     fn refuse(&mut self, conn: u32) {
         let pooled = self.conns[conn as usize].pooled;
         let client = self.conns[conn as usize].client;
+        let app = self.conns[conn as usize].app;
+        self.forget_conn(conn);
         self.set_sstate(conn, SState::Free);
         self.conns[conn as usize].client = NONE;
         self.conn_free.push(conn);
@@ -132,6 +134,9 @@ impl Sim {
         } else {
             self.clients[client as usize].conn = NONE;
             self.fail_txn(client, ErrorKind::Refused, true);
+            if app {
+                self.app_pool_kick();
+            }
         }
     }
 }

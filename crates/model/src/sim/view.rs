@@ -227,6 +227,7 @@ impl Sim {
         };
         let load = MemoryLoad {
             server_connections: self.live_backends(),
+            warm_server_connections: self.warm_backends,
             // Only statements that have started executing hold work_mem: not those waiting for
             // a core or for a thread-pool worker, nor idle (in transaction) connections.
             running_statements: self.stmts_executing,
