@@ -162,12 +162,12 @@ fn idle_connections_cost_memory_everywhere_and_throughput_only_before_pg14() {
         pg14.throughput_tps,
         pg14_none.throughput_tps
     );
-    // On 16 cores PG13 loses a few per cent: ≈ 1.5 µs per snapshot for the 5,100 backends and
-    // ≈ 1.5 µs for the busy ones running on other cores, on 50 µs statements.
+    // On 16 saturated cores PG13 loses several per cent: ≈ 1.5 µs per snapshot for the 5,200
+    // backends and ≈ 1.5 µs for the busy ones running on the other 15 cores, on 50 µs statements.
     assert!(pg13.throughput_tps < 0.985 * pg14.throughput_tps);
     assert!(pg13.throughput_tps < pg13_none.throughput_tps);
     assert!(rel(pg14.throughput_tps, pg14_none.throughput_tps) < 0.03);
-    assert!(pg13.cpu_time.snapshots > 0.05);
+    assert!(pg13.cpu_time.snapshots > 0.03);
     assert!(pg13.cpu_time.snapshots > 5.0 * pg14.cpu_time.snapshots);
     // 5,000 idle backends hold gigabytes either way.
     let extra = pg14.memory_bytes.private_total - pg14_none.memory_bytes.private_total;
