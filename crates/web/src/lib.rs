@@ -3,6 +3,8 @@
 
 pub mod app;
 pub mod challenges;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod claims;
 pub mod components;
 pub mod embed;
 pub mod explain_app;

@@ -19,7 +19,8 @@ pub const STEPS: [Step; 11] = [
     Step {
         title: "One process per connection",
         text: "Every client connection gets its own Postgres backend process, forked by the \
-               postmaster. 200 clients straight to Postgres: 200 backends, all competing for 8 cores.",
+               postmaster. 200 clients straight to Postgres: 200 backends on 8 cores, most of them \
+               asleep until their client sends the next request.",
         scenario: "clients=200&pool_mode=none",
     },
     Step {
@@ -31,14 +32,17 @@ pub const STEPS: [Step; 11] = [
     },
     Step {
         title: "Context switches and caches",
-        text: "Thousands of runnable backends on a few cores means constant switching, and each switch \
-               refills caches and TLBs. The pooled side runs the same clients over 24 backends.",
+        text: "2,000 clients want more CPU than 8 cores have. Direct, hundreds of backends wait in the \
+               kernel's run queue, and each switch refills caches and TLBs. The pooled side runs the same \
+               clients over 24 backends: its extra hops mean more switches, but each is cheap, and the \
+               clients wait in PgBouncer instead.",
         scenario: "clients=2000",
     },
     Step {
         title: "CPU migrations",
-        text: "With more cores, the scheduler moves backends between cores to balance the run queues; \
-               a migrated process starts with cold caches.",
+        text: "With cores to spare, a backend that wakes up can often go back to the core it last ran \
+               on. The pool's few backends mostly do; the direct side's 2,000 land on another core far \
+               more often, and a migrated process starts with cold caches.",
         scenario: "clients=2000&cores=32",
     },
     Step {
@@ -62,7 +66,9 @@ pub const STEPS: [Step; 11] = [
     Step {
         title: "Why poolers exist",
         text: "A fleet's 10,000 application connections go to PgBouncer, which multiplexes them over \
-               48 server connections. Compare memory, switches and p99 with the direct side.",
+               48 server connections, three per core. Compare memory and p99 with the direct side. Then \
+               set the pool to 400, a size fleets run on much larger servers: on 16 cores the pooled \
+               p99 grows past the direct one.",
         scenario: "preset=fleet",
     },
     Step {
@@ -80,8 +86,9 @@ pub const STEPS: [Step; 11] = [
     },
     Step {
         title: "Thread per connection",
-        text: "MySQL-style threads are cheaper to start and lighter in memory, but 10,000 runnable \
-               threads hit the same scheduling wall, further up the curve.",
+        text: "MySQL-style threads are cheaper to start and lighter in memory, but the fleet's 10,000 \
+               threads queue for 16 cores just as its processes did: throughput and p99 come out about \
+               the same. A thread pool, or a pooler in front, is what moves the wall.",
         scenario: "preset=thread_per_connection",
     },
 ];

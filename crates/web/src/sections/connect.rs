@@ -9,7 +9,7 @@ use poolsim_model::{Connect, Params};
 use yew::prelude::*;
 
 /// A connect-per-request workload: short `SELECT 1`-like transactions with no think time.
-fn workload(clients: u32, per_txn: bool) -> Params {
+pub fn workload(clients: u32, per_txn: bool) -> Params {
     Params {
         clients,
         think_ms: 0.0,
@@ -25,9 +25,12 @@ fn workload(clients: u32, per_txn: bool) -> Params {
     }
 }
 
+/// Clients in section 5 before the reader moves its slider.
+pub const CONNECT_CLIENTS: u32 = 1;
+
 #[component]
 pub fn ConnectSection() -> Html {
-    let clients = use_state(|| 1u32);
+    let clients = use_state(|| CONNECT_CLIENTS);
     let n = *clients;
     let persistent = use_run(workload(n, false));
     let per_txn = use_run(workload(n, true));

@@ -15,7 +15,12 @@ const TOUCHED: [(&str, &str, f64); 3] = [
     ("16g", "16 GiB", 16.0 * 1024.0 * MIB),
 ];
 
-fn config(touched_key: &str, huge_pages: bool) -> MemoryConfig {
+/// Idle connections in section 2 before the reader moves its slider.
+pub const MEMORY_CLIENTS: u32 = 2_000;
+
+/// The memory model for a backend that has touched `touched_key` of `TOUCHED` (`"idle"`, `"1g"`,
+/// `"16g"`) of shared buffers, with or without huge pages.
+pub fn config(touched_key: &str, huge_pages: bool) -> MemoryConfig {
     let mut c = MemoryConfig::default();
     if let Some((_, _, b)) = TOUCHED
         .iter()
@@ -30,7 +35,7 @@ fn config(touched_key: &str, huge_pages: bool) -> MemoryConfig {
 
 #[component]
 pub fn MemorySection() -> Html {
-    let clients = use_state(|| 2_000u32);
+    let clients = use_state(|| MEMORY_CLIENTS);
     let touched = use_state(|| AttrValue::from("idle"));
     let huge = use_state(|| false);
     let cfg = config(touched.as_str(), *huge);

@@ -34,24 +34,34 @@ const FEATURES: [(&str, &str, &str, &str); 11] = [
     ("Multi-statement transactions", "yes", "yes", "no (refused)"),
 ];
 
-fn mode_of(key: &str) -> PoolMode {
+pub fn mode_of(key: &str) -> PoolMode {
     POOL_MODES
         .into_iter()
         .find(|m| mode_key(*m) == key)
         .unwrap_or(PoolMode::Transaction)
 }
 
+/// Section 8 before the reader touches it: session mode, a fifth of the clients using session state.
+pub const MODES_MODE: &str = "session";
+pub const MODES_SESSION_PCT: u32 = 20;
+
+/// Section 8's workload: 400 clients over the default pool in `mode`, `session_pct` % of them
+/// relying on session state.
+pub fn workload(mode: PoolMode, session_pct: u32) -> Params {
+    Params {
+        clients: 400,
+        pool_mode: mode,
+        session_state_share: f64::from(session_pct) / 100.0,
+        ..base()
+    }
+}
+
 #[component]
 pub fn ModesSection() -> Html {
-    let mode = use_state(|| AttrValue::from("session"));
-    let session_pct = use_state(|| 20u32);
+    let mode = use_state(|| AttrValue::from(MODES_MODE));
+    let session_pct = use_state(|| MODES_SESSION_PCT);
     let m = mode_of(mode.as_str());
-    let w = Params {
-        clients: 400,
-        pool_mode: m,
-        session_state_share: f64::from(*session_pct) / 100.0,
-        ..base()
-    };
+    let w = workload(m, *session_pct);
     let run = use_run(w.clone());
     let p = run.output.pooled.clone().unwrap_or_default();
     let pools = p.pools.unwrap_or_default();

@@ -9,9 +9,12 @@ use yew::prelude::*;
 /// Backends drawn one by one; beyond this the figure says how many more there are.
 const DRAWN: u32 = 120;
 
+/// Connections in section 1 before the reader moves its slider.
+pub const PROCESS_CLIENTS: u32 = 40;
+
 #[component]
 pub fn ProcessSection() -> Html {
-    let clients = use_state(|| 40u32);
+    let clients = use_state(|| PROCESS_CLIENTS);
     let n = *clients;
     let cores = crate::state::page_default().cores;
     let mem = idle_memory(&MemoryConfig::default(), n, None);

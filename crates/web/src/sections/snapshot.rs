@@ -23,8 +23,23 @@ fn pg_label(pg: PgVersion) -> &'static str {
 }
 use yew::prelude::*;
 
-/// Many connected clients, most of them idle: the case where pre-14 snapshots hurt.
-fn workload(clients: u32, pg: PgVersion) -> Params {
+/// Connections in section 6 before the reader moves its slider.
+pub const SNAPSHOT_CLIENTS: u32 = 3_000;
+
+/// Many connected clients, most of them idle: the case where pre-14 snapshots hurt. `pg13` picks
+/// PostgreSQL 13 (O(connections) snapshots), else 16.
+pub fn workload(clients: u32, pg13: bool) -> Params {
+    snapshot_workload(
+        clients,
+        if pg13 {
+            PgVersion::Pg13
+        } else {
+            PgVersion::Pg14
+        },
+    )
+}
+
+fn snapshot_workload(clients: u32, pg: PgVersion) -> Params {
     Params {
         clients,
         think_ms: 100.0,
@@ -38,16 +53,16 @@ fn workload(clients: u32, pg: PgVersion) -> Params {
 #[component]
 pub fn SnapshotSection() -> Html {
     let version = use_state(|| AttrValue::from("13"));
-    let clients = use_state(|| 3_000u32);
+    let clients = use_state(|| SNAPSHOT_CLIENTS);
     let pg = if version.as_str() == "14" {
         PgVersion::Pg14
     } else {
         PgVersion::Pg13
     };
-    let w = workload(*clients, pg);
+    let w = snapshot_workload(*clients, pg);
     let run = use_run(w.clone());
     // The other version, for the comparison in the prose.
-    let other = use_run(workload(
+    let other = use_run(snapshot_workload(
         *clients,
         if pg == PgVersion::Pg13 {
             PgVersion::Pg14

@@ -47,8 +47,8 @@ pub fn RealismSection() -> Html {
                    wins — rather than the exact numbers. The same parameters and seed always give the same result." }
             </p>
             <p>
-                { "What is left out: disk I/O, locks between transactions, network beyond a fixed round trip, NUMA, \
-                   and the many knobs of a real kernel. The " }
+                { "What is left out: disk I/O, locks between transactions, network beyond a round trip with a little \
+                   jitter, NUMA, and the many knobs of a real kernel. The " }
                 <a href={MODEL_DOC}>{ "model document" }</a>
                 { " describes every mechanism and constant, with its source and our confidence in it." }
             </p>

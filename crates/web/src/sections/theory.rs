@@ -7,6 +7,7 @@ use super::lab::{base, use_run};
 use crate::components::IntSlider;
 use crate::format::duration;
 use crate::format::percent;
+use crate::sim::SideView;
 use poolsim_model::Params;
 use yew::prelude::*;
 
@@ -16,28 +17,41 @@ fn erlang_wait(c: u32, lambda: f64, s: f64) -> f64 {
     poolsim_model::theory::erlang_c(c, lambda, 1.0 / s).map_or(f64::INFINITY, |e| e.wq)
 }
 
-#[component]
-pub fn TheorySection() -> Html {
-    let pool = use_state(|| 12u32);
-    let w = Params {
-        pool_size: *pool,
+/// The pooled side as an M/M/c queue: c = pool size, arrivals at the throughput, service = the
+/// time a transaction holds a server connection. Returns (offered load A, Erlang C's mean wait).
+pub fn erlang_prediction(p: &SideView, pool: u32) -> (f64, f64) {
+    let lambda = p.throughput_tps;
+    let service = (p.latency.mean - p.pool_wait_s).max(1e-9);
+    (lambda * service, erlang_wait(pool, lambda, service))
+}
+
+/// The theory panel's pool before the reader moves its slider.
+pub const THEORY_POOL: u32 = 12;
+
+/// The theory panel's workload: 1,000 clients thinking 300 ms, over a pool of `pool`.
+pub fn workload(pool: u32) -> Params {
+    Params {
+        pool_size: pool,
         clients: 1_000,
         think_ms: 300.0,
         ..base()
-    };
+    }
+}
+
+#[component]
+pub fn TheorySection() -> Html {
+    let pool = use_state(|| THEORY_POOL);
+    let w = workload(*pool);
     let run = use_run(w.clone());
     let p = run.output.pooled.clone().unwrap_or_default();
-    let o = &p.occupancy;
-    // Little's law over the whole transaction: clients not thinking = throughput × response time.
-    let l_measured = f64::from(o.clients() - o.clients_thinking);
+    // Little's law over the whole transaction: the time-average number of clients inside one
+    // (counted by the model as it runs) = throughput × response time.
+    let l_measured = p.in_transaction;
     let lambda = p.throughput_tps;
     let wait = p.latency.mean;
     let l_predicted = lambda * wait;
-    // The pool as an M/M/c queue: c = pool size, service = time holding a server connection.
-    let service = (p.latency.mean - p.pool_wait_s).max(1e-9);
-    let offered = lambda * service;
+    let (offered, predicted_wait) = erlang_prediction(&p, w.pool_size);
     let rho = offered / f64::from(w.pool_size);
-    let predicted_wait = erlang_wait(w.pool_size, lambda, service);
     let rule = w.cores * 2 + 1;
     let utilisation = 1.0 - p.cpu.idle;
     let on_pool = {
@@ -55,7 +69,7 @@ pub fn TheorySection() -> Html {
                 { crate::format::count(w.clients.into()) }{ " clients:" }
             </p>
             <div class="theory-grid explain-figure">
-                <div><span class="t-label">{ "L, clients inside a transaction (counted)" }</span>
+                <div><span class="t-label">{ "L, clients inside a transaction (counted, time average)" }</span>
                     <Num metric="theory_L" value={l_measured} text={sig(l_measured)} /></div>
                 <div><span class="t-label">{ "λ × W, throughput × response time" }</span>
                     <Num metric="theory_lambda_W" value={l_predicted} text={sig(l_predicted)} />
@@ -93,7 +107,8 @@ pub fn TheorySection() -> Html {
                 <Num metric="theory_rule" value={f64::from(rule)} text={rule.to_string()} />
                 { " connections. The point is not the exact number but the shape: a pool a little larger than the \
                    number of things that can run at once keeps the cores busy, and anything beyond that just queues \
-                   inside the database instead of in the pooler, where it costs switches and snapshots." }
+                   inside the database instead of in the pooler, where it costs cold caches: slide the fleet’s pool in \
+                   section 7 up to 400 to see it." }
             </p>
         </section>
     }

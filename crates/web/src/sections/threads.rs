@@ -9,23 +9,29 @@ use crate::state::{arch_key, arch_label, ARCHS};
 use poolsim_model::{Arch, Params};
 use yew::prelude::*;
 
+/// Connections in section 9 before the reader moves its slider.
+pub const THREADS_CLIENTS: u32 = 2_000;
+
+/// Section 9's workload: the live figure's default served by `arch`, `clients` connections (the
+/// figure reads its direct side: no pooler).
+pub fn workload(arch: Arch, clients: u32) -> Params {
+    Params {
+        arch,
+        clients,
+        ..base()
+    }
+}
+
 #[component]
 pub fn ThreadsSection() -> Html {
     let arch = use_state(|| AttrValue::from("thread"));
-    let clients = use_state(|| 2_000u32);
+    let clients = use_state(|| THREADS_CLIENTS);
     let a = ARCHS
         .into_iter()
         .find(|x| arch_key(*x) == arch.as_str())
         .unwrap_or(Arch::Thread);
-    let w = Params {
-        arch: a,
-        clients: *clients,
-        ..base()
-    };
-    let proc_w = Params {
-        arch: Arch::Process,
-        ..w.clone()
-    };
+    let w = workload(a, *clients);
+    let proc_w = workload(Arch::Process, *clients);
     let run = use_run(w.clone());
     let procs = use_run(proc_w);
     let t = &run.output.direct;
@@ -46,9 +52,10 @@ pub fn ThreadsSection() -> Html {
                    to start than a forked process and shares the process’s address space, so it needs no page tables of \
                    its own and little private memory. But a thread is still something the kernel schedules: thousands \
                    of runnable threads on a few cores switch just as often, and evict each other’s working sets from \
-                   the caches just as thoroughly. Thread-per-connection servers hit the same wall, further up the curve, \
-                   which is why MySQL offers a thread pool (a fixed set of worker threads taking turns, like a pooler \
-                   built in) and why they too are run behind proxies at scale." }
+                   the caches just as thoroughly. Thread-per-connection servers save memory and connection start-up, \
+                   but they hit the scheduling wall at the same place as processes. That is why MySQL offers a thread \
+                   pool (a fixed set of worker threads taking turns, like a pooler built in) and why they too are run \
+                   behind proxies at scale." }
             </p>
             <figure class="explain-figure">
                 <PairBars direct_label="processes" pooled_label={AttrValue::from(arch_label(a))} pairs={vec![
@@ -56,6 +63,8 @@ pub fn ThreadsSection() -> Html {
                            direct_text: bytes(pr.memory_private), pooled_text: bytes(t.memory_private) },
                     Pair { label: "Transactions per second".into(), direct: pr.throughput_tps, pooled: t.throughput_tps,
                            direct_text: rate(pr.throughput_tps), pooled_text: rate(t.throughput_tps) },
+                    Pair { label: "Slowest 1 % of transactions (p99)".into(), direct: pr.latency.p99, pooled: t.latency.p99,
+                           direct_text: duration(pr.latency.p99), pooled_text: duration(t.latency.p99) },
                     Pair { label: "Context switches per second".into(), direct: pr.context_switches_per_s,
                            pooled: t.context_switches_per_s,
                            direct_text: rate(pr.context_switches_per_s), pooled_text: rate(t.context_switches_per_s) },
@@ -79,7 +88,15 @@ pub fn ThreadsSection() -> Html {
                 { " transactions per second (processes: " }
                 <Num metric="s9_tps_process" value={pr.throughput_tps} text={rate(pr.throughput_tps)} />
                 { "), with a p99 latency of " }<Num metric="s9_p99" value={t.latency.p99} text={duration(t.latency.p99)} />
-                { ". Cheaper connections move the wall; they do not remove it." }
+                { " (processes: " }
+                <Num metric="s9_p99_process" value={pr.latency.p99} text={duration(pr.latency.p99)} />{ "). " }
+                if a == Arch::ThreadPool {
+                    { "Here the wall moves: one worker thread per core takes the connections’ statements in turn, like \
+                       a pooler’s backends, so the cores switch rarely and nothing waits for a core in the kernel." }
+                } else {
+                    { "Cheaper connections save memory; they do not make the cores go further. Pick the thread pool \
+                       above to see what does." }
+                }
             </p>
         </section>
     }

@@ -83,6 +83,9 @@ fn side_from_summary(s: &Summary, pooled: bool) -> SideView {
         memory_private_steady: 0.0,
         context_switches_per_s: s.context_switches_per_s.total,
         cpu_migrations_per_s: s.cpu_migrations_per_s,
+        run_queue: s.little.cpu_run_queue.l,
+        pool_queue: s.little.pool_queue.l,
+        in_transaction: s.little.system.l,
         throughput_tps: s.throughput_tps,
         latency: Latency {
             p50: s.latency_s.p50,

@@ -108,6 +108,12 @@ pub struct SideView {
     pub memory_private_steady: f64,
     pub context_switches_per_s: f64,
     pub cpu_migrations_per_s: f64,
+    /// Time-average number of processes waiting in the kernel's run queue for a core.
+    pub run_queue: f64,
+    /// Time-average number of clients waiting in the pooler's queue for a server connection.
+    pub pool_queue: f64,
+    /// Time-average number of clients inside a transaction (Little's L for the whole system).
+    pub in_transaction: f64,
     pub throughput_tps: f64,
     pub latency: Latency,
     pub pool_wait_s: f64,
