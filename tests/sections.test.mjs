@@ -157,7 +157,7 @@ test('the sweep runs to 100 % with sane results, and another section answers whi
   await page.close();
 });
 
-test('PostgreSQL 13 has lower throughput than 14 on the idle-heavy case', async () => {
+test('section 6: PostgreSQL 13 completes fewer transactions than 14 and spends more on snapshots, the same seed repeats', async () => {
   const { page, errors } = await open();
   await runDone(page, 's6_run');
   assert.equal(await page.isChecked('#snap-version-13'), true, 'the section starts on PG13');
@@ -169,7 +169,7 @@ test('PostgreSQL 13 has lower throughput than 14 on the idle-heavy case', async 
   await runDone(page, 's6_run');
   const pg14 = await metric(page, 's6_tps');
   const share14 = await metric(page, 's6_snapshot_share');
-  console.log(`idle-heavy case: PG13 ${pg13.toFixed(0)} TPS (snapshots ${(share13 * 100).toFixed(1)} % of CPU), ` +
+  console.log(`section 6: PG13 ${pg13.toFixed(0)} TPS (snapshots ${(share13 * 100).toFixed(1)} % of CPU), ` +
     `PG14 ${pg14.toFixed(0)} TPS (${(share14 * 100).toFixed(1)} %)`);
   assert.ok(pg13 < pg14, `PG13 ${pg13} < PG14 ${pg14}`);
   assert.ok(share13 > share14);

@@ -643,7 +643,6 @@ mod snapshot {
             ),
         );
         assert!(share(SNAPSHOT_CLIENTS) > 3.0 * share(300));
-        assert!(share(SNAPSHOT_CLIENTS) > 0.02);
     }
 
     /// "after Andres Freund’s patches, snapshot cost barely depends on how many connections exist"
@@ -659,10 +658,10 @@ mod snapshot {
         }
     }
 
-    /// "Side by side: PostgreSQL 13 …, PostgreSQL 14 … transactions per second." (14 completes
-    /// more)
+    /// "Side by side: PostgreSQL 13 …, PostgreSQL 14 … transactions per second: at this scale,
+    /// mostly idle connections on 8 cores, the scan costs little."
     #[test]
-    fn pg14_completes_more_transactions_than_pg13() {
+    fn at_this_scale_pg14_completes_about_as_many_transactions_as_pg13() {
         let tps = |pg13| {
             figures(&workload(SNAPSHOT_CLIENTS, pg13))
                 .direct
@@ -672,7 +671,8 @@ mod snapshot {
             "s6 tps",
             format!("PG13 {:.0}, PG14 {:.0}", tps(true), tps(false)),
         );
-        assert!(tps(false) > 1.05 * tps(true));
+        assert!(tps(false) >= tps(true));
+        assert!(tps(false) < 1.05 * tps(true));
     }
 
     /// PostgreSQL 13, `cores` cores, `busy` clients running pgbench -S-like statements with no
@@ -693,14 +693,14 @@ mod snapshot {
         figures(&w(idle)).direct.throughput_tps / figures(&w(0)).direct.throughput_tps
     }
 
-    /// "Our own test on a 2-core machine found idle connections nearly free in this respect; the
-    /// big losses Freund measured needed many active backends on many cores."
+    /// "a test on a 2-core machine found 1,000 idle connections nearly free. The big losses Freund
+    /// measured came from busy backends on many cores"
     #[test]
     fn idle_connections_are_nearly_free_on_2_cores_and_cost_more_with_many_active_on_many() {
         // Our lab test: 1 active pgbench -S client beside 0 or 1,000 idle connections, 2 cores.
         let small = idle_cost(2, 1, 1_000);
-        // 100 active clients on 16 cores beside 5,000 idle connections (the idle_heavy preset).
-        let large = idle_cost(16, 100, 5_000);
+        // 200 active clients on 16 cores beside 5,000 idle connections (the idle_heavy preset).
+        let large = idle_cost(16, 200, 5_000);
         measured(
             "s6 idle connections",
             format!(
@@ -709,13 +709,14 @@ mod snapshot {
                 large * 100.0
             ),
         );
-        assert!(small > 0.95);
-        assert!(large < small - 0.02);
+        assert!(small > 0.98);
+        assert!(large < small - 0.01);
     }
 
-    /// "A pooler helps either way: Postgres only ever sees the pool’s 24 connections."
+    /// "A pooler keeps the idle connections out of the scan, since Postgres only ever sees the
+    /// pool’s 24 connections"
     #[test]
-    fn a_pooler_helps_either_way_postgres_only_sees_the_pool() {
+    fn a_pooler_keeps_the_idle_connections_out_of_the_scan() {
         let f = figures(&workload(SNAPSHOT_CLIENTS, true));
         let p = f.pooled();
         measured(
@@ -730,8 +731,34 @@ mod snapshot {
             ),
         );
         assert!(p.occupancy.backends() <= workload(SNAPSHOT_CLIENTS, true).pool_size);
-        assert!(p.cpu.snapshots < 0.25 * f.direct.cpu.snapshots);
+        assert!(p.cpu.snapshots < 0.8 * f.direct.cpu.snapshots);
         assert!(p.throughput_tps > f.direct.throughput_tps);
+    }
+
+    /// "the “idle-heavy, PostgreSQL 13” preset (200 busy connections on 16 saturated cores beside
+    /// 5,000 idle ones) spends several times more of its CPU on snapshots than the same load on 14
+    /// … A pooler helps either way"
+    #[test]
+    fn the_idle_heavy_preset_spends_several_times_more_on_snapshots_on_13() {
+        let on = |name: &str| figures(&poolsim_model::preset(name).unwrap().params);
+        let (pg13, pg14) = (on("idle_heavy_pg13"), on("idle_heavy_pg14"));
+        let pooled = figures(&Params {
+            pool_mode: PoolMode::Transaction,
+            pool_size: 32,
+            ..poolsim_model::preset("idle_heavy_pg13").unwrap().params
+        });
+        let pooled = pooled.pooled();
+        measured(
+            "s6 idle-heavy preset",
+            format!(
+                "snapshots: PG13 {:.1} %, PG14 {:.2} %, PG13 pooled {:.1} %",
+                pg13.direct.cpu.snapshots * 100.0,
+                pg14.direct.cpu.snapshots * 100.0,
+                pooled.cpu.snapshots * 100.0
+            ),
+        );
+        assert!(pg13.direct.cpu.snapshots > 3.0 * pg14.direct.cpu.snapshots);
+        assert!(pooled.cpu.snapshots < 0.5 * pg13.direct.cpu.snapshots);
     }
 }
 
@@ -1267,8 +1294,9 @@ mod steps {
         assert!(d.latency.p99 > 10.0 * keep.latency.p99);
     }
 
-    /// Step 6: "Up to PG13, every snapshot scans all connections, idle ones included: 5,000 idle
-    /// connections slow down 100 busy ones." (generous: the snapshot cost is being recalibrated)
+    /// Step 6: "Up to PG13, every snapshot scans all connections, idle ones included, and reads the
+    /// busy ones' entries from other cores: 200 busy connections on 16 cores spend more of their CPU
+    /// on snapshots beside 5,000 idle ones, and complete fewer transactions."
     #[test]
     fn step_6_before_14_idle_connections_slow_down_the_busy_ones() {
         let w = step(6);
@@ -1290,11 +1318,11 @@ mod steps {
             ),
         );
         assert_eq!(
-            (w.clients, w.idle_connections, w.pg_version),
-            (100, 5_000, 13)
+            (w.clients, w.idle_connections, w.pg_version, w.cores),
+            (200, 5_000, 13, 16)
         );
-        assert!(with.throughput_tps < 0.97 * without.throughput_tps);
-        assert!(with.cpu.snapshots > 2.0 * without.cpu.snapshots);
+        assert!(with.throughput_tps < 0.99 * without.throughput_tps);
+        assert!(with.cpu.snapshots > 1.4 * without.cpu.snapshots);
     }
 
     /// Step 7: "PG14 made snapshots independent of the number of connections. Idle connections still
