@@ -1035,13 +1035,16 @@ class Lab:
                 raise LabError(f"idle connection {i + 1}/{n} via {route} failed: {e}")
         return time.time() - start
 
-    def close_idle(self, route: str) -> None:
+    def _close_idle_sockets(self) -> None:
         for s in self.idle:
             try:
                 s.close()
             except OSError:
                 pass
         self.idle = []
+
+    def close_idle(self, route: str) -> None:
+        self._close_idle_sockets()
         if route != "direct" or self.pg is None or self.pg.poll() is not None:
             return  # through PgBouncer the idle clients held no backend of their own
         deadline = time.time() + 30
@@ -1271,12 +1274,7 @@ class Lab:
     # ----- teardown
 
     def teardown(self) -> None:
-        for s in self.idle:
-            try:
-                s.close()
-            except OSError:
-                pass
-        self.idle = []
+        self._close_idle_sockets()
         if self.pgbench_proc is not None and self.pgbench_proc.returncode is None:
             _kill(self.pgbench_proc.pid)
             try:

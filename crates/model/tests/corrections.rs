@@ -47,15 +47,8 @@ fn statements_waiting_for_a_core_hold_no_work_mem() {
     // 400 direct backends on 8 cores, 0.1 ms statements (far shorter than a 3 ms slice, so never
     // preempted): hundreds wait in the run queue, but at most one per core has started.
     let p = Params {
-        clients: 400,
-        pool_mode: PoolMode::None,
         max_connections: 500,
-        cores: 8,
-        think_ms: 0.0,
-        stmt_cpu_ms: 0.1,
-        stmts_per_txn: 1,
-        rtt_ms: 0.2,
-        ..Params::default()
+        ..busy_direct(400)
     };
     let peak = peak_work_mem(&p);
     let bound = 8.0 * work_mem_per_statement(&p);

@@ -3,20 +3,6 @@ mod common;
 use common::*;
 use poolsim_model::{idle_memory, preset, MemoryConfig, Model, Params, PoolMode};
 
-fn busy_direct(clients: u32) -> Params {
-    Params {
-        clients,
-        pool_mode: PoolMode::None,
-        max_connections: 2_000,
-        cores: 8,
-        think_ms: 0.0,
-        stmt_cpu_ms: 0.1,
-        stmts_per_txn: 1,
-        rtt_ms: 0.2,
-        ..Params::default()
-    }
-}
-
 #[test]
 fn direct_throughput_peaks_near_a_few_times_cores_then_declines_pool_stays_near_peak() {
     let mut curve = Vec::new();
