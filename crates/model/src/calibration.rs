@@ -277,3 +277,52 @@ pub const PGB_SERVER_LOGIN_RETRY_NS: u64 = 15_000_000_000;
 /// Open-workload safety valve: at most this many arrivals in flight; further arrivals are dropped
 /// and counted (keeps model memory bounded when the system is overloaded). Source: design choice.
 pub const OPEN_MAX_IN_FLIGHT: u32 = 20_000;
+
+// ---------------------------------------------------------------------------------------------
+// Clients on the server's cores (`clients_on_server`) and the lab preset
+// ---------------------------------------------------------------------------------------------
+//
+// Source for this section: `bench/lab/results/select_only.csv` (pgbench -S, PostgreSQL 15.18 +
+// PgBouncer 1.18 on the 2-vCPU lab machine, pgbench on the same box over TCP loopback, medians of
+// 3 × 6 s; `bench/lab/results/MACHINE.md`). "CPU per transaction" = a process's CPU seconds per
+// second of the measurement window (`*_cpu_s_per_s_median`) divided by `tps_median` of the same
+// point.
+
+/// Client CPU per one-statement transaction, split half before the request is sent and half
+/// after the reply arrives. Source: lab, direct route at 2 clients: pgbench 0.4565 CPU s/s at
+/// 52,937 TPS = 8.6 µs (the same point as [`LAB_STMT_CPU_MS`]). The lab's pgbench spends more per
+/// transaction with more connections (11 µs at 8–128 clients, 18 µs at 512–1,000 direct,
+/// 15–22 µs through PgBouncer: its two threads poll every socket), which the model does not
+/// follow (M for the value at few clients, L beyond).
+pub const CLIENT_CPU_PER_STMT_NS: u64 = 8_600;
+
+/// Hot working set of a client process (pgbench's per-connection state, libpq buffers).
+/// Source: none measured; small next to a backend's (L).
+pub const CLIENT_WORKING_SET_BYTES: f64 = 64.0 * KIB;
+
+/// Lab preset: server CPU per select-only transaction (one `SELECT abalance ... WHERE aid = ?`).
+/// Source: lab, direct route at 2 clients (clients = cores, the least queueing and switching
+/// among the points): postgres 1.526 CPU s/s at 52,937 TPS = 28.8 µs. It includes the kernel's
+/// TCP loopback and wake-up work done in the backends' time, so the model's own switch costs
+/// (≈ 2 µs per switch) are counted a second time (M).
+pub const LAB_STMT_CPU_MS: f64 = 0.0288;
+
+/// Lab preset: PgBouncer CPU per one-statement transaction. Source: lab, pgbouncer route at
+/// 4–1,000 clients: 17.5–23.1 µs per transaction, median of the 9 points ≈ 20 µs (1–2 clients,
+/// 31–50 µs, pay a wake-up per message and are left out) (M).
+pub const LAB_POOLER_CPU_US: f64 = 20.0;
+
+/// Lab preset: network round trip over TCP loopback, beyond the CPU already counted in the
+/// processes. Source: lab, direct at 2 clients: mean latency 38 µs ≈ client + server CPU per
+/// transaction (8.6 + 28.8 µs), so loopback adds little delay of its own; 10 µs stands for the
+/// wake-up hops (L for the exact value).
+pub const LAB_RTT_MS: f64 = 0.01;
+
+/// Lab preset: cores, PgBouncer pool and `max_connections` as configured in the lab
+/// (`MACHINE.md`: 2 vCPUs, `default_pool_size = 4`, `pool_mode = transaction`,
+/// `max_connections = 1100`).
+pub const LAB_CORES: u32 = 2;
+/// See [`LAB_CORES`].
+pub const LAB_POOL_SIZE: u32 = 4;
+/// See [`LAB_CORES`].
+pub const LAB_MAX_CONNECTIONS: u32 = 1100;

@@ -53,9 +53,11 @@ pub enum CpuCat {
     ForkAuth,
     /// The pooler's own CPU.
     Pooler,
+    /// Clients running on the server's cores (`clients_on_server`).
+    Clients,
 }
 /// Number of CPU categories.
-pub const N_CPU: usize = 5;
+pub const N_CPU: usize = 6;
 
 /// Raw counters over an interval.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -555,7 +557,7 @@ pub struct Switches {
     pub total: f64,
 }
 
-/// Shares of core time (cores × elapsed); the six fields sum to 1.
+/// Shares of core time (cores × elapsed); the seven fields sum to 1.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CpuShare {
     /// Executing statements.
@@ -568,6 +570,9 @@ pub struct CpuShare {
     pub fork_auth: f64,
     /// The pooler process.
     pub pooler: f64,
+    /// Client processes on the server's cores (`clients_on_server`; 0 otherwise).
+    #[serde(default)]
+    pub clients: f64,
     /// Nothing to run.
     pub idle: f64,
 }
@@ -741,6 +746,11 @@ impl Summary {
         f("cpu_time.snapshots", c.snapshots);
         f("cpu_time.fork_auth", c.fork_auth);
         f("cpu_time.pooler", c.pooler);
+        // Visited only when clients run on the server, so every summary without them (and its
+        // digest) is what it was before the field existed.
+        if c.clients != 0.0 {
+            f("cpu_time.clients", c.clients);
+        }
         f("cpu_time.idle", c.idle);
         let e = &self.errors;
         f("errors.refused", e.refused as f64);
@@ -919,6 +929,7 @@ pub(crate) fn build_summary(
             snapshots: share(CpuCat::Snapshots),
             fork_auth: share(CpuCat::ForkAuth),
             pooler: share(CpuCat::Pooler),
+            clients: share(CpuCat::Clients),
             idle: if core_time > 0.0 {
                 (1.0 - busy / core_time).max(0.0)
             } else {

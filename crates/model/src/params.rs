@@ -150,6 +150,9 @@ pub struct Params {
     pub shared_buffers_mb: f64,
     /// Huge pages for shared memory.
     pub huge_pages: OnOff,
+    /// The clients (e.g. pgbench) run on the server's cores: each statement's client-side CPU
+    /// (`calibration::CLIENT_CPU_PER_STMT_NS`) is scheduled beside the backends and the pooler.
+    pub clients_on_server: OnOff,
 }
 
 impl Default for Params {
@@ -186,6 +189,7 @@ impl Default for Params {
             relations_touched: 50.0,
             shared_buffers_mb: 128.0,
             huge_pages: OnOff::Off,
+            clients_on_server: OnOff::Off,
         }
     }
 }
@@ -538,6 +542,16 @@ pub const PARAMS: &[ParamSpec] = &[
         ParamKind::Enum(ON_OFF),
         "huge pages for shared memory"
     ),
+    spec!(
+        "clients_on_server",
+        "",
+        1.0,
+        0.0,
+        1.0,
+        false,
+        ParamKind::Enum(ON_OFF),
+        "clients run on the server's cores (pgbench on the same box)"
+    ),
 ];
 
 /// Looks up a parameter's registry entry.
@@ -618,6 +632,7 @@ impl Params {
             "workload" => self.workload as usize,
             "overheads" => self.overheads as usize,
             "huge_pages" => self.huge_pages as usize,
+            "clients_on_server" => self.clients_on_server as usize,
             _ => return None,
         })
     }
@@ -639,6 +654,7 @@ impl Params {
             "workload" => self.workload = [Workload::Closed, Workload::Open][i],
             "overheads" => self.overheads = [OnOff::On, OnOff::Off][i],
             "huge_pages" => self.huge_pages = [OnOff::On, OnOff::Off][i],
+            "clients_on_server" => self.clients_on_server = [OnOff::On, OnOff::Off][i],
             _ => {}
         }
     }
@@ -800,6 +816,12 @@ impl Params {
     /// Whether overhead costs are modelled.
     pub fn overheads_on(&self) -> bool {
         self.overheads == OnOff::On
+    }
+
+    /// Whether the clients' own CPU runs on the server's cores (`clients_on_server = on`, with
+    /// overheads on: with overheads off the model is a pure queueing system without client CPU).
+    pub fn clients_on_cores(&self) -> bool {
+        self.clients_on_server == OnOff::On && self.overheads_on()
     }
 }
 

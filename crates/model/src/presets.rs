@@ -1,5 +1,6 @@
 //! Named scenarios. Each changes only what its story needs from [`Params::default`].
 
+use crate::calibration as cal;
 use crate::params::{Arch, Auth, Connect, Dist, OnOff, Params, PoolMode, Workload};
 use serde::Serialize;
 
@@ -28,6 +29,7 @@ pub const PRESET_NAMES: &[&str] = &[
     "oversubscribed",
     "thread_per_connection",
     "mmc",
+    "lab",
 ];
 
 /// The fleet: 10,000 application connections, mostly idle, onto a 16-core server.
@@ -64,6 +66,37 @@ fn idle_heavy(pg_version: u32) -> Params {
         stmt_cpu_ms: 0.05,
         stmts_per_txn: 5,
         pg_version,
+        ..Params::default()
+    }
+}
+
+/// The measurement lab (`bench/lab`): `pgbench -S` on the lab's 2-core machine, pgbench on the
+/// same box over TCP loopback, direct; `pool_mode = transaction` gives its PgBouncer route (pool
+/// of 4). Every number is the lab's setting or is measured there (`calibration::LAB_*`).
+fn lab() -> Params {
+    Params {
+        clients: 32,
+        idle_connections: 0,
+        pool_size: cal::LAB_POOL_SIZE,
+        pool_mode: PoolMode::None,
+        cores: cal::LAB_CORES,
+        max_connections: cal::LAB_MAX_CONNECTIONS,
+        max_client_conn: 2_000,
+        reserve_pool_size: 0,
+        think_ms: 0.0,
+        stmt_cpu_ms: cal::LAB_STMT_CPU_MS,
+        stmt_cpu_dist: Dist::Const,
+        stmts_per_txn: 1,
+        rtt_ms: cal::LAB_RTT_MS,
+        connect: Connect::Persistent,
+        auth: Auth::Trust,
+        pg_version: 15,
+        workload: Workload::Closed,
+        overheads: OnOff::On,
+        session_state_share: 0.0,
+        pooler_cpu_us: cal::LAB_POOLER_CPU_US,
+        shared_buffers_mb: 256.0,
+        clients_on_server: OnOff::On,
         ..Params::default()
     }
 }
@@ -174,6 +207,11 @@ pub fn preset(name: &str) -> Option<Preset> {
                 query_wait_timeout_s: 0.0,
                 ..d
             },
+        ),
+        "lab" => (
+            "The measurement lab: pgbench -S on 2 cores",
+            "pgbench -S on the same 2-core box as Postgres (clients on the server), direct; set pool_mode=transaction for the lab's PgBouncer route (pool of 4). Compare with `poolsim validate`.",
+            lab(),
         ),
         _ => return None,
     };

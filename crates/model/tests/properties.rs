@@ -59,7 +59,7 @@ proptest! {
             );
             let s = m.summary();
             let cpu = s.cpu_time;
-            let busy = cpu.work + cpu.switching + cpu.snapshots + cpu.fork_auth + cpu.pooler;
+            let busy = cpu.work + cpu.switching + cpu.snapshots + cpu.fork_auth + cpu.pooler + cpu.clients;
             prop_assert!(busy <= 1.0 + 1e-9, "busy share {}", busy);
             prop_assert!((busy + cpu.idle - 1.0).abs() < 1e-6 || s.elapsed_s == 0.0);
             let mem = s.memory_bytes;

@@ -178,3 +178,32 @@ fn idle_connections_join_and_leave_while_running() {
     m.check_invariants().unwrap();
     assert!(grown > before && m.memory().private_total < before);
 }
+
+#[test]
+fn clients_on_the_server_take_cpu_from_the_backends_and_add_switches() {
+    use poolsim_model::{calibration as cal, OnOff};
+    let on = Params {
+        clients: 8,
+        ..preset("lab").unwrap().params
+    };
+    let off = Params {
+        clients_on_server: OnOff::Off,
+        ..on.clone()
+    };
+    let (s_on, s_off) = (run(on, 3, 0.3, 1.0), run(off, 3, 0.3, 1.0));
+    eprintln!(
+        "on: {:.0} TPS, {:.0} switches/s, clients {:.3}; off: {:.0} TPS, {:.0} switches/s",
+        s_on.throughput_tps,
+        s_on.context_switches_per_s.total,
+        s_on.cpu_time.clients,
+        s_off.throughput_tps,
+        s_off.context_switches_per_s.total
+    );
+    assert_eq!(s_off.cpu_time.clients, 0.0);
+    // The clients' share of the 2 cores is their CPU per transaction times the throughput.
+    let expected = s_on.throughput_tps * cal::CLIENT_CPU_PER_STMT_NS as f64 * 1e-9 / 2.0;
+    assert!(rel(s_on.cpu_time.clients, expected) < 0.02, "{expected}");
+    assert!(s_on.throughput_tps < 0.9 * s_off.throughput_tps);
+    let per_txn = |s: &poolsim_model::Summary| s.context_switches_per_s.total / s.throughput_tps;
+    assert!(per_txn(&s_on) > per_txn(&s_off) + 0.5);
+}

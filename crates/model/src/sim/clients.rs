@@ -7,7 +7,7 @@
 //! (or timed out in the pool) back off and retry.
 
 use super::engine::{CTimer, Ev};
-use super::{CState, Client, PMsg, SState, Sim, NONE};
+use super::{CState, Client, ClientPhase, Job, JobWhat, PMsg, ProcKind, SState, Sim, NONE};
 use crate::calibration as cal;
 use crate::metrics::ErrorKind;
 use crate::params::{Auth, Connect, PoolMode};
@@ -41,12 +41,14 @@ impl Sim {
             txn_start: 0,
             stmt_start: 0,
             wait_start: 0,
+            proc: NONE,
         };
         self.cstate_counts[CState::Thinking as usize] += 1;
         if let Some(id) = self.client_free.pop() {
             let old = &self.clients[id as usize];
             client.gen = old.gen.wrapping_add(1);
             client.wait_gen = old.wait_gen;
+            client.proc = old.proc;
             self.cstate_counts[CState::Gone as usize] -= 1;
             self.clients[id as usize] = client;
             id
@@ -168,7 +170,37 @@ impl Sim {
                     self.start_stmt(c, conn);
                 }
             }
-            CTimer::ResultArrive => self.on_result(c),
+            CTimer::ResultArrive => {
+                if self.p.clients_on_cores() {
+                    self.client_work(c, ClientPhase::Receive);
+                } else {
+                    self.on_result(c);
+                }
+            }
+        }
+    }
+
+    /// `clients_on_server`: client `c`'s own CPU for one side of a statement runs as a job of
+    /// its process on the server's cores (half of `CLIENT_CPU_PER_STMT_NS` on each side).
+    fn client_work(&mut self, c: u32, phase: ClientPhase) {
+        let mut proc = self.clients[c as usize].proc;
+        if proc == NONE {
+            proc = self.new_proc(ProcKind::Client(c), false, cal::CLIENT_WORKING_SET_BYTES);
+            self.clients[c as usize].proc = proc;
+        }
+        let job = Job {
+            what: JobWhat::Client(c, phase),
+            remaining: cal::CLIENT_CPU_PER_STMT_NS / 2,
+            snap: 0,
+        };
+        self.give_job(proc, job);
+    }
+
+    /// A client's CPU burst is over: the request goes out, or the reply has been read.
+    pub fn client_work_done(&mut self, c: u32, phase: ClientPhase) {
+        match phase {
+            ClientPhase::Send => self.stmt_leaves(c),
+            ClientPhase::Receive => self.on_result(c),
         }
     }
 
@@ -343,6 +375,15 @@ impl Sim {
     fn send_stmt(&mut self, c: u32) {
         self.set_cstate(c, CState::InStatement);
         self.clients[c as usize].stmt_start = self.now;
+        if self.p.clients_on_cores() {
+            self.client_work(c, ClientPhase::Send);
+        } else {
+            self.stmt_leaves(c);
+        }
+    }
+
+    /// The statement of `c` leaves the client: it reaches the server after one network leg.
+    fn stmt_leaves(&mut self, c: u32) {
         let d = self.leg();
         self.timer(c, d, CTimer::StmtArrive);
     }

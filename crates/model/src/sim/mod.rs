@@ -68,6 +68,9 @@ pub(crate) struct Client {
     pub txn_start: u64,
     pub stmt_start: u64,
     pub wait_start: u64,
+    /// Its process on the server's cores (`clients_on_server`; NONE until first needed). It
+    /// belongs to the client slot and is reused with it, never freed.
+    pub proc: u32,
 }
 
 /// What a server connection is doing.
@@ -122,6 +125,17 @@ pub(crate) enum JobWhat {
     Stmt(u32),
     /// Pooler: handle one message.
     Pooler(PMsg),
+    /// A client's own CPU around one statement (`clients_on_server`).
+    Client(u32, ClientPhase),
+}
+
+/// Which side of a statement a client's CPU burst is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ClientPhase {
+    /// Building and sending the request.
+    Send,
+    /// Reading and processing the reply.
+    Receive,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -134,6 +148,8 @@ pub(crate) enum PMsg {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ProcKind {
     Conn(u32),
+    /// A client process (`clients_on_server`), by client slot.
+    Client(u32),
     Pooler,
     Postmaster,
     Worker,
@@ -385,7 +401,8 @@ impl Sim {
         let structural = old.pooled() != p.pooled()
             || old.arch != p.arch
             || old.workload != p.workload
-            || old.overheads != p.overheads;
+            || old.overheads != p.overheads
+            || old.clients_on_server != p.clients_on_server;
         if structural {
             self.rebuild(p);
             return;

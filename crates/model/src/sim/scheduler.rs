@@ -237,6 +237,7 @@ impl Sim {
                     JobWhat::Accept(_) | JobWhat::Init(_) => CpuCat::ForkAuth,
                     JobWhat::Stmt(_) => CpuCat::Work,
                     JobWhat::Pooler(_) => CpuCat::Pooler,
+                    JobWhat::Client(..) => CpuCat::Clients,
                 };
                 if s > 0 {
                     self.metrics.cpu(CpuCat::Snapshots, s);
@@ -350,6 +351,7 @@ impl Sim {
             JobWhat::Init(conn) => self.init_done(conn),
             JobWhat::Stmt(conn) => self.stmt_done(conn, p),
             JobWhat::Pooler(msg) => self.handle_pmsg(msg),
+            JobWhat::Client(c, phase) => self.client_work_done(c, phase),
         }
     }
 
