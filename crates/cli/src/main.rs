@@ -5,14 +5,16 @@
 //! poolsim sweep [--preset NAME] [--set KEY=VALUE]... --vary KEY=FROM..TO[:STEPS][:log]... [--duration S] [--warmup S] [--seed N] [--format csv|json|table]
 //! poolsim params
 //! poolsim presets
+//! poolsim validate [--lab-dir DIR] [--format table|csv] [--duration S] [--warmup S] [--seed N]
 //! ```
-//! Bad flags print one line and exit with status 2. Out-of-range values are clamped and the
+//! Bad flags print one line and exit with status 2 (`validate`: 1 when a check fails). Out-of-range values are clamped and the
 //! clamping is reported on stderr.
 
 mod flatten;
 mod output;
 mod runner;
 mod sweep_spec;
+mod validate;
 
 use lexopt::prelude::*;
 use output::Format;
@@ -27,6 +29,8 @@ commands:
   sweep    simulate one scenario per point of --vary and print one row per point
   params   list every parameter key with its default, range, unit and meaning
   presets  list the named scenarios
+  validate run the lab preset at every point of the lab's select_only.csv, compare, and check
+           (exit status 0: all checks pass, 1: a check fails, 2: bad input)
 
 options of run and sweep:
   --preset NAME           start from a named scenario (see `poolsim presets`)
@@ -35,11 +39,16 @@ options of run and sweep:
   --duration SECONDS      measured simulated time (default 20)
   --warmup SECONDS        simulated time discarded first (default 5)
   --seed N                random seed (default 1)
-  --format table|json|csv (run: table; sweep: csv)";
+  --format table|json|csv (run: table; sweep: csv)
+
+options of validate:
+  --lab-dir DIR           the lab's results (default bench/lab/results)
+  --format table|csv      per-point table and checks (csv: the checks go to stderr)
+  --duration, --warmup, --seed   as above (defaults 3, 1, 1)";
 
 fn main() -> ExitCode {
     match real_main() {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(msg) => {
             eprintln!("poolsim: {msg}");
             ExitCode::from(2)
@@ -47,17 +56,20 @@ fn main() -> ExitCode {
     }
 }
 
-fn real_main() -> Result<(), String> {
+fn real_main() -> Result<ExitCode, String> {
     let mut parser = lexopt::Parser::from_env();
     let command = match parser.next().map_err(|e| e.to_string())? {
         Some(Value(cmd)) => cmd.string().map_err(|e| e.to_string())?,
         Some(Long("help") | Short('h')) | None => {
             println!("{USAGE}");
-            return Ok(());
+            return Ok(ExitCode::SUCCESS);
         }
         Some(other) => return Err(format!("{} (try `poolsim --help`)", other.unexpected())),
     };
-    match command.as_str() {
+    if command == "validate" {
+        return run_validate(&mut parser);
+    }
+    let done: Result<(), String> = match command.as_str() {
         "run" => {
             let (config, format, varies) = parse_options(&mut parser, Format::Table)?;
             if !varies.is_empty() {
@@ -91,9 +103,72 @@ fn real_main() -> Result<(), String> {
             Ok(())
         }
         other => Err(format!(
-            "unknown command `{other}` (commands: run, sweep, params, presets)"
+            "unknown command `{other}` (commands: run, sweep, params, presets, validate)"
         )),
+    };
+    done.map(|()| ExitCode::SUCCESS)
+}
+
+fn run_validate(parser: &mut lexopt::Parser) -> Result<ExitCode, String> {
+    let mut lab_dir = std::path::PathBuf::from("bench/lab/results");
+    let mut csv = false;
+    let mut config = RunConfig {
+        duration_s: 3.0,
+        warmup_s: 1.0,
+        ..RunConfig::default()
+    };
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        let value = |parser: &mut lexopt::Parser| -> Result<String, String> {
+            parser
+                .value()
+                .map_err(|e| e.to_string())?
+                .string()
+                .map_err(|e| e.to_string())
+        };
+        match arg {
+            Long("lab-dir") => lab_dir = value(parser)?.into(),
+            Long("format") => {
+                csv = match value(parser)?.as_str() {
+                    "table" => false,
+                    "csv" => true,
+                    other => return Err(format!("--format wants table or csv, got `{other}`")),
+                }
+            }
+            Long("duration") => config.duration_s = seconds("--duration", &value(parser)?)?,
+            Long("warmup") => config.warmup_s = seconds("--warmup", &value(parser)?)?,
+            Long("seed") => {
+                let text = value(parser)?;
+                config.seed = text
+                    .parse()
+                    .map_err(|_| format!("--seed wants a whole number ≥ 0, got `{text}`"))?;
+            }
+            other => return Err(other.unexpected().to_string()),
+        }
     }
+    if config.duration_s <= 0.0 {
+        return Err("--duration must be greater than 0".into());
+    }
+    let lab = validate::read_lab(&lab_dir)?;
+    let points = validate::run_points(&lab, &config);
+    let checks = validate::checks(&points);
+    if csv {
+        print!("{}", validate::render_csv(&points)?);
+        eprint!("{}", validate::render_checks(&checks));
+    } else {
+        print!("{}", validate::render_table(&points, &checks));
+    }
+    Ok(if checks.iter().all(|c| c.pass) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn seconds(flag: &str, text: &str) -> Result<f64, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s >= 0.0 && *s <= 86_400.0)
+        .ok_or_else(|| format!("{flag} wants seconds between 0 and 86400, got `{text}`"))
 }
 
 fn no_more(parser: &mut lexopt::Parser) -> Result<(), String> {
@@ -116,12 +191,6 @@ fn parse_options(
             .map_err(|e| e.to_string())?
             .string()
             .map_err(|e| e.to_string())
-    };
-    let seconds = |flag: &str, text: &str| -> Result<f64, String> {
-        text.parse::<f64>()
-            .ok()
-            .filter(|s| s.is_finite() && *s >= 0.0 && *s <= 86_400.0)
-            .ok_or_else(|| format!("{flag} wants seconds between 0 and 86400, got `{text}`"))
     };
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {

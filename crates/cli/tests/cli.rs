@@ -161,3 +161,120 @@ fn sweep_prints_one_csv_row_per_point() {
     let clients: Vec<&str> = rows.iter().map(|r| &r[0]).collect();
     assert_eq!(clients, ["10", "100", "1000"]);
 }
+
+fn lab_dir() -> String {
+    format!("{}/../../bench/lab/results", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn validate_prints_a_row_per_lab_point_and_its_exit_status_follows_the_checks() {
+    let dir = lab_dir();
+    let o = poolsim(&["validate", "--lab-dir", &dir]);
+    let text = stdout(&o);
+    let lab = std::fs::read_to_string(format!("{dir}/select_only.csv")).expect("lab data");
+    let mut points = 0;
+    for line in lab.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let f: Vec<&str> = line.split(',').collect();
+        let (route, clients) = (f[1], f[3]);
+        points += 1;
+        assert!(
+            text.lines().any(|l| {
+                let mut w = l.split_whitespace();
+                w.next() == Some(route) && w.next() == Some(clients)
+            }),
+            "no row for {route} {clients}:\n{text}"
+        );
+    }
+    assert_eq!(points, 22, "the committed lab has 22 select-only points");
+    let checks: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("PASS") || l.starts_with("FAIL"))
+        .collect();
+    assert_eq!(checks.len(), 6, "three checks per route:\n{text}");
+    let all_pass = checks.iter().all(|l| l.starts_with("PASS"));
+    assert_eq!(
+        o.status.code(),
+        Some(if all_pass { 0 } else { 1 }),
+        "{text}"
+    );
+}
+
+#[test]
+fn validate_csv_has_one_row_per_point_and_the_checks_on_stderr() {
+    let o = poolsim(&["validate", "--lab-dir", &lab_dir(), "--format", "csv"]);
+    let text = stdout(&o);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("route,clients,lab_tps,model_tps,tps_error_pct,lab_p99_ms,model_p99_ms,p99_error_pct")
+    );
+    assert_eq!(lines.count(), 22);
+    let err = stderr(&o);
+    let fails = err.lines().filter(|l| l.starts_with("FAIL")).count();
+    assert_eq!(
+        err.lines().filter(|l| l.starts_with("PASS")).count() + fails,
+        6
+    );
+    assert_eq!(o.status.code(), Some(if fails == 0 { 0 } else { 1 }));
+}
+
+#[test]
+fn validate_bad_input_exits_2() {
+    let o = poolsim(&["validate", "--lab-dir", "/nonexistent/poolsim-lab"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("select_only.csv"), "{}", stderr(&o));
+    let dir = std::env::temp_dir().join(format!("poolsim-validate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("select_only.csv"),
+        "sweep,route,clients,tps_median,p99_ms_median\nselect_only,direct,many,1,1\n",
+    )
+    .unwrap();
+    let o = poolsim(&["validate", "--lab-dir", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("clients"), "{}", stderr(&o));
+    let o = poolsim(&["validate", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn validate_runs_on_a_small_lab_file_and_passes_when_the_model_is_within_the_bounds() {
+    // A file whose "measurements" are the model's own figures must pass every check: the
+    // checks compare, they do not assume the committed data.
+    let dir = std::env::temp_dir().join(format!("poolsim-validate-self-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |route: &str, clients: u32| -> f64 {
+        let pool = if route == "direct" {
+            "pool_mode=none"
+        } else {
+            "pool_mode=transaction"
+        };
+        let v = json(&[
+            "run",
+            "--preset",
+            "lab",
+            "--set",
+            &format!("clients={clients}"),
+            "--set",
+            pool,
+            "--duration",
+            "3",
+            "--warmup",
+            "1",
+            "--format",
+            "json",
+        ]);
+        v["summary"]["throughput_tps"].as_f64().unwrap()
+    };
+    let mut csv = String::from("route,clients,tps_median,p99_ms_median\n");
+    for clients in [2, 8, 64] {
+        csv.push_str(&format!("direct,{clients},{},\n", run("direct", clients)));
+    }
+    std::fs::write(dir.join("select_only.csv"), csv).unwrap();
+    let o = poolsim(&["validate", "--lab-dir", dir.to_str().unwrap()]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}{}", stderr(&o));
+    assert!(text.contains("all 3 checks pass"), "{text}");
+    std::fs::remove_dir_all(&dir).ok();
+}
