@@ -27,7 +27,8 @@ cores=8&max_connections=100&max_client_conn=10000&reserve_pool_size=0&reserve_po
 query_wait_timeout_s=120&think_ms=150&stmt_cpu_ms=0.2&stmt_cpu_dist=exp&stmt_cpu_sigma=1&\
 stmts_per_txn=3&rtt_ms=0.3&connect=persistent&auth=scram&pg_version=16&arch=process&\
 workload=closed&arrival_rate=2000&overheads=on&session_state_share=0&pooler_cpu_us=14&\
-work_mem_mb=4&relations_touched=50&shared_buffers_mb=128&huge_pages=off";
+work_mem_mb=4&relations_touched=50&shared_buffers_mb=128&huge_pages=off&\
+clients_on_server=off";
 
 /// Longest query read, in bytes; the rest is ignored (and said so).
 pub const MAX_QUERY_BYTES: usize = 8 * 1024;
