@@ -106,120 +106,100 @@ pub fn all() -> Vec<Preset> {
     PRESET_NAMES.iter().filter_map(|n| preset(n)).collect()
 }
 
+/// The parameters of the preset called `name`, without its words (what links and the live
+/// figure need; its title and description are only linked into code that shows them).
+pub fn preset_params(name: &str) -> Option<Params> {
+    let d = Params::default();
+    Some(match name {
+        "default" => d,
+        "fleet" => fleet(),
+        "fleet_direct" => Params {
+            pool_mode: PoolMode::None,
+            max_connections: 10_100,
+            ..fleet()
+        },
+        "serverless_storm" => Params {
+            clients: 400,
+            pool_mode: PoolMode::None,
+            connect: Connect::PerTxn,
+            auth: Auth::Scram,
+            max_connections: 500,
+            think_ms: 100.0,
+            stmts_per_txn: 2,
+            stmt_cpu_ms: 0.2,
+            ..d
+        },
+        "idle_heavy_pg13" => idle_heavy(13),
+        "idle_heavy_pg14" => idle_heavy(14),
+        "long_transactions" => Params {
+            clients: 500,
+            pool_size: 32,
+            think_ms: 1_000.0,
+            stmts_per_txn: 4,
+            rtt_ms: 20.0,
+            query_wait_timeout_s: 5.0,
+            ..d
+        },
+        "oversubscribed" => Params {
+            clients: 400,
+            pool_mode: PoolMode::None,
+            max_connections: 500,
+            think_ms: 0.0,
+            stmt_cpu_ms: 0.1,
+            stmts_per_txn: 1,
+            rtt_ms: 0.2,
+            ..d
+        },
+        "thread_per_connection" => Params {
+            pool_mode: PoolMode::None,
+            max_connections: 10_100,
+            arch: Arch::Thread,
+            ..fleet()
+        },
+        "mmc" => Params {
+            pool_mode: PoolMode::Transaction,
+            pool_size: 8,
+            workload: Workload::Open,
+            arrival_rate: 3_200.0,
+            stmt_cpu_ms: 2.0,
+            stmt_cpu_dist: Dist::Exp,
+            stmts_per_txn: 1,
+            rtt_ms: 0.0,
+            overheads: OnOff::Off,
+            query_wait_timeout_s: 0.0,
+            ..d
+        },
+        "lab" => lab(),
+        _ => return None,
+    })
+}
+
+/// The title and description of the preset called `name`.
+fn preset_text(name: &str) -> Option<(&'static str, &'static str)> {
+    Some(match name {
+        "default" => ("A few thousand clients through PgBouncer", "2,000 app connections in transaction mode share 24 server connections on 8 cores."),
+        "fleet" => ("10,000 connections through PgBouncer", "A Kubernetes fleet's 10,000 connections multiplexed onto 48 backends on 16 cores."),
+        "fleet_direct" => ("10,000 connections straight to Postgres", "The same load with one backend per connection (max_connections raised to fit)."),
+        "serverless_storm" => ("Serverless: connect per transaction", "Short-lived functions open a connection for every transaction: fork + auth each time."),
+        "idle_heavy_pg13" => ("Many idle connections, PostgreSQL 13", "200 busy connections and 5,000 idle ones on 16 saturated cores, direct: every snapshot scans all 5,200 backends and reads the running ones' entries from other cores."),
+        "idle_heavy_pg14" => ("Many idle connections, PostgreSQL 14", "The same 5,200 connections on PG14: snapshots no longer scan the backends."),
+        "long_transactions" => ("Long idle-in-transaction periods", "Transactions wait on the application between statements, pinning pooled backends."),
+        "oversubscribed" => ("Too many active connections", "400 busy clients straight to Postgres on 8 cores: switches and cache misses."),
+        "thread_per_connection" => ("Thread per connection (MySQL style)", "The fleet's 10,000 connections as threads: cheaper, but the same scheduling problem."),
+        "mmc" => ("Pure queueing (M/M/c)", "Overheads off: Poisson arrivals, exponential service, a pool of c = 8 servers. Compare with Erlang C."),
+        "lab" => ("The measurement lab: pgbench -S on 2 cores", "pgbench -S on the same 2-core box as Postgres (clients on the server), direct; set pool_mode=transaction for the lab's PgBouncer route (pool of 4). Compare with `poolsim validate`."),
+        _ => return None,
+    })
+}
+
 /// The preset called `name`.
 pub fn preset(name: &str) -> Option<Preset> {
-    let d = Params::default();
-    let (title, description, params) = match name {
-        "default" => (
-            "A few thousand clients through PgBouncer",
-            "2,000 app connections in transaction mode share 24 server connections on 8 cores.",
-            d,
-        ),
-        "fleet" => (
-            "10,000 connections through PgBouncer",
-            "A Kubernetes fleet's 10,000 connections multiplexed onto 48 backends on 16 cores.",
-            fleet(),
-        ),
-        "fleet_direct" => (
-            "10,000 connections straight to Postgres",
-            "The same load with one backend per connection (max_connections raised to fit).",
-            Params {
-                pool_mode: PoolMode::None,
-                max_connections: 10_100,
-                ..fleet()
-            },
-        ),
-        "serverless_storm" => (
-            "Serverless: connect per transaction",
-            "Short-lived functions open a connection for every transaction: fork + auth each time.",
-            Params {
-                clients: 400,
-                pool_mode: PoolMode::None,
-                connect: Connect::PerTxn,
-                auth: Auth::Scram,
-                max_connections: 500,
-                think_ms: 100.0,
-                stmts_per_txn: 2,
-                stmt_cpu_ms: 0.2,
-                ..d
-            },
-        ),
-        "idle_heavy_pg13" => (
-            "Many idle connections, PostgreSQL 13",
-            "200 busy connections and 5,000 idle ones on 16 saturated cores, direct: every snapshot scans all 5,200 backends and reads the running ones' entries from other cores.",
-            idle_heavy(13),
-        ),
-        "idle_heavy_pg14" => (
-            "Many idle connections, PostgreSQL 14",
-            "The same 5,200 connections on PG14: snapshots no longer scan the backends.",
-            idle_heavy(14),
-        ),
-        "long_transactions" => (
-            "Long idle-in-transaction periods",
-            "Transactions wait on the application between statements, pinning pooled backends.",
-            Params {
-                clients: 500,
-                pool_size: 32,
-                think_ms: 1_000.0,
-                stmts_per_txn: 4,
-                rtt_ms: 20.0,
-                query_wait_timeout_s: 5.0,
-                ..d
-            },
-        ),
-        "oversubscribed" => (
-            "Too many active connections",
-            "400 busy clients straight to Postgres on 8 cores: switches and cache misses.",
-            Params {
-                clients: 400,
-                pool_mode: PoolMode::None,
-                max_connections: 500,
-                think_ms: 0.0,
-                stmt_cpu_ms: 0.1,
-                stmts_per_txn: 1,
-                rtt_ms: 0.2,
-                ..d
-            },
-        ),
-        "thread_per_connection" => (
-            "Thread per connection (MySQL style)",
-            "The fleet's 10,000 connections as threads: cheaper, but the same scheduling problem.",
-            Params {
-                pool_mode: PoolMode::None,
-                max_connections: 10_100,
-                arch: Arch::Thread,
-                ..fleet()
-            },
-        ),
-        "mmc" => (
-            "Pure queueing (M/M/c)",
-            "Overheads off: Poisson arrivals, exponential service, a pool of c = 8 servers. Compare with Erlang C.",
-            Params {
-                pool_mode: PoolMode::Transaction,
-                pool_size: 8,
-                workload: Workload::Open,
-                arrival_rate: 3_200.0,
-                stmt_cpu_ms: 2.0,
-                stmt_cpu_dist: Dist::Exp,
-                stmts_per_txn: 1,
-                rtt_ms: 0.0,
-                overheads: OnOff::Off,
-                query_wait_timeout_s: 0.0,
-                ..d
-            },
-        ),
-        "lab" => (
-            "The measurement lab: pgbench -S on 2 cores",
-            "pgbench -S on the same 2-core box as Postgres (clients on the server), direct; set pool_mode=transaction for the lab's PgBouncer route (pool of 4). Compare with `poolsim validate`.",
-            lab(),
-        ),
-        _ => return None,
-    };
     let name = PRESET_NAMES.iter().find(|n| **n == name)?;
+    let (title, description) = preset_text(name)?;
     Some(Preset {
         name,
         title,
         description,
-        params,
+        params: preset_params(name)?,
     })
 }

@@ -14,7 +14,7 @@ use crate::components::CONTROL_KEYS;
 use crate::presenter::STEPS;
 use crate::state::{PageState, DEFAULT_SEED, DEFAULT_SPEED, SPEEDS};
 use poolsim_model::params::{spec, ParamError, PARAMS};
-use poolsim_model::{preset, Params, PRESET_NAMES};
+use poolsim_model::{preset_params, Params, PRESET_NAMES};
 
 /// The query format this page writes.
 pub const VERSION: &str = "1";
@@ -164,7 +164,7 @@ pub fn decode(query: &str) -> Decoded {
         match PRESET_NAMES
             .iter()
             .find(|n| **n == name)
-            .and_then(|n| preset(n).map(|p| (*n, p.params)))
+            .and_then(|n| preset_params(n).map(|p| (*n, p)))
         {
             Some((n, params)) => {
                 state.params = params.clamped().0;
@@ -364,10 +364,13 @@ fn decode_controls(list: &str, notices: &mut Vec<String>) -> Vec<&'static str> {
 pub fn encode(state: &PageState, embed: Option<&Embed>) -> String {
     let mut q = form_urlencoded::Serializer::new(String::new());
     q.append_pair("v", VERSION);
-    let base = match state.preset.and_then(preset) {
-        Some(p) => {
-            q.append_pair("preset", p.name);
-            p.params.clamped().0
+    let base = match state
+        .preset
+        .and_then(|name| preset_params(name).map(|p| (name, p)))
+    {
+        Some((name, params)) => {
+            q.append_pair("preset", name);
+            params.clamped().0
         }
         None => v1_base(),
     };
