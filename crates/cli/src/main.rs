@@ -118,13 +118,6 @@ fn run_validate(parser: &mut lexopt::Parser) -> Result<ExitCode, String> {
         ..RunConfig::default()
     };
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
-        let value = |parser: &mut lexopt::Parser| -> Result<String, String> {
-            parser
-                .value()
-                .map_err(|e| e.to_string())?
-                .string()
-                .map_err(|e| e.to_string())
-        };
         match arg {
             Long("lab-dir") => lab_dir = value(parser)?.into(),
             Long("format") => {
@@ -134,13 +127,9 @@ fn run_validate(parser: &mut lexopt::Parser) -> Result<ExitCode, String> {
                     other => return Err(format!("--format wants table or csv, got `{other}`")),
                 }
             }
-            Long("duration") => config.duration_s = seconds("--duration", &value(parser)?)?,
-            Long("warmup") => config.warmup_s = seconds("--warmup", &value(parser)?)?,
-            Long("seed") => {
-                let text = value(parser)?;
-                config.seed = text
-                    .parse()
-                    .map_err(|_| format!("--seed wants a whole number ≥ 0, got `{text}`"))?;
+            Long(flag @ ("duration" | "warmup" | "seed")) => {
+                let flag = flag.to_owned();
+                timing(&flag, parser, &mut config)?
             }
             other => return Err(other.unexpected().to_string()),
         }
@@ -164,6 +153,31 @@ fn run_validate(parser: &mut lexopt::Parser) -> Result<ExitCode, String> {
     })
 }
 
+/// The next value on the command line, as text.
+fn value(parser: &mut lexopt::Parser) -> Result<String, String> {
+    parser
+        .value()
+        .map_err(|e| e.to_string())?
+        .string()
+        .map_err(|e| e.to_string())
+}
+
+/// `--duration`, `--warmup` or `--seed` (`flag` without its dashes), which every command that
+/// simulates takes.
+fn timing(flag: &str, parser: &mut lexopt::Parser, config: &mut RunConfig) -> Result<(), String> {
+    let text = value(parser)?;
+    match flag {
+        "duration" => config.duration_s = seconds("--duration", &text)?,
+        "warmup" => config.warmup_s = seconds("--warmup", &text)?,
+        _ => {
+            config.seed = text
+                .parse()
+                .map_err(|_| format!("--seed wants a whole number ≥ 0, got `{text}`"))?
+        }
+    }
+    Ok(())
+}
+
 fn seconds(flag: &str, text: &str) -> Result<f64, String> {
     text.parse::<f64>()
         .ok()
@@ -185,13 +199,6 @@ fn parse_options(
     let mut config = RunConfig::default();
     let mut format = default_format;
     let mut varies = Vec::new();
-    let value = |parser: &mut lexopt::Parser| -> Result<String, String> {
-        parser
-            .value()
-            .map_err(|e| e.to_string())?
-            .string()
-            .map_err(|e| e.to_string())
-    };
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
             Long("preset") => config.preset = Some(value(parser)?),
@@ -205,13 +212,9 @@ fn parse_options(
                     .push((k.trim().to_string(), v.trim().to_string()));
             }
             Long("vary") => varies.push(sweep_spec::parse(&value(parser)?)?),
-            Long("duration") => config.duration_s = seconds("--duration", &value(parser)?)?,
-            Long("warmup") => config.warmup_s = seconds("--warmup", &value(parser)?)?,
-            Long("seed") => {
-                let text = value(parser)?;
-                config.seed = text
-                    .parse()
-                    .map_err(|_| format!("--seed wants a whole number ≥ 0, got `{text}`"))?;
+            Long(flag @ ("duration" | "warmup" | "seed")) => {
+                let flag = flag.to_owned();
+                timing(&flag, parser, &mut config)?
             }
             Long("format") => format = Format::parse(&value(parser)?)?,
             other => return Err(other.unexpected().to_string()),
