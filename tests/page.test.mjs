@@ -116,12 +116,17 @@ test('dragging Clients with the mouse: direct memory grows, pooled memory stays 
   assert.ok(liveAfter > liveBefore, `live direct memory ${liveBefore} -> ${liveAfter}`);
   await pause(page);
 
-  // Where the slider is now: running may have moved it (the clock's pace line, for one).
-  const box2 = await slider.boundingBox();
-  const y2 = box2.y + box2.height / 2;
-  await page.mouse.move(box2.x + box2.width * 0.9, y2);
+  // Running may have moved the slider on the page (the clock's pace line, for one), so each
+  // pointer position is taken from the slider's box at the moment of the move (hover scrolls it
+  // into view and waits until it is stable).
+  await animationFrames(page);
+  const at = async (fraction) => {
+    const { width, height } = await slider.boundingBox();
+    await slider.hover({ position: { x: width * fraction, y: height / 2 } });
+  };
+  await at(0.9);
   await page.mouse.down();
-  await page.mouse.move(box2.x + box2.width * 0.1, y2, { steps: 5 });
+  for (const fraction of [0.7, 0.5, 0.3, 0.1]) await at(fraction);
   await page.mouse.up();
   const left = await waitForMetric(page, 'memory_steady_direct', (v) => v < right);
   assert.ok(left < right, `drag left: ${right} -> ${left}`);
