@@ -169,7 +169,7 @@ mod process {
 /// touched a few MiB of shared buffers, no huge pages.
 mod memory {
     use super::*;
-    use crate::sections::memory::{config, MEMORY_CLIENTS};
+    use crate::sections::memory::{config, page_tables_for_16_gib, MEMORY_CLIENTS};
     use poolsim_model::calibration::FOLKLORE_BYTES_PER_CONNECTION;
     use poolsim_model::{idle_memory, MemoryConfig};
 
@@ -241,13 +241,7 @@ mod memory {
     /// Generous margins: the page-table model is being reworked.
     #[test]
     fn huge_pages_make_the_mapping_of_shared_buffers_all_but_disappear() {
-        let unmapped = MemoryConfig {
-            shared_touched_bytes: 0.0,
-            ..MemoryConfig::default()
-        };
-        let base = idle_memory(&unmapped, 1, None).page_tables;
-        let small = idle_memory(&config("16g", false), 1, None).page_tables - base;
-        let huge = idle_memory(&config("16g", true), 1, None).page_tables;
+        let (small, huge) = page_tables_for_16_gib();
         measured(
             "s2 page tables 16 GiB",
             format!("{:.1} MiB, huge pages {:.2} MiB", small / MIB, huge / MIB),

@@ -264,14 +264,19 @@ impl Sim {
     /// pool that owns no connection at all tries anyway, and is refused.
     fn app_pool_acquire(&mut self, c: u32) {
         if let Some(conn) = self.app_idle.pop() {
-            self.clients[c as usize].conn = conn;
-            self.conns[conn as usize].client = c;
-            self.on_connected(c);
+            self.app_pool_lend(conn, c);
         } else if self.app_conns == 0 || self.app_pool_can_open() {
             self.app_pool_open(c);
         } else {
             self.app_waiters.push_back(c);
         }
+    }
+
+    /// Lends the application's open connection `conn` to arrival `c`.
+    fn app_pool_lend(&mut self, conn: u32, c: u32) {
+        self.clients[c as usize].conn = conn;
+        self.conns[conn as usize].client = c;
+        self.on_connected(c);
     }
 
     fn app_pool_can_open(&self) -> bool {
@@ -303,9 +308,7 @@ impl Sim {
             self.close_conn(conn);
             self.app_pool_kick();
         } else if let Some(w) = self.app_waiters.pop_front() {
-            self.clients[w as usize].conn = conn;
-            self.conns[conn as usize].client = w;
-            self.on_connected(w);
+            self.app_pool_lend(conn, w);
         } else {
             self.app_idle.push(conn);
         }

@@ -38,6 +38,8 @@ thread_local! {
     /// (timestamp of the frame being worked in, ms of it already spent by jobs). Every
     /// requestAnimationFrame callback of one frame gets the same timestamp.
     static FRAME: Cell<(f64, f64)> = const { Cell::new((-1.0, 0.0)) };
+    /// This frame's budget, read once when the frame's first job runs.
+    static BUDGET: Cell<f64> = const { Cell::new(FRAME_BUDGET_MS) };
 }
 
 /// What is left of this frame's budget, for the frame with timestamp `ts`.
@@ -45,10 +47,11 @@ fn budget_left(ts: f64) -> f64 {
     FRAME.with(|f| {
         let (frame, used) = f.get();
         if frame == ts {
-            frame_budget() - used
+            BUDGET.get() - used
         } else {
             f.set((ts, 0.0));
-            frame_budget()
+            BUDGET.set(frame_budget());
+            BUDGET.get()
         }
     })
 }

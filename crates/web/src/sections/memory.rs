@@ -18,6 +18,20 @@ const TOUCHED: [(&str, &str, f64); 3] = [
 /// Idle connections in section 2 before the reader moves its slider.
 pub const MEMORY_CLIENTS: u32 = 2_000;
 
+/// Page tables of one backend that has touched all of a 16 GiB shared_buffers: with 4 KiB pages,
+/// the part that maps it (the difference to a backend that maps none); with huge pages, all of them.
+pub fn page_tables_for_16_gib() -> (f64, f64) {
+    let unmapped = MemoryConfig {
+        shared_touched_bytes: 0.0,
+        ..MemoryConfig::default()
+    };
+    let base = idle_memory(&unmapped, 1, None).page_tables;
+    (
+        idle_memory(&config("16g", false), 1, None).page_tables - base,
+        idle_memory(&config("16g", true), 1, None).page_tables,
+    )
+}
+
 /// The memory model for a backend that has touched `touched_key` of `TOUCHED` (`"idle"`, `"1g"`,
 /// `"16g"`) of shared buffers, with or without huge pages.
 pub fn config(touched_key: &str, huge_pages: bool) -> MemoryConfig {
@@ -61,14 +75,7 @@ pub fn MemorySection() -> Html {
         1,
         None,
     );
-    // Page tables for mapping 16 GiB of shared buffers: the difference to a backend that maps none.
-    let unmapped = MemoryConfig {
-        shared_touched_bytes: 0.0,
-        ..MemoryConfig::default()
-    };
-    let base_pt = idle_memory(&unmapped, 1, None).page_tables;
-    let big_pt = idle_memory(&config("16g", false), 1, None).page_tables - base_pt;
-    let big_pt_huge = idle_memory(&config("16g", true), 1, None).page_tables;
+    let (big_pt, big_pt_huge) = page_tables_for_16_gib();
     let work_mem = cfg.work_mem_bytes;
 
     let scale = m.rss_total.max(folk).max(1.0);
