@@ -12,6 +12,7 @@ pub mod export;
 pub mod format;
 pub mod hooks;
 pub mod lazy;
+pub mod outline;
 pub mod presenter;
 pub mod scale;
 pub mod sections;

@@ -6,93 +6,7 @@
 use poolsim_model::Params;
 use yew::prelude::*;
 
-/// One step of the talk: a title, what to say (shown on screen), and the scenario it loads, as a
-/// `v=1` query string (the same format as a shared link, so it is validated the same way).
-pub struct Step {
-    pub title: &'static str,
-    pub text: &'static str,
-    pub scenario: &'static str,
-}
-
-/// The talk, in the order of the explanation below the figure.
-pub const STEPS: [Step; 11] = [
-    Step {
-        title: "One process per connection",
-        text: "Every client connection gets its own Postgres backend process, forked by the \
-               postmaster. 200 clients straight to Postgres: 200 backends on 8 cores, most of them \
-               asleep until their client sends the next request.",
-        scenario: "clients=200&pool_mode=none",
-    },
-    Step {
-        title: "Memory per backend",
-        text: "Each backend holds private memory: catalog caches, page tables, work_mem while sorting. \
-               top's RSS column counts shared buffers again in every process, so it overstates the cost; \
-               the private part is what really grows with connections.",
-        scenario: "clients=2000&pool_mode=none",
-    },
-    Step {
-        title: "Context switches and caches",
-        text: "2,000 clients want more CPU than 8 cores have. Direct, hundreds of backends wait in the \
-               kernel's run queue, and each switch refills caches and TLBs. The pooled side runs the same \
-               clients over 24 backends: its extra hops mean more switches, but each is cheap, and the \
-               clients wait in PgBouncer instead.",
-        scenario: "clients=2000",
-    },
-    Step {
-        title: "CPU migrations",
-        text: "With cores to spare, a backend that wakes up can often go back to the core it last ran \
-               on. The pool's few backends mostly do; the direct side's 2,000 land on another core far \
-               more often, and a migrated process starts with cold caches.",
-        scenario: "clients=2000&cores=32",
-    },
-    Step {
-        title: "fork() on every connect",
-        text: "Clients that connect for every transaction (serverless functions, some ORMs) pay for \
-               fork, backend start-up and SCRAM authentication each time.",
-        scenario: "preset=serverless_storm",
-    },
-    Step {
-        title: "Idle connections before PostgreSQL 14",
-        text: "Up to PG13, every snapshot scans all connections, idle ones included, and reads the \
-               busy ones' entries from other cores: 200 busy connections on 16 cores spend more of \
-               their CPU on snapshots beside 5,000 idle ones, and complete fewer transactions.",
-        scenario: "preset=idle_heavy_pg13",
-    },
-    Step {
-        title: "…and since PostgreSQL 14",
-        text: "PG14 made snapshots independent of the number of connections. Idle connections still \
-               cost memory, but no longer CPU on every snapshot.",
-        scenario: "preset=idle_heavy_pg14",
-    },
-    Step {
-        title: "Why poolers exist",
-        text: "A fleet's 10,000 application connections go to PgBouncer, which multiplexes them over \
-               48 server connections, three per core. Compare memory and p99 with the direct side. Then \
-               set the pool to 400, a size fleets run on much larger servers: on 16 cores the pooled \
-               p99 grows past the direct one.",
-        scenario: "preset=fleet",
-    },
-    Step {
-        title: "What each pool mode costs",
-        text: "Transaction mode hands a backend back after every transaction, so session state (SET, \
-               LISTEN, advisory locks, SQL PREPARE) breaks: watch the errors. Session mode keeps it, but \
-               pins a backend per client.",
-        scenario: "clients=400&session_state_share=0.2",
-    },
-    Step {
-        title: "Long transactions pin a backend",
-        text: "A transaction that waits on the application between statements keeps its backend: \
-               the pool runs dry and clients queue in PgBouncer.",
-        scenario: "preset=long_transactions",
-    },
-    Step {
-        title: "Thread per connection",
-        text: "MySQL-style threads are cheaper to start and lighter in memory, but the fleet's 10,000 \
-               threads queue for 16 cores just as its processes did: throughput and p99 come out about \
-               the same. A thread pool, or a pooler in front, is what moves the wall.",
-        scenario: "preset=thread_per_connection",
-    },
-];
+pub use crate::outline::{Step, STEPS};
 
 /// The keyboard shortcuts, for the help overlay (`?`).
 pub const SHORTCUTS: [(&str, &str); 9] = [
@@ -253,7 +167,7 @@ mod tests {
 
     #[test]
     fn every_step_scenario_is_a_clean_link() {
-        for s in &STEPS {
+        for s in STEPS {
             let d = crate::url_state::decode(s.scenario);
             assert!(d.notices.is_empty(), "{}: {:?}", s.title, d.notices);
         }

@@ -11,7 +11,7 @@
 //!   these two functions, and native tests drive them with generated hostile queries.
 
 use crate::components::CONTROL_KEYS;
-use crate::presenter::STEPS;
+use crate::outline::STEPS;
 use crate::state::{PageState, DEFAULT_SEED, DEFAULT_SPEED, SPEEDS};
 use poolsim_model::params::{spec, ParamError, PARAMS};
 use poolsim_model::{preset_params, Params, PRESET_NAMES};

@@ -3,6 +3,14 @@
 
 use yew::prelude::*;
 
+/// A section's `<h2>`, numbered and worded as the outline says (`crate::outline`).
+pub fn heading(id: &'static str) -> Html {
+    let title = crate::outline::section(id)
+        .map(|s| s.heading())
+        .unwrap_or_default();
+    html! { <h2 id={format!("{id}-h")}>{ title }</h2> }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct NumProps {
     /// Stable metric name (unique on the page), e.g. `s2_private_direct`.

@@ -44,7 +44,7 @@ pub fn ConnectSection() -> Html {
     };
     html! {
         <section class="explain" id="connect" aria-labelledby="connect-h">
-            <h2 id="connect-h">{ "5. Connecting is expensive: fork, start-up and authentication" }</h2>
+            { super::common::heading("connect") }
             <p>
                 { "Many applications open a connection, run one query and close it again: scripts, PHP pages, ORMs \
                    without a pool, serverless functions that cannot keep a connection between invocations. Each time, \

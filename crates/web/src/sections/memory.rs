@@ -100,7 +100,7 @@ pub fn MemorySection() -> Html {
 
     html! {
         <section class="explain" id="memory" aria-labelledby="memory-h">
-            <h2 id="memory-h">{ "2. Memory per backend, and why top overstates it" }</h2>
+            { super::common::heading("memory") }
             <p>
                 { "Open " }<code>{ "top" }</code>{ " on a busy database server and add up the RSS column of the postgres \
                    processes: with " }<Num metric="s2_clients" value={f64::from(n)} text={count(n.into())} />

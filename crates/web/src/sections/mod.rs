@@ -40,23 +40,6 @@ pub mod threads;
 
 use yew::prelude::*;
 
-/// (section id, title) for the table of contents.
-const CONTENTS: [(&str, &str); 13] = [
-    ("process", "One process per connection"),
-    ("memory", "Memory per backend"),
-    ("switches", "Context switches"),
-    ("migration", "CPU migration"),
-    ("connect", "The cost of connecting"),
-    ("snapshots", "GetSnapshotData"),
-    ("poolers", "Why poolers exist"),
-    ("modes", "Pool modes"),
-    ("threads", "Threads instead of processes"),
-    ("sweep", "The whole curve"),
-    ("theory", "Queueing theory"),
-    ("realism", "How realistic is this?"),
-    ("sources", "Sources"),
-];
-
 #[derive(Properties, PartialEq, Default)]
 pub struct ExplanationProps {
     /// Loads a preset (by its key in `poolsim_model::presets`) into the live figure.
@@ -76,9 +59,9 @@ pub fn Explanation(props: &ExplanationProps) -> Html {
                        when you move the controls." }
                 </p>
                 <ol class="toc">
-                    { for CONTENTS.iter().map(|(id, title)| html! {
-                        <li><a href={format!("#{id}")}>{ *title }</a></li>
-                    }) }
+                    { for crate::outline::SECTIONS.iter().filter_map(|s| Some(html! {
+                        <li><a href={format!("#{}", s.id)}>{ s.toc? }</a></li>
+                    })) }
                 </ol>
             </nav>
             <process::ProcessSection />

@@ -75,7 +75,7 @@ pub fn ModesSection() -> Html {
     };
     html! {
         <section class="explain" id="modes" aria-labelledby="modes-h">
-            <h2 id="modes-h">{ "8. What each pool mode costs" }</h2>
+            { super::common::heading("modes") }
             <p>
                 { "PgBouncer can hand out server connections at three granularities. In " }<strong>{ "session" }</strong>
                 { " mode a client keeps its server connection until it disconnects: everything works, but the pool \

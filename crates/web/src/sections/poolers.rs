@@ -50,7 +50,7 @@ pub fn PoolerSection() -> Html {
     };
     html! {
         <section class="explain" id="poolers" aria-labelledby="poolers-h">
-            <h2 id="poolers-h">{ "7. Why poolers exist" }</h2>
+            { super::common::heading("poolers") }
             <p>
                 { "Put these costs together and the usual architecture follows. An application fleet — dozens of pods, \
                    each with its own client-side pool — easily opens ten thousand connections. Rather than giving each \

@@ -14,7 +14,7 @@ pub fn PresetsSection(props: &PresetsProps) -> Html {
     let all = use_memo((), |_| presets::all());
     html! {
         <section class="explain" id="presets" aria-labelledby="presets-h">
-            <h2 id="presets-h">{ "Try a scenario" }</h2>
+            { super::common::heading("presets") }
             <p>{ "Each button loads one of the model’s scenarios into the live figure at the top of the page." }</p>
             <ul class="presets">
                 { for all.iter().map(|p| {

@@ -29,7 +29,7 @@ pub fn ProcessSection() -> Html {
     let height = 70 + rows * 16;
     html! {
         <section class="explain" id="process" aria-labelledby="process-h">
-            <h2 id="process-h">{ "1. One process per connection" }</h2>
+            { super::common::heading("process") }
             <p>
                 { "Postgres does not serve connections with threads or an event loop. One process, the " }
                 <em>{ "postmaster" }</em>

@@ -86,7 +86,7 @@ pub fn SnapshotSection() -> Html {
     };
     html! {
         <section class="explain" id="snapshots" aria-labelledby="snapshots-h">
-            <h2 id="snapshots-h">{ "6. Every transaction looks at every connection: GetSnapshotData" }</h2>
+            { super::common::heading("snapshots") }
             <p>
                 { "To see a consistent view of the data, a statement takes a " }<em>{ "snapshot" }</em>
                 { ": the list of transactions still in progress. Until PostgreSQL 14 the function that builds it, " }

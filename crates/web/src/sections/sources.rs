@@ -36,7 +36,7 @@ const SOURCES: [(&str, &str, &str); 14] = [
 pub fn RealismSection() -> Html {
     html! {
         <section class="explain" id="realism" aria-labelledby="realism-h">
-            <h2 id="realism-h">{ "How realistic is this model?" }</h2>
+            { super::common::heading("realism") }
             <p>
                 { "It is a simulation, not a benchmark. Clients, PgBouncer, the postmaster, the backends and a simple \
                    scheduler for a given number of cores are modelled as events in simulated time; every cost they pay \
@@ -60,7 +60,7 @@ pub fn RealismSection() -> Html {
 pub fn SourcesSection() -> Html {
     html! {
         <section class="explain" id="sources" aria-labelledby="sources-h">
-            <h2 id="sources-h">{ "Sources" }</h2>
+            { super::common::heading("sources") }
             <ol class="source-list">
                 { for SOURCES.iter().map(|(who, title, url)| html! {
                     <li>{ format!("{who}, ") }<a href={*url}>{ *title }</a></li>

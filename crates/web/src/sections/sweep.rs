@@ -139,7 +139,7 @@ pub fn SweepSection() -> Html {
     let last = points.last().copied();
     html! {
         <section class="explain" id="sweep" aria-labelledby="sweep-h">
-            <h2 id="sweep-h">{ "The whole curve: from ten clients to thousands" }</h2>
+            { super::common::heading("sweep") }
             <p>
                 { "Each point below is a separate simulated run of the same workload with a different number of \
                    clients, once straight to Postgres and once through PgBouncer with a pool of " }{ w.pool_size }

@@ -63,7 +63,7 @@ pub fn SwitchSection() -> Html {
     };
     html! {
         <section class="explain" id="switches" aria-labelledby="switches-h">
-            <h2 id="switches-h">{ "3. Context switches, and the cache they throw away" }</h2>
+            { super::common::heading("switches") }
             <p>
                 { "A core runs one process at a time. When more backends are runnable than there are cores, they queue \
                    for one, and a backend that runs longer than its time slice is preempted so that another can run; when \
@@ -142,7 +142,7 @@ pub fn MigrationSection() -> Html {
     };
     html! {
         <section class="explain" id="migration" aria-labelledby="migration-h">
-            <h2 id="migration-h">{ "4. CPU migration" }</h2>
+            { super::common::heading("migration") }
             <p>
                 { "Each core keeps its own run queue, and the kernel’s load balancer evens them out by moving runnable \
                    processes from busy cores to idle ones. A backend that wakes up on a different core than the one it \

@@ -60,7 +60,7 @@ pub fn TheorySection() -> Html {
     };
     html! {
         <section class="explain" id="theory" aria-labelledby="theory-h">
-            <h2 id="theory-h">{ "A little queueing theory" }</h2>
+            { super::common::heading("theory") }
             <p>
                 { "A pooler turns the server into a queue with a fixed number of servers, and queueing theory says a \
                    lot about such queues. " }<strong>{ "Little’s law" }</strong>

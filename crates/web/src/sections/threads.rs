@@ -46,7 +46,7 @@ pub fn ThreadsSection() -> Html {
     };
     html! {
         <section class="explain" id="threads" aria-labelledby="threads-h">
-            <h2 id="threads-h">{ "9. For contrast: threads instead of processes" }</h2>
+            { super::common::heading("threads") }
             <p>
                 { "MySQL and MongoDB serve each connection with a thread inside one server process. A thread is cheaper \
                    to start than a forked process and shares the process’s address space, so it needs no page tables of \
