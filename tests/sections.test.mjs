@@ -45,11 +45,13 @@ test('the first load fetches only the figure; the explanation comes when the rea
   await animationFrames(page);
   assert.deepEqual(seen, [], 'nothing of the explanation before scrolling');
   assert.equal(await page.getAttribute('#explanation', 'data-state'), 'waiting');
-  assert.match(await page.textContent('#explanation'), /loads here as you scroll/);
+  // The prose is there before the module: prerendered, with each figure's static rendering.
+  assert.match(await page.textContent('#connect'), /Reconnecting for each one, it completes/);
+  assert.ok(await page.$$eval('#explanation .island-static', (els) => els.length) >= 10, 'static figures');
   await loadExplanation(page);
   assert.equal(seen.length, 3, seen.join(', '));
   assert.ok(seen.some((p) => /poolsim-explain-[0-9a-f]{16}_bg\.wasm$/.test(p)), 'hashed wasm name');
-  assert.equal(await page.$$eval('#explanation .explain-pending', (els) => els.length), 0, 'placeholder gone');
+  assert.equal(await page.$$eval('#explanation .island-static', (els) => els.length), 0, 'static figures replaced');
   // One main landmark holds the figure and the explanation alike.
   assert.deepEqual(await page.evaluate(() => [document.querySelectorAll('main').length,
     !!document.querySelector('main .live-figure'), !!document.querySelector('main section.explain')]), [1, true, true]);
@@ -92,6 +94,63 @@ test('presenter mode and embeds never fetch the explanation', async () => {
     assert.equal(await page.$eval('#explanation', (e) => e.hidden), true, `${query}: hidden`);
     await page.close();
   }
+});
+
+// The sections of crates/web/src/outline.rs, in page order.
+const SECTION_IDS = ['process', 'memory', 'switches', 'migration', 'connect', 'snapshots', 'poolers', 'modes',
+  'threads', 'sweep', 'theory', 'presets', 'realism', 'sources'];
+
+test('with JavaScript off, every section heading and its prose, with the default numbers, is in the page', async () => {
+  const context = await site.browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(site.server.url, { waitUntil: 'load' });
+  const sections = await page.$$eval('section.explain', (ss) => ss.map((s) => ({
+    id: s.id,
+    heading: s.querySelector('h2')?.textContent ?? '',
+    words: s.innerText.split(/\s+/).filter(Boolean).length,
+    visible: s.getBoundingClientRect().height > 0,
+    live: [...s.querySelectorAll('[data-live]')].map((e) => [e.dataset.live, e.textContent, e.dataset.value]),
+  })));
+  assert.deepEqual(sections.map((s) => s.id), SECTION_IDS);
+  for (const s of sections) {
+    assert.ok(s.visible, `${s.id} is shown`);
+    assert.ok(s.heading.length > 5, `${s.id} has a heading`);
+    assert.ok(s.words >= 30, `${s.id}: ${s.words} words`);
+    for (const [name, text, value] of s.live) {
+      assert.ok(text.trim().length > 0, `${s.id}: ${name} has text`);
+      if (value !== undefined) assert.ok(Number.isFinite(Number(value)), `${s.id}: ${name} = ${value}`);
+    }
+  }
+  assert.ok(sections.flatMap((s) => s.live).length >= 80, 'live numbers in the prose');
+  // Numbered headings, a table of contents whose every link has its section, and the note.
+  assert.match(sections[0].heading, /^1\. One process per connection/);
+  const toc = await page.$$eval('.toc a', (as) => as.map((a) => a.getAttribute('href')));
+  assert.deepEqual(toc, SECTION_IDS.filter((id) => id !== 'presets').map((id) => `#${id}`));
+  assert.match(await page.textContent('noscript'), /figures become interactive with JavaScript/);
+  await context.close();
+});
+
+test('with JavaScript on, the figures compute the numbers the page was prerendered with', async () => {
+  const page = await newPage();
+  const errors = watchErrors(page);
+  const raw = await (await page.request.get(site.server.url)).text();
+  const prerendered = new Map([...raw.matchAll(/data-live="([^"]+)"(?: data-metric="[^"]+" data-value="([^"]+)")?>([^<]*)</g)]
+    .map(([, name, value, text]) => [name, { value, text }]));
+  assert.ok(prerendered.size >= 80, `${prerendered.size} prerendered live values`);
+  await page.goto(site.server.url, { waitUntil: 'load' });
+  await loadExplanation(page);
+  // Every live value written by its figure once its runs (the sweep's included) have finished.
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-live]')].every((e) => e.hasAttribute('data-live-written')),
+    null, { timeout: 180_000, polling: 250 });
+  const computed = await page.$$eval('[data-live]', (els) => els.map((e) => [e.dataset.live, e.dataset.value, e.textContent]));
+  assert.equal(computed.length, prerendered.size);
+  const differ = computed.filter(([name, value, text]) => {
+    const p = prerendered.get(name);
+    return !p || p.text !== text || p.value !== value;
+  }).map(([name, value, text]) => `${name}: prerendered ${JSON.stringify(prerendered.get(name))}, computed ${value} “${text}”`);
+  assert.deepEqual(differ, []);
+  assert.deepEqual(errors, []);
+  await page.close();
 });
 
 test('every section renders, with live numbers and no console errors', async () => {

@@ -9,8 +9,9 @@ use std::path::Path;
 /// Budget for everything the first load fetches, gzip -9, in bytes (README states it). The
 /// target is 200 KB; the explanation and the big dialogs are already a separate module fetched on
 /// demand (not counted here, reported apart), and the figure's own module keeps the page above the
-/// target for now.
-pub const FIRST_LOAD_BUDGET_GZIP: u64 = 255_000;
+/// target for now. Since the explanation's prose is prerendered into `index.html` (about 13 KB
+/// gzip of text, the first thing a reader reads), the first load carries it too.
+pub const FIRST_LOAD_BUDGET_GZIP: u64 = 270_000;
 
 /// One file of the first load.
 pub struct Entry {

@@ -186,7 +186,7 @@ mod memory {
         assert!(one.rss_total <= 2.0 * FOLKLORE_BYTES_PER_CONNECTION);
     }
 
-    /// "But RSS counts pages that are shared … the connections really hold …: …× less than top
+    /// "But RSS counts pages that are shared … the 2,000 connections really hold …: …× less than top
     /// suggests."
     #[test]
     fn private_memory_is_several_times_less_than_top_suggests() {
@@ -250,7 +250,7 @@ mod memory {
         assert!(huge < small / 20.0);
     }
 
-    /// "work_mem (4 MB by default) is a budget per sort or hash node … a hundred backends each
+    /// "work_mem (4.00 MiB by default) is a budget per sort or hash node … a hundred backends each
     /// running a query with two sorts may hold … at once."
     #[test]
     fn work_mem_is_4_mb_by_default() {
@@ -707,8 +707,8 @@ mod snapshot {
         assert!(large < small - 0.01);
     }
 
-    /// "A pooler keeps the idle connections out of the scan, since Postgres only ever sees the
-    /// pool’s 24 connections"
+    /// "A pooler helps either way: it keeps the idle connections out of the scan, since Postgres
+    /// only ever sees the pool’s 24 connections"
     #[test]
     fn a_pooler_keeps_the_idle_connections_out_of_the_scan() {
         let f = figures(&workload(SNAPSHOT_CLIENTS, true));
@@ -1433,5 +1433,156 @@ mod steps {
         assert!((t.latency.p99 / processes.latency.p99 - 1.0).abs() < 0.15);
         assert!(pool.latency.p99 < 0.5 * t.latency.p99);
         assert!(pooler.pooled().latency.p99 < 0.75 * t.latency.p99);
+    }
+}
+
+/// The sentences quoted above are the page's own: each test's quote must be found, as the reader
+/// reads it at the section's default state, in that section's Markdown (`content/en`) with every
+/// live number filled in, or in the presenter's steps (`outline.rs`). An ellipsis (…) in a quote
+/// stands for a number the test checks by direction only. When a sentence of the content changes,
+/// the test that checks it fails here until its quote (and, if needed, its check) follows.
+mod quotes {
+    use crate::content::{english, placeholders};
+    use std::collections::HashMap;
+
+    /// The sections each module of this file checks.
+    const MODULES: [(&str, &[&str]); 9] = [
+        ("process", &["process"]),
+        ("memory", &["memory"]),
+        ("switching", &["switches", "migration"]),
+        ("connect", &["connect"]),
+        ("snapshot", &["snapshots"]),
+        ("poolers", &["poolers"]),
+        ("modes", &["modes"]),
+        ("threads", &["threads"]),
+        ("theory", &["theory"]),
+    ];
+
+    /// (module, quote) for every quoted sentence in the doc comments of this file's modules.
+    fn quotes() -> Vec<(String, String)> {
+        let source = include_str!("claims.rs");
+        let mut out = Vec::new();
+        let mut module = String::new();
+        let mut doc = String::new();
+        for line in source.lines() {
+            if let Some(name) = line.strip_prefix("mod ").and_then(|l| l.strip_suffix(" {")) {
+                module = name.to_string();
+            }
+            match line.trim_start().strip_prefix("///") {
+                Some(text) if line.starts_with("    ///") => {
+                    doc.push(' ');
+                    doc.push_str(text.trim());
+                }
+                _ => {
+                    // A doc comment ended: its first "…" quote, if any.
+                    let mut parts = doc.split('"');
+                    if let (Some(_), Some(quote), Some(_)) =
+                        (parts.next(), parts.next(), parts.next())
+                    {
+                        out.push((module.clone(), quote.to_string()));
+                    }
+                    doc.clear();
+                }
+            }
+        }
+        out
+    }
+
+    /// Text as a reader sees it: Markdown and HTML syntax gone, whitespace collapsed.
+    fn plain(text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut in_tag = false;
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => in_tag = false,
+                _ if in_tag => {}
+                '`' | '*' | '[' => {}
+                ']' if chars.peek() == Some(&'(') => {
+                    for c in chars.by_ref() {
+                        if c == ')' {
+                            break;
+                        }
+                    }
+                }
+                _ => out.push(c),
+            }
+        }
+        out.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// Each section's text with its live values at the default state, and the sentences a section
+    /// shows in another state (section 9 with the thread pool picked).
+    fn shown() -> HashMap<&'static str, String> {
+        let mut values = crate::prerender::default_values();
+        let idle = crate::sim::LiveView::default();
+        let pool = crate::sections::threads::live(poolsim_model::Arch::ThreadPool, 1, &idle, &idle);
+        values
+            .get_mut("threads")
+            .expect("section 9")
+            .extend(pool.into_iter().filter(|v| v.name == "s9_verdict"));
+        english()
+            .sections
+            .into_iter()
+            .map(|(s, md)| {
+                let mut text = md.clone();
+                for name in placeholders(&md) {
+                    let v = values[s.id]
+                        .iter()
+                        .find(|v| v.name == name)
+                        .expect("a value");
+                    text = text.replacen(&format!("{{{{ {name} }}}}"), &v.text, 1);
+                }
+                // Values shown in other states only.
+                for v in values[s.id].iter().skip(placeholders(&md).len()) {
+                    text.push(' ');
+                    text.push_str(&v.text);
+                }
+                (s.id, plain(&text))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_quoted_sentence_is_in_the_content() {
+        let shown = shown();
+        let steps = plain(
+            &crate::outline::STEPS
+                .iter()
+                .map(|s| s.text)
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        let mut checked = 0;
+        let mut missing = Vec::new();
+        for (module, quote) in quotes() {
+            let text = if module == "steps" {
+                steps.clone()
+            } else if let Some((_, ids)) = MODULES.iter().find(|(m, _)| *m == module) {
+                ids.iter()
+                    .map(|id| shown[id].as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            } else {
+                continue;
+            };
+            for fragment in plain(&quote).split('…').map(str::trim) {
+                let fragment = fragment.trim_matches(|c: char| c == ',' || c == '.' || c == ' ');
+                if fragment.chars().count() < 4 {
+                    continue;
+                }
+                checked += 1;
+                if !text.contains(fragment) {
+                    missing.push(format!("{module}: “{fragment}”"));
+                }
+            }
+        }
+        assert!(checked > 50, "only {checked} quoted fragments found");
+        assert!(
+            missing.is_empty(),
+            "not in the content:\n{}",
+            missing.join("\n")
+        );
     }
 }

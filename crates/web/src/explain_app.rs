@@ -1,12 +1,12 @@
-//! The `poolsim-explain` module's side of `lazy`: the explanation mounted on
-//! `<div id="explanation">`, and the host of the share bar's embed and reproduce dialogs on a
-//! `<div id="dialogs">` it adds to the page.
+//! The `poolsim-explain` module's side of `lazy`: each figure of the prerendered explanation
+//! mounted on its `<div data-island>` inside `<div id="explanation">` (the prose is already in the
+//! page; the figures update its live numbers in place), and the host of the share bar's embed and
+//! reproduce dialogs on a `<div id="dialogs">` it adds to the page.
 
 use crate::components::share::{EmbedDialog, ReproduceDialog};
 use crate::lazy::{
     fragment_id, root, DIALOG_ATTR, DIALOG_EVENT, DIALOG_QUERY_ATTR, LOADED, PRESET_EVENT, STATE,
 };
-use crate::sections::Explanation;
 use crate::state::PageState;
 use crate::url_state::decode;
 use gloo::events::EventListener;
@@ -26,21 +26,28 @@ fn request_preset(name: &str) {
     }
 }
 
-/// The explanation as its own app: presets go to the figure by event, and once mounted it
-/// scrolls to the section the address names.
-#[component]
-fn ExplanationApp() -> Html {
-    let on_preset = use_callback((), |name: String, _| request_preset(&name));
-    use_effect_with((), |_| {
-        if let Some(root) = root() {
-            let _ = root.set_attribute(STATE, LOADED);
+/// Mounts every figure of the explanation on its island, then scrolls to the section the address
+/// names (a figure may have changed the height above it).
+fn mount_islands(root: &web_sys::Element) {
+    let on_preset = Callback::from(|name: String| request_preset(&name));
+    if let Ok(list) = root.query_selector_all("[data-island]") {
+        for i in 0..list.length() {
+            let Some(el) = list
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            else {
+                continue;
+            };
+            if let Some(id) = el.get_attribute("data-island") {
+                crate::sections::mount_island(&id, el, on_preset.clone());
+            }
         }
-        let target = fragment_id().and_then(|id| gloo::utils::document().get_element_by_id(&id));
-        if let Some(target) = target {
-            target.scroll_into_view();
-        }
-    });
-    html! { <Explanation on_preset={Some(on_preset)} /> }
+    }
+    let _ = root.set_attribute(STATE, LOADED);
+    let target = fragment_id().and_then(|id| gloo::utils::document().get_element_by_id(&id));
+    if let Some(target) = target {
+        target.scroll_into_view();
+    }
 }
 
 /// Which dialog is open, on which state.
@@ -140,8 +147,8 @@ fn DialogHost() -> Html {
     }
 }
 
-/// Entry point of the `poolsim-explain` module: replaces the placeholder in
-/// `<div id="explanation">` with the explanation, and adds the dialogs' host to the page.
+/// Entry point of the `poolsim-explain` module: mounts the figures of the prerendered explanation in
+/// `<div id="explanation">` on their islands, and adds the dialogs' host to the page.
 pub fn start_explanation() {
     let document = gloo::utils::document();
     if let (Ok(host), Some(body)) = (document.create_element("div"), document.body()) {
@@ -151,7 +158,6 @@ pub fn start_explanation() {
         }
     }
     if let Some(root) = root() {
-        root.set_text_content(None);
-        yew::Renderer::<ExplanationApp>::with_root(root).render();
+        mount_islands(&root);
     }
 }

@@ -1,16 +1,18 @@
 //! The explanation is a second wasm module, loaded when the reader gets near it.
 //!
 //! The live figure is what a reader sees first, so it is all the first load fetches. The
-//! explanation below it (its prose, its small figures, the sweep and the theory panel) is the
-//! `poolsim-explain` binary of this crate, built by Trunk next to the page and mounted on
+//! explanation below it is prerendered HTML (`prerender`): its prose reads before any script runs.
+//! Its small figures, the sweep and the theory panel are the `poolsim-explain` binary of this
+//! crate, built by Trunk next to the page, which mounts them on their `<div data-island>` inside
 //! `<div id="explanation">` in `www/index.html`. That element names the module's loader
 //! (`data-src`) and reports its progress (`data-state`):
 //!
 //! * `waiting` — not requested yet; the figure's app starts watching the element;
 //! * `loading` — the reader scrolled within a screen of it, or the address's `#fragment` names
 //!   one of its sections, so a `<script type="module">` was added for the loader;
-//! * `loaded` — the explanation mounted itself ([`start_explanation`]);
-//! * `failed` — the module could not be fetched; the element says so.
+//! * `loaded` — the explanation's figures mounted themselves ([`start_explanation`]);
+//! * `failed` — the module could not be fetched; the prose stays, and a note says the figures
+//!   could not be loaded.
 //!
 //! The module also holds the share bar's two big dialogs (embed snippets, the reproduce kit): the
 //! share bar calls [`open_dialog`], which leaves the request on the element (`data-dialog`,
@@ -80,9 +82,14 @@ fn load(root: &Element) {
     let failed_root = root.clone();
     EventListener::once(&script, "error", move |_| {
         let _ = failed_root.set_attribute(STATE, FAILED);
-        failed_root.set_text_content(Some(
-            "The explanation could not be loaded. Reload the page to try again.",
-        ));
+        let document = gloo::utils::document();
+        if let Ok(note) = document.create_element("p") {
+            note.set_class_name("explain-failed");
+            note.set_text_content(Some(
+                "The explanation's figures could not be loaded. Reload the page to try again.",
+            ));
+            let _ = failed_root.prepend_with_node_1(&note);
+        }
     })
     .forget();
     if let Some(head) = document.head() {

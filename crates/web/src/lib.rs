@@ -6,13 +6,18 @@ pub mod challenges;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod claims;
 pub mod components;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod content;
 pub mod embed;
 pub mod explain_app;
 pub mod export;
 pub mod format;
 pub mod hooks;
 pub mod lazy;
+pub mod live;
 pub mod outline;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod prerender;
 pub mod presenter;
 pub mod scale;
 pub mod sections;

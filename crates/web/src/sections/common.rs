@@ -1,7 +1,49 @@
 //! Small pieces shared by the sections: live numbers in prose, a labelled choice, a toggle, a
 //! progress bar, and number formats the live figure's `format` module does not have.
 
+use crate::live::Live;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
+
+/// Attribute set on a live element once a figure has written its number (the prerendered one
+/// until then).
+pub const LIVE_WRITTEN: &str = "data-live-written";
+
+/// Writes a section's live values into the prose, in place: each element with its `data-live`
+/// name gets the text (and `data-value`). Only when `ready` (the section's runs have finished), so
+/// the prerendered numbers stay until the figure has the same or newer ones.
+#[hook]
+pub fn use_live(values: Vec<Live>, ready: bool) {
+    use_effect_with((values, ready), |(values, ready)| {
+        if *ready {
+            values.iter().for_each(write_live);
+        }
+    });
+}
+
+/// Writes one live value into every element named by it.
+pub fn write_live(v: &Live) {
+    let Ok(list) =
+        gloo::utils::document().query_selector_all(&format!("[data-live=\"{}\"]", v.name))
+    else {
+        return;
+    };
+    for i in 0..list.length() {
+        let Some(el) = list
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+        else {
+            continue;
+        };
+        if el.text_content().as_deref() != Some(v.text.as_str()) {
+            el.set_text_content(Some(&v.text));
+        }
+        if let Some(value) = v.value {
+            let _ = el.set_attribute("data-value", &value.to_string());
+        }
+        let _ = el.set_attribute(LIVE_WRITTEN, "");
+    }
+}
 
 /// A section's `<h2>`, numbered and worded as the outline says (`crate::outline`).
 pub fn heading(id: &'static str) -> Html {

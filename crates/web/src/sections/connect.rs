@@ -1,10 +1,12 @@
 //! Section 5: the cost of opening a connection, and clients that connect for every request.
 
-use super::common::{rate, times, Num};
+use super::common::{rate, times, use_live};
 use super::figures::{Pair, PairBars, RunStatus};
 use super::lab::{base, use_run};
 use crate::components::IntSlider;
 use crate::format::{count, duration, percent};
+use crate::live::{num, Live, Runner};
+use crate::sim::LiveView;
 use poolsim_model::{Connect, Params};
 use yew::prelude::*;
 
@@ -28,6 +30,44 @@ pub fn workload(clients: u32, per_txn: bool) -> Params {
 /// Clients in section 5 before the reader moves its slider.
 pub const CONNECT_CLIENTS: u32 = 1;
 
+/// Section 5's live numbers with `n` clients, from the persistent and the reconnecting runs.
+pub fn live(n: u32, persistent: &LiveView, per_txn: &LiveView) -> Vec<Live> {
+    let keep = persistent.direct.throughput_tps;
+    let reconnect = per_txn.direct.throughput_tps;
+    let pooled = per_txn.pooled.clone().unwrap_or_default();
+    let drop = keep / reconnect.max(1e-9);
+    let d = &per_txn.direct;
+    vec![
+        num("s5_clients", f64::from(n), count(n.into())),
+        num("s5_tps_persistent", keep, rate(keep)),
+        num("s5_tps_reconnect", reconnect, rate(reconnect)),
+        num("s5_drop", drop, times(drop)),
+        num("s5_fork_share", d.cpu.fork_auth, percent(d.cpu.fork_auth)),
+        num(
+            "s5_latency_reconnect",
+            d.latency.mean,
+            duration(d.latency.mean),
+        ),
+        num(
+            "s5_tps_pooled",
+            pooled.throughput_tps,
+            rate(pooled.throughput_tps),
+        ),
+    ]
+}
+
+/// Section 5's live numbers before the reader touches it.
+pub fn defaults(run: Runner) -> Vec<Live> {
+    let n = CONNECT_CLIENTS;
+    let ns = super::lab::RUN_NS;
+    live(
+        n,
+        &run(&workload(n, false), ns),
+        &run(&workload(n, true), ns),
+    )
+}
+
+/// Section 5's figure: throughput keeping the connection, reconnecting, and through PgBouncer.
 #[component]
 pub fn ConnectSection() -> Html {
     let clients = use_state(|| CONNECT_CLIENTS);
@@ -37,24 +77,16 @@ pub fn ConnectSection() -> Html {
     let keep = persistent.output.direct.throughput_tps;
     let reconnect = per_txn.output.direct.throughput_tps;
     let pooled = per_txn.output.pooled.clone().unwrap_or_default();
-    let drop = keep / reconnect.max(1e-9);
+    use_live(
+        live(n, &persistent.output, &per_txn.output),
+        persistent.done && per_txn.done,
+    );
     let on_clients = {
         let clients = clients.clone();
         Callback::from(move |v| clients.set(v))
     };
     html! {
-        <section class="explain" id="connect" aria-labelledby="connect-h">
-            { super::common::heading("connect") }
-            <p>
-                { "Many applications open a connection, run one query and close it again: scripts, PHP pages, ORMs \
-                   without a pool, serverless functions that cannot keep a connection between invocations. Each time, \
-                   the postmaster forks a backend. The " }<code>{ "fork()" }</code>
-                { " itself is quick — about 0.13 ms on our test machine, since the child shares its parent’s pages \
-                   copy-on-write. What is slow is everything after: the new backend initialises itself, loads catalog \
-                   data, and authenticates the client (SCRAM’s deliberate key stretching alone takes milliseconds). In \
-                   our measurements a new connection took about 4 ms over a Unix socket with no password and about \
-                   10 ms over TCP with SCRAM." }
-            </p>
+        <>
             <figure class="explain-figure">
                 <PairBars direct_label="keep connection" pooled_label="reconnect each time" pairs={vec![
                     Pair { label: "Direct to Postgres, transactions per second".into(), direct: keep, pooled: reconnect,
@@ -73,26 +105,6 @@ pub fn ConnectSection() -> Html {
                            value={n} log=true on_change={on_clients} />
             </div>
             <RunStatus metric="s5_run" run={per_txn.clone()} />
-            <p>
-                { "With " }<Num metric="s5_clients" value={f64::from(n)} text={count(n.into())} />
-                { " client(s) keeping their connection open, the server completes " }
-                <Num metric="s5_tps_persistent" value={keep} text={rate(keep)} />
-                { " transactions per second. Reconnecting for each one, it completes " }
-                <Num metric="s5_tps_reconnect" value={reconnect} text={rate(reconnect)} />
-                { " — " }<Num metric="s5_drop" value={drop} text={times(drop)} />
-                { " fewer — and spends " }
-                <Num metric="s5_fork_share" value={per_txn.output.direct.cpu.fork_auth} text={percent(per_txn.output.direct.cpu.fork_auth)} />
-                { " of its CPU on forking and authenticating; each transaction now takes " }
-                <Num metric="s5_latency_reconnect" value={per_txn.output.direct.latency.mean}
-                     text={duration(per_txn.output.direct.latency.mean)} />
-                { ". We measured a drop of about 300× for " }<code>{ "SELECT 1" }</code>
-                { " on a real server over a Unix socket; the simulated client also pays a network round trip \
-                   per statement, which narrows the gap. A pooler keeps its server connections open, so a client that \
-                   reconnects no longer makes Postgres fork: it still pays for its own connection to PgBouncer, and \
-                   the server completes " }
-                <Num metric="s5_tps_pooled" value={pooled.throughput_tps} text={rate(pooled.throughput_tps)} />
-                { " transactions per second." }
-            </p>
-        </section>
+        </>
     }
 }

@@ -1,9 +1,10 @@
 //! Section 2: memory per backend, and why `top` overstates it. Closed-form memory model.
 
-use super::common::{Choice, Num};
+use super::common::{use_live, Choice};
 use crate::components::IntSlider;
 use crate::components::Toggle;
 use crate::format::{bytes, count};
+use crate::live::{num, word, Live};
 use poolsim_model::calibration::{FOLKLORE_BYTES_PER_CONNECTION, MIB};
 use poolsim_model::{idle_memory, MemoryConfig};
 use yew::prelude::*;
@@ -47,17 +48,12 @@ pub fn config(touched_key: &str, huge_pages: bool) -> MemoryConfig {
     c
 }
 
-#[component]
-pub fn MemorySection() -> Html {
-    let clients = use_state(|| MEMORY_CLIENTS);
-    let touched = use_state(|| AttrValue::from("idle"));
-    let huge = use_state(|| false);
-    let cfg = config(touched.as_str(), *huge);
-    let n = *clients;
+/// Section 2's live numbers: `n` idle connections, each having touched `touched_key` of shared
+/// buffers, with or without huge pages.
+pub fn live(n: u32, touched_key: &str, huge: bool) -> Vec<Live> {
+    let cfg = config(touched_key, huge);
     let m = idle_memory(&cfg, n, None);
     let one = idle_memory(&cfg, 1, None);
-    let folk = f64::from(n) * FOLKLORE_BYTES_PER_CONNECTION;
-
     // Side facts, each computed from the same model with one knob changed.
     let fresh = idle_memory(
         &MemoryConfig {
@@ -77,6 +73,60 @@ pub fn MemorySection() -> Html {
     );
     let (big_pt, big_pt_huge) = page_tables_for_16_gib();
     let work_mem = cfg.work_mem_bytes;
+    let folk_1000 = 1000.0 * FOLKLORE_BYTES_PER_CONNECTION;
+    let over = m.rss_total / m.private_total.max(1.0);
+    let touched_label = TOUCHED
+        .iter()
+        .find(|(k, _, _)| *k == touched_key)
+        .map(|t| t.1)
+        .unwrap_or("");
+    vec![
+        num("s2_clients", f64::from(n), count(n.into())),
+        num("s2_rss_total", m.rss_total, bytes(m.rss_total)),
+        num("s2_rss_each", one.rss_total, bytes(one.rss_total)),
+        num("s2_folk_1000", folk_1000, bytes(folk_1000)),
+        word("s2_touched", touched_label),
+        num(
+            "s2_private_each",
+            one.private_total,
+            bytes(one.private_total),
+        ),
+        word("s2_clients_again", count(n.into())),
+        num("s2_private_total", m.private_total, bytes(m.private_total)),
+        num("s2_overstatement", over, format!("{over:.1}×")),
+        num("s2_fresh", fresh.private_total, bytes(fresh.private_total)),
+        num(
+            "s2_relcache_2000",
+            many_rel.relcache,
+            bytes(many_rel.relcache),
+        ),
+        num("s2_pt_16g", big_pt, bytes(big_pt)),
+        num("s2_pt_16g_huge", big_pt_huge, bytes(big_pt_huge)),
+        num("s2_work_mem", work_mem, bytes(work_mem)),
+        num(
+            "s2_work_mem_100x2",
+            200.0 * work_mem,
+            bytes(200.0 * work_mem),
+        ),
+    ]
+}
+
+/// Section 2's live numbers before the reader touches it.
+pub fn defaults() -> Vec<Live> {
+    live(MEMORY_CLIENTS, "idle", false)
+}
+
+/// Section 2's figure: top's sum against what connections really hold, and its controls.
+#[component]
+pub fn MemorySection() -> Html {
+    let clients = use_state(|| MEMORY_CLIENTS);
+    let touched = use_state(|| AttrValue::from("idle"));
+    let huge = use_state(|| false);
+    let cfg = config(touched.as_str(), *huge);
+    let n = *clients;
+    let m = idle_memory(&cfg, n, None);
+    let folk = f64::from(n) * FOLKLORE_BYTES_PER_CONNECTION;
+    use_live(live(n, touched.as_str(), *huge), true);
 
     let scale = m.rss_total.max(folk).max(1.0);
     let w = |v: f64| format!("width: {:.3}%", (v / scale * 100.0).clamp(0.0, 100.0));
@@ -92,28 +142,9 @@ pub fn MemorySection() -> Html {
         let huge = huge.clone();
         Callback::from(move |v| huge.set(v))
     };
-    let touched_label = TOUCHED
-        .iter()
-        .find(|(k, _, _)| *k == touched.as_str())
-        .map(|t| t.1)
-        .unwrap_or("");
 
     html! {
-        <section class="explain" id="memory" aria-labelledby="memory-h">
-            { super::common::heading("memory") }
-            <p>
-                { "Open " }<code>{ "top" }</code>{ " on a busy database server and add up the RSS column of the postgres \
-                   processes: with " }<Num metric="s2_clients" value={f64::from(n)} text={count(n.into())} />
-                { " idle connections you get " }<Num metric="s2_rss_total" value={m.rss_total} text={bytes(m.rss_total)} />
-                { ", about " }<Num metric="s2_rss_each" value={one.rss_total} text={bytes(one.rss_total)} />
-                { " per backend. That is where the folk rule of “5–10 MB per connection” comes from — by which a \
-                   thousand connections would need " }
-                <Num metric="s2_folk_1000" value={1000.0 * FOLKLORE_BYTES_PER_CONNECTION}
-                     text={bytes(1000.0 * FOLKLORE_BYTES_PER_CONNECTION)} />
-                { ". But RSS counts pages \
-                   that are shared: the postgres binary and its libraries, and every page of " }<code>{ "shared_buffers" }</code>
-                { " the backend has ever touched. Those exist once, however many processes map them." }
-            </p>
+        <>
             <figure class="explain-figure">
                 <div class="bars" role="img"
                      aria-label={format!("Bar chart for {} clients: sum of RSS {}, folk rule {}, private memory {}",
@@ -156,43 +187,6 @@ pub fn MemorySection() -> Html {
                         value={(*touched).clone()} on_change={on_touched} />
                 <Toggle id="mem-huge" label="Huge pages (2 MiB)" checked={*huge} on_change={on_huge} />
             </div>
-            <p>
-                { "Counted properly — private dirty pages plus page tables — a backend that has touched " }
-                { touched_label }{ " of shared buffers costs " }
-                <Num metric="s2_private_each" value={one.private_total} text={bytes(one.private_total)} />
-                { ", so the " }{ count(n.into()) }{ " connections really hold " }
-                <Num metric="s2_private_total" value={m.private_total} text={bytes(m.private_total)} />
-                { ": " }<Num metric="s2_overstatement" value={m.rss_total / m.private_total.max(1.0)}
-                              text={format!("{:.1}×", m.rss_total / m.private_total.max(1.0))} />
-                { " less than top suggests. A brand-new backend is only " }
-                <Num metric="s2_fresh" value={fresh.private_total} text={bytes(fresh.private_total)} />
-                { ", in line with Andres Freund’s measurement of under 2 MiB." }
-            </p>
-            <p>
-                { "Three things make a long-lived backend grow. " }<strong>{ "Catalog caches" }</strong>
-                { ": each table or index a session touches leaves cached metadata behind that is never freed while the \
-                   session lives; after 2,000 relations one backend holds " }
-                <Num metric="s2_relcache_2000" value={many_rel.relcache} text={bytes(many_rel.relcache)} />
-                { " of it. " }<strong>{ "Page tables" }</strong>
-                { ": every process has its own, so a backend that has touched all of a 16 GiB shared_buffers with \
-                   ordinary 4 KiB pages needs " }
-                <Num metric="s2_pt_16g" value={big_pt} text={bytes(big_pt)} />
-                { " of page tables just to map it — per backend. With 2 MiB huge pages that mapping all but \
-                   disappears and the backend’s page tables stay at " }
-                <Num metric="s2_pt_16g_huge" value={big_pt_huge} text={bytes(big_pt_huge)} />
-                { ". Try the 16 GiB setting above with and without huge pages. " }<strong>{ "Query memory" }</strong>
-                { ": " }<code>{ "work_mem" }</code>{ " (" }
-                <Num metric="s2_work_mem" value={work_mem} text={bytes(work_mem)} />
-                { " by default) is a budget per sort or hash node, not per connection — hash nodes may take twice that \
-                   (hash_mem_multiplier) — so a hundred backends each running a query with two sorts may hold " }
-                <Num metric="s2_work_mem_100x2" value={200.0 * work_mem} text={bytes(200.0 * work_mem)} />
-                { " at once." }
-            </p>
-            <p class="takeaway">
-                { "Idle connections are cheaper than their reputation; the real costs of many connections lie elsewhere — \
-                   in the scheduler and in the snapshot, below. Memory does become serious with many busy, long-lived \
-                   backends on a large shared_buffers without huge pages." }
-            </p>
-        </section>
+        </>
     }
 }

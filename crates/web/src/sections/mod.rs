@@ -1,25 +1,19 @@
-//! The explanation below the live figure: one section per idea of the concept note, each with a
-//! small focused figure bound to the model, plus the sweep, the theory panel and sources.
+//! The explanation's figures: one per section of the outline (`crate::outline`), each a small
+//! focused figure bound to the model, plus the sweep and the theory panel. The prose around them is
+//! content (`content/en/*.md`), prerendered into the page at build time; each figure is an island
+//! mounted on its `<div data-island="<section id>">` by [`mount_island`], and writes the live numbers
+//! it computes into the prose in place ([`common::use_live`]).
 //!
-//! # Mounting
-//!
-//! ```ignore
-//! use poolsim_web::sections::Explanation;
-//! html! { <Explanation on_preset={on_preset} /> }
-//! ```
-//!
-//! Props (all optional, so `<Explanation />` works):
-//! * `on_preset: Callback<String>` — called with the key of a scenario from
-//!   `poolsim_model::presets` (e.g. `"fleet"`) when the reader presses its "Load into the figure"
-//!   button. The live figure should load that preset's parameters and scroll back to the top.
-//!   Without it, the preset buttons are not shown.
+//! Each section module has a pure `live(…)` function from its state and its runs' results to its
+//! named live values, and `defaults(…)`: the values at the section's default state. The prerender
+//! runs the latter natively ([`defaults`]), the figure calls the former as it runs, so the prose's
+//! digits are the same before and after the module loads.
 //!
 //! Every figure here runs its own small model case (closed-form memory, or short simulated runs
 //! stepped progressively by [`job::use_job`] within a per-frame time budget), so the sections never
 //! touch the live figure's running models.
 //!
-//! Every live number is a [`common::Num`] with `data-metric` (prefixed `s<section>_`) and
-//! `data-value` in base units.
+//! Every live number carries `data-metric` (prefixed `s<section>_`) and `data-value` in base units.
 
 pub mod common;
 pub mod connect;
@@ -32,54 +26,98 @@ pub mod poolers;
 pub mod presets;
 pub mod process;
 pub mod snapshot;
-pub mod sources;
 pub mod sweep;
 pub mod switching;
 pub mod theory;
 pub mod threads;
 
+use crate::live::{Live, Runner};
 use yew::prelude::*;
+
+/// Section `id`'s live values at its default state, its runs done with `run`. Sections without
+/// live numbers give none.
+pub fn defaults(id: &str, run: Runner) -> Vec<Live> {
+    match id {
+        "process" => process::defaults(),
+        "memory" => memory::defaults(),
+        "switches" => switching::switch_defaults(run),
+        "migration" => switching::migration_defaults(run),
+        "connect" => connect::defaults(run),
+        "snapshots" => snapshot::defaults(run),
+        "poolers" => poolers::defaults(run),
+        "modes" => modes::defaults(run),
+        "threads" => threads::defaults(run),
+        "sweep" => sweep::defaults(run),
+        "theory" => theory::defaults(),
+        _ => Vec::new(),
+    }
+}
+
+/// Section `id`'s figure, as a component.
+fn island(id: &str, on_preset: &Callback<String>) -> Html {
+    match id {
+        "process" => html! { <process::ProcessSection /> },
+        "memory" => html! { <memory::MemorySection /> },
+        "switches" => html! { <switching::SwitchSection /> },
+        "migration" => html! { <switching::MigrationSection /> },
+        "connect" => html! { <connect::ConnectSection /> },
+        "snapshots" => html! { <snapshot::SnapshotSection /> },
+        "poolers" => html! { <poolers::PoolerSection /> },
+        "modes" => html! { <modes::ModesSection /> },
+        "threads" => html! { <threads::ThreadsSection /> },
+        "sweep" => html! { <sweep::SweepSection /> },
+        "theory" => html! { <theory::TheorySection /> },
+        "presets" => html! { <presets::PresetsSection on_preset={on_preset.clone()} /> },
+        _ => Html::default(),
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct IslandProps {
+    id: AttrValue,
+    on_preset: Callback<String>,
+}
+
+#[component]
+fn Island(props: &IslandProps) -> Html {
+    island(&props.id, &props.on_preset)
+}
+
+/// Mounts section `id`'s figure on `root` (its `<div data-island>`), replacing the static
+/// rendering there. `on_preset` loads a preset into the live figure.
+pub fn mount_island(id: &str, root: web_sys::Element, on_preset: Callback<String>) {
+    root.set_text_content(None);
+    let props = IslandProps {
+        id: AttrValue::from(id.to_string()),
+        on_preset,
+    };
+    yew::Renderer::<Island>::with_root_and_props(root, props).render();
+}
 
 #[derive(Properties, PartialEq, Default)]
 pub struct ExplanationProps {
     /// Loads a preset (by its key in `poolsim_model::presets`) into the live figure.
     #[prop_or_default]
-    pub on_preset: Option<Callback<String>>,
+    pub on_preset: Callback<String>,
 }
 
+/// Every section's figure under its heading, each followed by its live values as bare elements in
+/// place of the prose (which only the prerendered page has): what the browser tests mount.
 #[component]
 pub fn Explanation(props: &ExplanationProps) -> Html {
     html! {
         <div class="explanation">
-            <nav class="explain-intro" aria-labelledby="explain-h">
-                <h2 id="explain-h">{ "What a connection costs, one idea at a time" }</h2>
-                <p>
-                    { "The figure above puts everything together. Below, each cost gets its own small figure, running \
-                       its own small case of the same model; the numbers in the text are read from it, so they change \
-                       when you move the controls." }
-                </p>
-                <ol class="toc">
-                    { for crate::outline::SECTIONS.iter().filter_map(|s| Some(html! {
-                        <li><a href={format!("#{}", s.id)}>{ s.toc? }</a></li>
-                    })) }
-                </ol>
-            </nav>
-            <process::ProcessSection />
-            <memory::MemorySection />
-            <switching::SwitchSection />
-            <switching::MigrationSection />
-            <connect::ConnectSection />
-            <snapshot::SnapshotSection />
-            <poolers::PoolerSection />
-            <modes::ModesSection />
-            <threads::ThreadsSection />
-            <sweep::SweepSection />
-            <theory::TheorySection />
-            if let Some(on_preset) = &props.on_preset {
-                <presets::PresetsSection on_preset={on_preset.clone()} />
-            }
-            <sources::RealismSection />
-            <sources::SourcesSection />
+            { for crate::outline::SECTIONS.iter().map(|s| html! {
+                <section class="explain" id={s.id} aria-labelledby={format!("{}-h", s.id)}>
+                    { common::heading(s.id) }
+                    <div class="island" data-island={s.id}>{ island(s.id, &props.on_preset) }</div>
+                    <p>
+                        { for defaults(s.id, &crate::live::no_run).into_iter().map(|v| html! {
+                            <strong class="live" data-live={v.name} data-metric={v.name}>{ "…" }</strong>
+                        }) }
+                    </p>
+                </section>
+            }) }
         </div>
     }
 }

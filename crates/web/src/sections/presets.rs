@@ -13,9 +13,7 @@ pub struct PresetsProps {
 pub fn PresetsSection(props: &PresetsProps) -> Html {
     let all = use_memo((), |_| presets::all());
     html! {
-        <section class="explain" id="presets" aria-labelledby="presets-h">
-            { super::common::heading("presets") }
-            <p>{ "Each button loads one of the model’s scenarios into the live figure at the top of the page." }</p>
+        <>
             <ul class="presets">
                 { for all.iter().map(|p| {
                     let on_preset = props.on_preset.clone();
@@ -33,6 +31,6 @@ pub fn PresetsSection(props: &PresetsProps) -> Html {
                     }
                 }) }
             </ul>
-        </section>
+        </>
     }
 }

@@ -1,8 +1,9 @@
 //! Section 1: one process per connection, forked by the postmaster.
 
-use super::common::{sig, Num};
+use super::common::{sig, use_live};
 use crate::components::IntSlider;
 use crate::format::{bytes, count};
+use crate::live::{num, word, Live};
 use poolsim_model::{idle_memory, MemoryConfig};
 use yew::prelude::*;
 
@@ -12,13 +13,31 @@ const DRAWN: u32 = 120;
 /// Connections in section 1 before the reader moves its slider.
 pub const PROCESS_CLIENTS: u32 = 40;
 
+/// Section 1's live numbers with `n` connections on `cores` cores.
+pub fn live(n: u32, cores: u32) -> Vec<Live> {
+    let mem = idle_memory(&MemoryConfig::default(), n, None);
+    let per_core = f64::from(n) / f64::from(cores);
+    vec![
+        num("s1_clients", f64::from(n), count(n.into())),
+        num("s1_processes", f64::from(n), count(n.into())),
+        num("s1_per_core", per_core, sig(per_core)),
+        word("s1_cores", cores.to_string()),
+        num("s1_private", mem.private_total, bytes(mem.private_total)),
+    ]
+}
+
+/// Section 1's live numbers before the reader touches it.
+pub fn defaults() -> Vec<Live> {
+    live(PROCESS_CLIENTS, crate::state::page_default().cores)
+}
+
+/// Section 1's figure: the postmaster and its backends, and the connections slider.
 #[component]
 pub fn ProcessSection() -> Html {
     let clients = use_state(|| PROCESS_CLIENTS);
     let n = *clients;
     let cores = crate::state::page_default().cores;
-    let mem = idle_memory(&MemoryConfig::default(), n, None);
-    let per_core = f64::from(n) / f64::from(cores);
+    use_live(live(n, cores), true);
     let on_clients = {
         let clients = clients.clone();
         Callback::from(move |v| clients.set(v))
@@ -28,18 +47,7 @@ pub fn ProcessSection() -> Html {
     let rows = shown.div_ceil(cols).max(1);
     let height = 70 + rows * 16;
     html! {
-        <section class="explain" id="process" aria-labelledby="process-h">
-            { super::common::heading("process") }
-            <p>
-                { "Postgres does not serve connections with threads or an event loop. One process, the " }
-                <em>{ "postmaster" }</em>
-                { ", listens on the port. For every client that connects it calls " }<code>{ "fork()" }</code>
-                { ", and the new child — a " }<em>{ "backend" }</em>
-                { " — authenticates the client and then serves that one client, and only it, until the client \
-                   disconnects. The design is decades old and it is robust: each backend has its own address space, \
-                   so a backend that crashes or scribbles over its memory cannot corrupt another session’s state, \
-                   and the postmaster can clean up and carry on." }
-            </p>
+        <>
             <figure class="explain-figure">
                 <svg class="forks" viewBox={format!("0 0 340 {height}")} role="img"
                      aria-label={format!("The postmaster with {} backend processes, one per client", count(n.into()))}>
@@ -64,16 +72,6 @@ pub fn ProcessSection() -> Html {
                 <IntSlider id="proc-clients" label="Connections" unit="connections" min={1} max={20_000}
                            value={n} log=true on_change={on_clients} />
             </div>
-            <p>
-                { "So " }<Num metric="s1_clients" value={f64::from(n)} text={count(n.into())} />
-                { " connections mean " }<Num metric="s1_processes" value={f64::from(n)} text={count(n.into())} />
-                { " backend processes, " }<Num metric="s1_per_core" value={per_core} text={sig(per_core)} />
-                { " for each of the " }{ cores }{ " cores, holding " }
-                <Num metric="s1_private" value={mem.private_total} text={bytes(mem.private_total)} />
-                { " of private memory even while idle. Each process has to be created, scheduled, switched to and \
-                   cleaned up by the operating system, and each one appears in structures Postgres scans while it \
-                   works. The sections below take these costs one at a time." }
-            </p>
-        </section>
+        </>
     }
 }

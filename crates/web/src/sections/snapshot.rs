@@ -1,11 +1,13 @@
 //! Section 6: GetSnapshotData, O(connections) before PostgreSQL 14, idle connections included.
 
-use super::common::{rate, Choice, Num};
+use super::common::{rate, use_live, Choice};
 use super::figures::{CpuBars, RunStatus};
 use super::lab::{base, use_run};
 use crate::components::IntSlider;
 use crate::format::count;
 use crate::format::percent;
+use crate::live::{num, word, Live, Runner};
+use crate::sim::LiveView;
 use poolsim_model::Params;
 
 /// Postgres before and after the snapshot-scalability work of version 14.
@@ -50,6 +52,38 @@ fn snapshot_workload(clients: u32, pg: PgVersion) -> Params {
     }
 }
 
+/// Section 6's live numbers: the run of `w` on `pg`, and the run of the other version.
+fn live_for(w: &Params, pg: PgVersion, run: &LiveView, other: &LiveView) -> Vec<Live> {
+    let d = &run.direct;
+    let (v13, v14) = if pg == PgVersion::Pg13 {
+        (d, &other.direct)
+    } else {
+        (&other.direct, d)
+    };
+    vec![
+        num("s6_clients", f64::from(w.clients), count(w.clients.into())),
+        word("s6_version", pg_label(pg)),
+        num("s6_tps", d.throughput_tps, rate(d.throughput_tps)),
+        num(
+            "s6_snapshot_share",
+            d.cpu.snapshots,
+            percent(d.cpu.snapshots),
+        ),
+        num("s6_tps_13", v13.throughput_tps, rate(v13.throughput_tps)),
+        num("s6_tps_14", v14.throughput_tps, rate(v14.throughput_tps)),
+        word("s6_pool_size", w.pool_size.to_string()),
+    ]
+}
+
+/// Section 6's live numbers before the reader touches it (PostgreSQL 13).
+pub fn defaults(run: Runner) -> Vec<Live> {
+    let ns = super::lab::RUN_NS;
+    let w = snapshot_workload(SNAPSHOT_CLIENTS, PgVersion::Pg13);
+    let other = snapshot_workload(SNAPSHOT_CLIENTS, PgVersion::Pg14);
+    live_for(&w, PgVersion::Pg13, &run(&w, ns), &run(&other, ns))
+}
+
+/// Section 6's figure: where the cores' time goes, the version choice and the connections slider.
 #[component]
 pub fn SnapshotSection() -> Html {
     let version = use_state(|| AttrValue::from("13"));
@@ -71,11 +105,10 @@ pub fn SnapshotSection() -> Html {
         },
     ));
     let d = &run.output.direct;
-    let (v13, v14) = if pg == PgVersion::Pg13 {
-        (d, &other.output.direct)
-    } else {
-        (&other.output.direct, d)
-    };
+    use_live(
+        live_for(&w, pg, &run.output, &other.output),
+        run.done && other.done,
+    );
     let on_version = {
         let version = version.clone();
         Callback::from(move |v| version.set(v))
@@ -85,18 +118,7 @@ pub fn SnapshotSection() -> Html {
         Callback::from(move |v| clients.set(v))
     };
     html! {
-        <section class="explain" id="snapshots" aria-labelledby="snapshots-h">
-            { super::common::heading("snapshots") }
-            <p>
-                { "To see a consistent view of the data, a statement takes a " }<em>{ "snapshot" }</em>
-                { ": the list of transactions still in progress. Until PostgreSQL 14 the function that builds it, " }
-                <code>{ "GetSnapshotData" }</code>
-                { ", walked the shared array of all backend processes — idle ones too — and read fields that busy \
-                   backends on other cores keep writing, pulling those cache lines across the machine. Its cost grew \
-                   with the number of connections, and it ran for nearly every statement. PostgreSQL 14 (2021) changed \
-                   the data layout so that the hot fields sit together and a snapshot can often be reused; after \
-                   Andres Freund’s patches, snapshot cost barely depends on how many connections exist." }
-            </p>
+        <>
             <figure class="explain-figure">
                 <CpuBars direct={d.cpu} direct_label={format!("PostgreSQL {}, direct", pg_label(pg))} />
                 <figcaption>{ format!("Where the cores’ time goes with {} connections, most of them idle at any moment.",
@@ -109,24 +131,6 @@ pub fn SnapshotSection() -> Html {
                            value={w.clients} log=true on_change={on_clients} />
             </div>
             <RunStatus metric="s6_run" run={run.clone()} />
-            <p>
-                { "With " }<Num metric="s6_clients" value={f64::from(w.clients)} text={count(w.clients.into())} />
-                { " direct connections on PostgreSQL " }{ pg_label(pg) }{ ", the server completes " }
-                <Num metric="s6_tps" value={d.throughput_tps} text={rate(d.throughput_tps)} />
-                { " transactions per second and spends " }
-                <Num metric="s6_snapshot_share" value={d.cpu.snapshots} text={percent(d.cpu.snapshots)} />
-                { " of its CPU building snapshots. Side by side: PostgreSQL 13 " }
-                <Num metric="s6_tps_13" value={v13.throughput_tps} text={rate(v13.throughput_tps)} />
-                { ", PostgreSQL 14 " }<Num metric="s6_tps_14" value={v14.throughput_tps} text={rate(v14.throughput_tps)} />
-                { " transactions per second: at this scale, mostly idle connections on 8 cores, the scan costs little. \
-                   Reading an idle backend's entry takes a fraction of a nanosecond, and a test on a 2-core machine found \
-                   1,000 idle connections nearly free. The big losses Freund measured came from busy backends on many \
-                   cores, each snapshot fetching their constantly rewritten entries from other cores' caches: the \
-                   \u{201c}idle-heavy, PostgreSQL 13\u{201d} preset (200 busy connections on 16 saturated cores beside 5,000 \
-                   idle ones) spends several times more of its CPU on snapshots than the same load on 14. A pooler helps \
-                   either way: it keeps the idle connections out of the scan, since Postgres only ever sees the \
-                   pool\u{2019}s " }{ w.pool_size }{ " connections, and it bounds how many backends run at once." }
-            </p>
-        </section>
+        </>
     }
 }

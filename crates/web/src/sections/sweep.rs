@@ -2,12 +2,13 @@
 //! pooled. Each client count is a short simulated run; the runs are done a few milliseconds per
 //! frame (see `job`), with a progress bar, so the page stays responsive.
 
-use super::common::{rate, Choice, Num, RunBar};
+use super::common::{rate, use_live, Choice, RunBar};
 use super::job::{use_job, Job, STEP_MS};
 use super::lab::{base, Run};
 use crate::components::measured_canvas::MeasuredCanvas;
 use crate::format::{bytes, count, duration};
 use crate::hooks::{use_prefers_dark, use_resize_tick};
+use crate::live::{num, word, Live, Runner};
 use plotters::prelude::*;
 use poolsim_model::Params;
 use web_sys::HtmlCanvasElement;
@@ -65,14 +66,7 @@ impl Job for Sweep {
         };
         let clients = CLIENTS[self.next];
         if run.step_ms(STEP_MS) {
-            let v = run.view();
-            let p = v.pooled.clone().unwrap_or_default();
-            self.points.push(Point {
-                clients,
-                tps: [v.direct.throughput_tps, p.throughput_tps],
-                p99: [v.direct.latency.p99, p.latency.p99],
-                memory: [v.direct.memory_private, p.memory_private],
-            });
+            self.points.push(point(clients, &run.view()));
             self.run = None;
             self.next += 1;
         }
@@ -87,6 +81,92 @@ impl Job for Sweep {
     }
 }
 
+/// The sweep's live numbers: its pool size and, once it has points, the peaks and the last point.
+pub fn live(pool_size: u32, points: &[Point]) -> Vec<Live> {
+    let best = |i: usize| {
+        points
+            .iter()
+            .copied()
+            .max_by(|a, b| a.tps[i].total_cmp(&b.tps[i]))
+            .unwrap_or(Point {
+                clients: 0,
+                tps: [0.0; 2],
+                p99: [0.0; 2],
+                memory: [0.0; 2],
+            })
+    };
+    let (bd, bp) = (best(0), best(1));
+    let l = points.last().copied().unwrap_or(Point {
+        clients: 0,
+        tps: [0.0; 2],
+        p99: [0.0; 2],
+        memory: [0.0; 2],
+    });
+    vec![
+        word("sweep_pool_size", pool_size.to_string()),
+        num("sweep_peak_direct", bd.tps[0], rate(bd.tps[0])),
+        num(
+            "sweep_peak_direct_clients",
+            f64::from(bd.clients),
+            count(bd.clients.into()),
+        ),
+        num("sweep_peak_pooled", bp.tps[1], rate(bp.tps[1])),
+        num(
+            "sweep_last_clients",
+            f64::from(l.clients),
+            count(l.clients.into()),
+        ),
+        num("sweep_last_tps_direct", l.tps[0], rate(l.tps[0])),
+        num("sweep_last_p99_direct", l.p99[0], duration(l.p99[0])),
+        num("sweep_last_mem_direct", l.memory[0], bytes(l.memory[0])),
+        num("sweep_last_tps_pooled", l.tps[1], rate(l.tps[1])),
+        num("sweep_last_p99_pooled", l.p99[1], duration(l.p99[1])),
+        num("sweep_last_mem_pooled", l.memory[1], bytes(l.memory[1])),
+    ]
+}
+
+/// The sweep's points for `base`, each client count run to the end with `run`.
+pub fn points(base: &Params, run: Runner) -> Vec<Point> {
+    CLIENTS
+        .iter()
+        .map(|&clients| {
+            point(
+                clients,
+                &run(
+                    &Params {
+                        clients,
+                        ..base.clone()
+                    },
+                    POINT_NS,
+                ),
+            )
+        })
+        .collect()
+}
+
+/// One client count's results from its run.
+fn point(clients: u32, v: &crate::sim::LiveView) -> Point {
+    let p = v.pooled.clone().unwrap_or_default();
+    Point {
+        clients,
+        tps: [v.direct.throughput_tps, p.throughput_tps],
+        p99: [v.direct.latency.p99, p.latency.p99],
+        memory: [v.direct.memory_private, p.memory_private],
+    }
+}
+
+/// The sweep's default: the page's default workload on 8 cores.
+pub fn default_base() -> Params {
+    Params { cores: 8, ..base() }
+}
+
+/// The sweep's live numbers before the reader touches it.
+pub fn defaults(run: Runner) -> Vec<Live> {
+    let w = default_base();
+    live(w.pool_size, &points(&w, run))
+}
+
+/// The sweep's figure: three charts against the number of clients, its controls and progress.
 #[component]
 pub fn SweepSection() -> Html {
     let cores = use_state(|| AttrValue::from("8"));
@@ -130,22 +210,9 @@ pub fn SweepSection() -> Html {
         })
     };
     let points = &sweep.output;
-    let best = |i: usize| {
-        points
-            .iter()
-            .copied()
-            .max_by(|a, b| a.tps[i].total_cmp(&b.tps[i]))
-    };
-    let last = points.last().copied();
+    use_live(live(w.pool_size, points), sweep.done);
     html! {
-        <section class="explain" id="sweep" aria-labelledby="sweep-h">
-            { super::common::heading("sweep") }
-            <p>
-                { "Each point below is a separate simulated run of the same workload with a different number of \
-                   clients, once straight to Postgres and once through PgBouncer with a pool of " }{ w.pool_size }
-                { ". The runs are computed a few milliseconds at a time while you read, so the curves grow from the \
-                   left." }
-            </p>
+        <>
             <figure class="explain-figure">
                 <canvas ref={canvas.clone()} class="sweep-canvas" role="img"
                         aria-label="Three charts against the number of clients, direct and pooled: throughput, 99th percentile latency and private memory" />
@@ -166,22 +233,7 @@ pub fn SweepSection() -> Html {
                            else { format!("Simulating {} client counts", CLIENTS.len()) }}
                     progress={sweep.progress} />
             <span hidden=true data-metric="sweep_worst_frame_ms" data-value={sweep.worst_frame_ms.to_string()} />
-            if let (Some(bd), Some(bp), Some(l)) = (best(0), best(1), last) {
-                <p>
-                    { "Direct, throughput peaks at " }<Num metric="sweep_peak_direct" value={bd.tps[0]} text={rate(bd.tps[0])} />
-                    { " transactions per second with " }<Num metric="sweep_peak_direct_clients" value={f64::from(bd.clients)}
-                                                             text={count(bd.clients.into())} />
-                    { " clients; through the pooler it reaches " }<Num metric="sweep_peak_pooled" value={bp.tps[1]} text={rate(bp.tps[1])} />
-                    { ". At " }<Num metric="sweep_last_clients" value={f64::from(l.clients)} text={count(l.clients.into())} />
-                    { " clients the direct side manages " }<Num metric="sweep_last_tps_direct" value={l.tps[0]} text={rate(l.tps[0])} />
-                    { " with a p99 of " }<Num metric="sweep_last_p99_direct" value={l.p99[0]} text={duration(l.p99[0])} />
-                    { " and " }<Num metric="sweep_last_mem_direct" value={l.memory[0]} text={bytes(l.memory[0])} />
-                    { " of connection memory; pooled, " }<Num metric="sweep_last_tps_pooled" value={l.tps[1]} text={rate(l.tps[1])} />
-                    { ", " }<Num metric="sweep_last_p99_pooled" value={l.p99[1]} text={duration(l.p99[1])} />{ " and " }
-                    <Num metric="sweep_last_mem_pooled" value={l.memory[1]} text={bytes(l.memory[1])} />{ "." }
-                </p>
-            }
-        </section>
+        </>
     }
 }
 

@@ -1,12 +1,13 @@
 //! Sections 3 and 4: context switches (and the cache/TLB refill after them), and CPU migration.
 
-use super::common::{rate, sig, Num};
+use super::common::{rate, sig, use_live};
 use super::figures::{CpuBars, Pair, PairBars, RunStatus};
 use super::lab::{base, use_run};
 use crate::components::IntSlider;
 use crate::format::percent;
 use crate::format::{count, duration};
-use crate::sim::SideView;
+use crate::live::{num, word, Live, Runner};
+use crate::sim::{LiveView, SideView};
 use poolsim_model::Params;
 use yew::prelude::*;
 
@@ -48,6 +49,103 @@ pub fn migration_workload(cores: u32) -> Params {
     }
 }
 
+/// Section 3's live numbers for workload `w` and its run's result.
+pub fn switch_live(w: &Params, run: &LiveView) -> Vec<Live> {
+    let cores = w.cores;
+    let d = &run.direct;
+    let p = run.pooled.clone().unwrap_or_default();
+    let per_switch = |s: &SideView| core_time_per_switch(s, cores);
+    vec![
+        num("s3_clients", f64::from(w.clients), count(w.clients.into())),
+        word("s3_cores", cores.to_string()),
+        num(
+            "s3_cs_direct",
+            d.context_switches_per_s,
+            rate(d.context_switches_per_s),
+        ),
+        num(
+            "s3_switch_share_direct",
+            d.cpu.switching,
+            percent(d.cpu.switching),
+        ),
+        num(
+            "s3_per_switch_direct",
+            per_switch(d),
+            duration(per_switch(d)),
+        ),
+        num("s3_run_queue_direct", d.run_queue, sig(d.run_queue)),
+        word("s3_pool_size", w.pool_size.to_string()),
+        num(
+            "s3_cs_pooled",
+            p.context_switches_per_s,
+            rate(p.context_switches_per_s),
+        ),
+        word(
+            "s3_more_or_fewer",
+            if p.context_switches_per_s > d.context_switches_per_s {
+                "more"
+            } else {
+                "fewer"
+            },
+        ),
+        num(
+            "s3_per_switch_pooled",
+            per_switch(&p),
+            duration(per_switch(&p)),
+        ),
+        num(
+            "s3_switch_share_pooled",
+            p.cpu.switching,
+            percent(p.cpu.switching),
+        ),
+        num("s3_pool_queue", p.pool_queue, sig(p.pool_queue)),
+        num("s3_p99_direct", d.latency.p99, duration(d.latency.p99)),
+        num("s3_p99_pooled", p.latency.p99, duration(p.latency.p99)),
+    ]
+}
+
+/// Section 3's live numbers before the reader touches it.
+pub fn switch_defaults(run: Runner) -> Vec<Live> {
+    let w = switch_workload(SWITCH_CLIENTS);
+    switch_live(&w, &run(&w, super::lab::RUN_NS))
+}
+
+/// Section 4's live numbers for workload `w` and its run's result.
+pub fn migration_live(w: &Params, run: &LiveView) -> Vec<Live> {
+    let d = &run.direct;
+    let p = run.pooled.clone().unwrap_or_default();
+    vec![
+        num("s4_cores", f64::from(w.cores), w.cores.to_string()),
+        num(
+            "s4_migrations_direct",
+            d.cpu_migrations_per_s,
+            rate(d.cpu_migrations_per_s),
+        ),
+        num(
+            "s4_migrated_direct",
+            migrated_share(d),
+            percent(migrated_share(d)),
+        ),
+        num(
+            "s4_migrations_pooled",
+            p.cpu_migrations_per_s,
+            rate(p.cpu_migrations_per_s),
+        ),
+        num(
+            "s4_migrated_pooled",
+            migrated_share(&p),
+            percent(migrated_share(&p)),
+        ),
+    ]
+}
+
+/// Section 4's live numbers before the reader touches it.
+pub fn migration_defaults(run: Runner) -> Vec<Live> {
+    let w = migration_workload(MIGRATION_CORES);
+    migration_live(&w, &run(&w, super::lab::RUN_NS))
+}
+
+/// Section 3's figure: where the cores' time goes, switches and throughput, and its slider.
 #[component]
 pub fn SwitchSection() -> Html {
     let clients = use_state(|| SWITCH_CLIENTS);
@@ -56,24 +154,13 @@ pub fn SwitchSection() -> Html {
     let run = use_run(w.clone());
     let d = &run.output.direct;
     let p = run.output.pooled.clone().unwrap_or_default();
-    let per_switch = |s: &SideView| core_time_per_switch(s, cores);
+    use_live(switch_live(&w, &run.output), run.done);
     let on_clients = {
         let clients = clients.clone();
         Callback::from(move |v| clients.set(v))
     };
     html! {
-        <section class="explain" id="switches" aria-labelledby="switches-h">
-            { super::common::heading("switches") }
-            <p>
-                { "A core runs one process at a time. When more backends are runnable than there are cores, they queue \
-                   for one, and a backend that runs longer than its time slice is preempted so that another can run; when \
-                   a backend waits for the network or a lock, the kernel switches its core to another. \
-                   The switch itself is short — saving registers, changing page tables, about a microsecond and a half \
-                   on our test machine. The larger cost comes afterwards: the next process finds the caches and the TLB \
-                   full of someone else’s data and has to refill them, which Li, Ding and Shen measured at a few \
-                   microseconds to more than a millisecond, depending on how much memory the process works with. So \
-                   what a switch costs depends on how many working sets compete for the caches." }
-            </p>
+        <>
             <figure class="explain-figure">
                 <CpuBars direct={d.cpu} pooled={Some(p.cpu)} />
                 <PairBars pairs={vec![
@@ -91,44 +178,11 @@ pub fn SwitchSection() -> Html {
                            value={w.clients} log=true on_change={on_clients} />
             </div>
             <RunStatus metric="s3_run" run={run.clone()} />
-            <p>
-                { "With " }<Num metric="s3_clients" value={f64::from(w.clients)} text={count(w.clients.into())} />
-                { " clients connected directly, the " }{ cores }{ " cores make " }
-                <Num metric="s3_cs_direct" value={d.context_switches_per_s} text={rate(d.context_switches_per_s)} />
-                { " context switches per second and lose " }
-                <Num metric="s3_switch_share_direct" value={d.cpu.switching} text={percent(d.cpu.switching)} />
-                { " of their time to switching and refilling caches: " }
-                <Num metric="s3_per_switch_direct" value={per_switch(d)} text={duration(per_switch(d))} />
-                { " of core time per switch, because the backend that gets a core finds it full of other backends’ \
-                   data. On average " }
-                <Num metric="s3_run_queue_direct" value={d.run_queue} text={sig(d.run_queue)} />
-                { " backends wait in the kernel’s run queue for a core. Through PgBouncer only " }{ w.pool_size }
-                { " backends exist. Every request now makes two extra hops through the pooler, so the count is " }
-                <Num metric="s3_cs_pooled" value={p.context_switches_per_s} text={rate(p.context_switches_per_s)} />
-                { " per second, " }{ if p.context_switches_per_s > d.context_switches_per_s { "more" } else { "fewer" } }
-                { " than direct. But with few processes per core each switch finds its caches warm: " }
-                <Num metric="s3_per_switch_pooled" value={per_switch(&p)} text={duration(per_switch(&p))} />
-                { " per switch, and the cores lose only " }
-                <Num metric="s3_switch_share_pooled" value={p.cpu.switching} text={percent(p.cpu.switching)} />
-                { " of their time. The waiting moves out of the kernel into PgBouncer’s queue (" }
-                <Num metric="s3_pool_queue" value={p.pool_queue} text={sig(p.pool_queue)} />
-                { " clients on average), where a waiting client costs the cores nothing. The slowest 1 % of \
-                   transactions take " }
-                <Num metric="s3_p99_direct" value={d.latency.p99} text={duration(d.latency.p99)} />
-                { " direct and " }<Num metric="s3_p99_pooled" value={p.latency.p99} text={duration(p.latency.p99)} />
-                { " pooled." }
-            </p>
-            <p>
-                { "So the direct side does not lose on the number of switches; it loses on what each one costs, and on \
-                   queueing for the cores instead of in the pooler. That only happens once the clients ask for more CPU \
-                   than the cores have. Slide down to a few hundred clients: the cores have time to spare, hardly anyone \
-                   waits for one, switches are cheap on both sides, and the pooler’s extra hops make it a little slower \
-                   than going direct." }
-            </p>
-        </section>
+        </>
     }
 }
 
+/// Section 4's figure: migrations direct and pooled, and the cores slider.
 #[component]
 pub fn MigrationSection() -> Html {
     let cores = use_state(|| MIGRATION_CORES);
@@ -136,20 +190,13 @@ pub fn MigrationSection() -> Html {
     let run = use_run(w.clone());
     let d = &run.output.direct;
     let p = run.output.pooled.clone().unwrap_or_default();
+    use_live(migration_live(&w, &run.output), run.done);
     let on_cores = {
         let cores = cores.clone();
         Callback::from(move |v| cores.set(v))
     };
     html! {
-        <section class="explain" id="migration" aria-labelledby="migration-h">
-            { super::common::heading("migration") }
-            <p>
-                { "Each core keeps its own run queue, and the kernel’s load balancer evens them out by moving runnable \
-                   processes from busy cores to idle ones. A backend that wakes up on a different core than the one it \
-                   last ran on starts cold: its data is in the other core’s private caches. Whether that happens \
-                   depends less on how many processes there are than on whether the core a process last ran on is free \
-                   when it wakes up." }
-            </p>
+        <>
             <figure class="explain-figure">
                 <PairBars pairs={vec![
                     Pair { label: "Migrations per second".into(), direct: d.cpu_migrations_per_s, pooled: p.cpu_migrations_per_s,
@@ -165,22 +212,6 @@ pub fn MigrationSection() -> Html {
                            value={w.cores} on_change={on_cores} />
             </div>
             <RunStatus metric="s4_run" run={run.clone()} />
-            <p>
-                { "On " }<Num metric="s4_cores" value={f64::from(w.cores)} text={w.cores.to_string()} />
-                { " cores, the direct case sees " }
-                <Num metric="s4_migrations_direct" value={d.cpu_migrations_per_s} text={rate(d.cpu_migrations_per_s)} />
-                { " migrations per second, after " }
-                <Num metric="s4_migrated_direct" value={migrated_share(d)} text={percent(migrated_share(d))} />
-                { " of its switches; the pooled case " }
-                <Num metric="s4_migrations_pooled" value={p.cpu_migrations_per_s} text={rate(p.cpu_migrations_per_s)} />
-                { ", after " }
-                <Num metric="s4_migrated_pooled" value={migrated_share(&p)} text={percent(migrated_share(&p))} />
-                { ". When every core is busy, a process that wakes up takes whichever core frees up first, so both \
-                   sides migrate on most switches, and the pooled side, which switches more often, migrates more. Give \
-                   the server cores to spare — try 32 — and the difference shows: the pool’s few backends mostly find \
-                   their last core idle and stay where their caches are warm, while the direct side’s thousands of \
-                   backends keep landing on other cores. With a single core there is nowhere to migrate to." }
-            </p>
-        </section>
+        </>
     }
 }

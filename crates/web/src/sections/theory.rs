@@ -1,12 +1,13 @@
 //! The theory panel: Little's law checked on the running model, utilisation, the Erlang C
 //! prediction of the pool wait next to the simulated one, and the pool-size rule of thumb.
 
-use super::common::{rate, sig, Num};
+use super::common::{rate, sig, use_live, Num};
 use super::figures::RunStatus;
 use super::lab::{base, use_run};
 use crate::components::IntSlider;
 use crate::format::duration;
 use crate::format::percent;
+use crate::live::{num, word, Live};
 use crate::sim::SideView;
 use poolsim_model::Params;
 use yew::prelude::*;
@@ -38,6 +39,22 @@ pub fn workload(pool: u32) -> Params {
     }
 }
 
+/// The theory panel's live numbers in the prose, for workload `w`.
+pub fn live(w: &Params) -> Vec<Live> {
+    let rule = w.cores * 2 + 1;
+    vec![
+        word("theory_clients", crate::format::count(w.clients.into())),
+        word("theory_cores", w.cores.to_string()),
+        num("theory_rule", f64::from(rule), rule.to_string()),
+    ]
+}
+
+/// The theory panel's live numbers before the reader touches it.
+pub fn defaults() -> Vec<Live> {
+    live(&workload(THEORY_POOL))
+}
+
+/// The theory panel's figure: Little's law, utilisation and Erlang C on the running model.
 #[component]
 pub fn TheorySection() -> Html {
     let pool = use_state(|| THEORY_POOL);
@@ -52,22 +69,14 @@ pub fn TheorySection() -> Html {
     let l_predicted = lambda * wait;
     let (offered, predicted_wait) = erlang_prediction(&p, w.pool_size);
     let rho = offered / f64::from(w.pool_size);
-    let rule = w.cores * 2 + 1;
+    use_live(live(&w), true);
     let utilisation = 1.0 - p.cpu.idle;
     let on_pool = {
         let pool = pool.clone();
         Callback::from(move |v| pool.set(v))
     };
     html! {
-        <section class="explain" id="theory" aria-labelledby="theory-h">
-            { super::common::heading("theory") }
-            <p>
-                { "A pooler turns the server into a queue with a fixed number of servers, and queueing theory says a \
-                   lot about such queues. " }<strong>{ "Little’s law" }</strong>
-                { " holds for any stable system: the average number of things inside (L) equals the rate they arrive \
-                   (λ) times how long each stays (W). Here it is, checked on the pooled model with " }
-                { crate::format::count(w.clients.into()) }{ " clients:" }
-            </p>
+        <>
             <div class="theory-grid explain-figure">
                 <div><span class="t-label">{ "L, clients inside a transaction (counted, time average)" }</span>
                     <Num metric="theory_L" value={l_measured} text={sig(l_measured)} /></div>
@@ -89,27 +98,6 @@ pub fn TheorySection() -> Html {
                            value={w.pool_size} on_change={on_pool} />
             </div>
             <RunStatus metric="theory_run" run={run.clone()} />
-            <p>
-                { "Erlang C treats the pool as " }<span class="formula">{ "c" }</span>
-                { " identical servers fed by random arrivals: with " }
-                <span class="formula">{ "A = λ·S" }</span>{ " busy servers on average, the chance an arrival has to wait is " }
-                <span class="formula">{ "C(c, A)" }</span>{ " and the mean wait is " }
-                <span class="formula">{ "C(c, A) / (c/S − λ)" }</span>
-                { ". It assumes arrivals from an endless population; our clients are a finite group that stops sending \
-                   while it waits, so the simulation usually waits less than the formula says, and the two agree best \
-                   when the pool is not saturated. As the pool shrinks towards the offered load A, the wait grows \
-                   without bound." }
-            </p>
-            <p>
-                { "How big should the pool be? The rule of thumb from the PostgreSQL wiki, popularised by HikariCP’s \
-                   “About Pool Sizing”, is " }<span class="formula">{ "cores × 2 + effective spindles" }</span>
-                { ": for this " }{ w.cores }{ "-core server with one disk, " }
-                <Num metric="theory_rule" value={f64::from(rule)} text={rule.to_string()} />
-                { " connections. The point is not the exact number but the shape: a pool a little larger than the \
-                   number of things that can run at once keeps the cores busy, and anything beyond that just queues \
-                   inside the database instead of in the pooler, where it costs cold caches: slide the fleet’s pool in \
-                   section 7 up to 400 to see it." }
-            </p>
-        </section>
+        </>
     }
 }

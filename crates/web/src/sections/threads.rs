@@ -1,10 +1,12 @@
 //! Section 9: thread-per-connection databases, for contrast.
 
-use super::common::{rate, Choice, Num};
+use super::common::{rate, use_live, Choice};
 use super::figures::{Pair, PairBars, RunStatus};
 use super::lab::{base, use_run};
 use crate::components::IntSlider;
 use crate::format::{bytes, count, duration};
+use crate::live::{num, word, Live, Runner};
+use crate::sim::LiveView;
 use crate::state::{arch_key, arch_label, ARCHS};
 use poolsim_model::{Arch, Params};
 use yew::prelude::*;
@@ -22,6 +24,49 @@ pub fn workload(arch: Arch, clients: u32) -> Params {
     }
 }
 
+/// Section 9's live numbers: `a` against processes, with the two runs' results.
+pub fn live(a: Arch, clients: u32, run: &LiveView, procs: &LiveView) -> Vec<Live> {
+    let t = &run.direct;
+    let pr = &procs.direct;
+    vec![
+        num("s9_clients", f64::from(clients), count(clients.into())),
+        word("s9_arch", arch_label(a)),
+        num("s9_memory", t.memory_private, bytes(t.memory_private)),
+        num(
+            "s9_memory_process",
+            pr.memory_private,
+            bytes(pr.memory_private),
+        ),
+        num("s9_tps", t.throughput_tps, rate(t.throughput_tps)),
+        num("s9_tps_process", pr.throughput_tps, rate(pr.throughput_tps)),
+        num("s9_p99", t.latency.p99, duration(t.latency.p99)),
+        num("s9_p99_process", pr.latency.p99, duration(pr.latency.p99)),
+        word(
+            "s9_verdict",
+            if a == Arch::ThreadPool {
+                "Here the wall moves: one worker thread per core takes the connections’ statements in turn, \
+                 like a pooler’s backends, so the cores switch rarely and nothing waits for a core in the kernel."
+            } else {
+                "Cheaper connections save memory; they do not make the cores go further. Pick the thread \
+                 pool above to see what does."
+            },
+        ),
+    ]
+}
+
+/// Section 9's live numbers before the reader touches it (thread per connection).
+pub fn defaults(run: Runner) -> Vec<Live> {
+    let ns = super::lab::RUN_NS;
+    let (a, n) = (Arch::Thread, THREADS_CLIENTS);
+    live(
+        a,
+        n,
+        &run(&workload(a, n), ns),
+        &run(&workload(Arch::Process, n), ns),
+    )
+}
+
+/// Section 9's figure: processes against the chosen thread design, and its controls.
 #[component]
 pub fn ThreadsSection() -> Html {
     let arch = use_state(|| AttrValue::from("thread"));
@@ -36,6 +81,10 @@ pub fn ThreadsSection() -> Html {
     let procs = use_run(proc_w);
     let t = &run.output.direct;
     let pr = &procs.output.direct;
+    use_live(
+        live(a, *clients, &run.output, &procs.output),
+        run.done && procs.done,
+    );
     let on_arch = {
         let arch = arch.clone();
         Callback::from(move |v| arch.set(v))
@@ -45,18 +94,7 @@ pub fn ThreadsSection() -> Html {
         Callback::from(move |v| clients.set(v))
     };
     html! {
-        <section class="explain" id="threads" aria-labelledby="threads-h">
-            { super::common::heading("threads") }
-            <p>
-                { "MySQL and MongoDB serve each connection with a thread inside one server process. A thread is cheaper \
-                   to start than a forked process and shares the process’s address space, so it needs no page tables of \
-                   its own and little private memory. But a thread is still something the kernel schedules: thousands \
-                   of runnable threads on a few cores switch just as often, and evict each other’s working sets from \
-                   the caches just as thoroughly. Thread-per-connection servers save memory and connection start-up, \
-                   but they hit the scheduling wall at the same place as processes. That is why MySQL offers a thread \
-                   pool (a fixed set of worker threads taking turns, like a pooler built in) and why they too are run \
-                   behind proxies at scale." }
-            </p>
+        <>
             <figure class="explain-figure">
                 <PairBars direct_label="processes" pooled_label={AttrValue::from(arch_label(a))} pairs={vec![
                     Pair { label: "Memory of the connections".into(), direct: pr.memory_private, pooled: t.memory_private,
@@ -78,26 +116,6 @@ pub fn ThreadsSection() -> Html {
                            value={w.clients} log=true on_change={on_clients} />
             </div>
             <RunStatus metric="s9_run" run={run.clone()} />
-            <p>
-                { "With " }<Num metric="s9_clients" value={f64::from(w.clients)} text={count(w.clients.into())} />
-                { " connections, a " }{ arch_label(a) }{ " server holds " }
-                <Num metric="s9_memory" value={t.memory_private} text={bytes(t.memory_private)} />
-                { " for them against " }<Num metric="s9_memory_process" value={pr.memory_private} text={bytes(pr.memory_private)} />
-                { " as processes, and completes " }
-                <Num metric="s9_tps" value={t.throughput_tps} text={rate(t.throughput_tps)} />
-                { " transactions per second (processes: " }
-                <Num metric="s9_tps_process" value={pr.throughput_tps} text={rate(pr.throughput_tps)} />
-                { "), with a p99 latency of " }<Num metric="s9_p99" value={t.latency.p99} text={duration(t.latency.p99)} />
-                { " (processes: " }
-                <Num metric="s9_p99_process" value={pr.latency.p99} text={duration(pr.latency.p99)} />{ "). " }
-                if a == Arch::ThreadPool {
-                    { "Here the wall moves: one worker thread per core takes the connections’ statements in turn, like \
-                       a pooler’s backends, so the cores switch rarely and nothing waits for a core in the kernel." }
-                } else {
-                    { "Cheaper connections save memory; they do not make the cores go further. Pick the thread pool \
-                       above to see what does." }
-                }
-            </p>
-        </section>
+        </>
     }
 }

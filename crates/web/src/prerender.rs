@@ -1,0 +1,95 @@
+//! The prerender: the explanation written into the built page at build time, natively. Trunk
+//! builds `dist/index.html` with an empty `<div id="explanation">`; `poolsim-prerender` (run by a
+//! Trunk `post_build` hook, so `cargo xtask dist` and `cargo xtask serve` both get it) fills it with
+//! the whole explanation: the prose from `content/<language>/`, the table of contents, every live
+//! number at its section's default state (the small runs done here, to the end, with the seed the
+//! page uses, so the digits are the ones the figures compute) and a static rendering of each
+//! figure. With JavaScript off, the page reads fully.
+
+use crate::content::{self, escape, Content};
+use crate::live::{run_to_end, Live};
+use crate::outline::SECTIONS;
+use std::collections::HashMap;
+
+/// Where the explanation goes in Trunk's `index.html`.
+pub const MARKER: &str = "<!--poolsim:explanation-->";
+
+/// Every section's live values at its default state, computed on all cores.
+pub fn default_values() -> HashMap<&'static str, Vec<Live>> {
+    // The sweep is most of the work: start it first.
+    let mut ids: Vec<&'static str> = SECTIONS.iter().map(|s| s.id).collect();
+    ids.sort_by_key(|id| *id != "sweep");
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let next = std::sync::Mutex::new(ids.into_iter());
+    let out = std::sync::Mutex::new(HashMap::new());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let Some(id) = next.lock().expect("no panic while holding").next() else {
+                    break;
+                };
+                let values = crate::sections::defaults(id, &run_to_end);
+                out.lock()
+                    .expect("no panic while holding")
+                    .insert(id, values);
+            });
+        }
+    });
+    out.into_inner().expect("no panic while holding")
+}
+
+/// The static rendering of a figure before its module mounts it. The presets are a list of the
+/// model's scenarios (their buttons come with the module); each other figure is a box the size of
+/// the figure (`www/sections.css`, `.island[data-island=…]`) saying what it will show.
+pub fn island_html(id: &str) -> String {
+    if id == "presets" {
+        let mut out = String::from("<ul class=\"presets\">\n");
+        for p in poolsim_model::presets::all() {
+            out.push_str(&format!(
+                "<li class=\"preset\"><h3>{}</h3><p>{}</p></li>\n",
+                escape(p.title),
+                escape(p.description)
+            ));
+        }
+        out.push_str("</ul>\n");
+        return out;
+    }
+    let what = match id {
+        "process" => "the postmaster and one backend process per connection",
+        "memory" => "the memory of idle connections, as top adds it up and as it really is",
+        "switches" => "where the cores’ time goes, context switches and throughput",
+        "migration" => "CPU migrations and throughput, direct and pooled",
+        "connect" => "throughput keeping connections, reconnecting, and through PgBouncer",
+        "snapshots" => "where the cores’ time goes with PostgreSQL 13 and 14",
+        "poolers" => "application connections, PgBouncer and server connections, and p99 latency",
+        "modes" => "the pool mode and the clients relying on session state",
+        "threads" => "processes against threads: memory, throughput, latency, switches",
+        "sweep" => "throughput, p99 latency and memory from 10 to 10,000 clients",
+        "theory" => "Little’s law, utilisation and Erlang C on the running model",
+        _ => "this section’s figure",
+    };
+    format!(
+        "<p class=\"island-static\">A live figure — {what} — is drawn here. The numbers in the text are \
+         the model’s at this figure’s default settings; with JavaScript they follow its controls.</p>"
+    )
+}
+
+/// The whole explanation as HTML.
+pub fn explanation(content: &Content) -> Result<String, String> {
+    let values = default_values();
+    content::render(
+        content,
+        &|id| values.get(id).cloned().unwrap_or_default(),
+        &island_html,
+    )
+}
+
+/// `index.html` with the explanation in place of [`MARKER`].
+pub fn fill_index(index: &str, explanation: &str) -> Result<String, String> {
+    if !index.contains(MARKER) {
+        return Err(format!(
+            "no {MARKER} in index.html (www/index.html has it inside #explanation)"
+        ));
+    }
+    Ok(index.replacen(MARKER, explanation, 1))
+}

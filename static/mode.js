@@ -1,0 +1,5 @@
+// Embeds (?embed=1) and presenter mode (?present=1) show the live figure only: hide the prerendered
+// explanation before the first paint, not when the figure's module starts.
+if (/[?&](embed|present)=(1|true|yes|on)(&|$)/i.test(location.search)) {
+  document.documentElement.classList.add('figure-only');
+}
