@@ -3,7 +3,11 @@
 //
 // Measures: input → readout latency of the Clients slider; long tasks over live runs at the default
 // state, 10,000 and 20,000 clients; the model's step time per frame at 10,000 clients; how long the
-// explanation's "whole curve" sweep takes. Progress goes to stderr; the figures are printed as one
+// explanation's "whole curve" sweep takes; and a reader's first load on a phone (Slow 4G: 150 ms
+// round trip, 1.6 Mbit/s down; CPU slowed 4×; served gzipped): first contentful paint, the first
+// live readout, the words in the raw index.html against the words on the page once everything has
+// loaded, what the first load fetched (gzip), and the cumulative layout shift as the figures take
+// over. Progress goes to stderr; the figures are printed as one
 // line `PAGEBENCH {json}` on stdout. Exits non-zero only when the benchmark itself could not run.
 //
 // Environment: POOLSIM_DIST (default dist/), POOLSIM_BENCH_RUN_MS (each live run, default 30000),
@@ -179,14 +183,85 @@ async function sweep(browser, url, errors) {
   return { first_s: onLoad.seconds, again_s: again.seconds };
 }
 
+// Slow 4G as Chrome's DevTools define it: 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up.
+const SLOW_4G = { offline: false, latency: 150, downloadThroughput: (1.6e6 / 8), uploadThroughput: (750e3 / 8) };
+const CPU_SLOWDOWN = 4;
+
+// Installed before any page script: paints, layout shifts, and when the first live readout shows.
+function recordLoad() {
+  window.__benchLoad = { cls: 0, firstReadout: null };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (!e.hadRecentInput) window.__benchLoad.cls += e.value;
+  }).observe({ type: 'layout-shift', buffered: true });
+  const seen = () => {
+    if (window.__benchLoad.firstReadout === null && document.querySelector('[data-metric="memory_steady_direct"]')) {
+      window.__benchLoad.firstReadout = performance.now();
+    }
+  };
+  new MutationObserver(seen).observe(document, { childList: true, subtree: true });
+}
+
+const words = (text) => text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+
+// A reader on a phone-class connection and CPU opens the page (gzipped, nothing cached), reads the
+// top, then scrolls through the explanation so every figure takes over its static rendering.
+async function throttledLoad(browser, gzipUrl, errors) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  errors.push(watchErrors(page));
+  await page.addInitScript(recordLoad);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+  let firstLoadBytes = 0;
+  let counting = true;
+  cdp.on('Network.loadingFinished', (e) => { if (counting) firstLoadBytes += e.encodedDataLength; });
+  const raw = await (await page.request.get(gzipUrl)).text();
+  const rawWords = words(raw.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>|<!--[\s\S]*?-->/g, ' ')
+    .replace(/<[^>]+>/g, ' ').replace(/&[a-z]+;/g, ' '));
+  await page.goto(gzipUrl, { waitUntil: 'load' });
+  await page.waitForSelector('[data-metric="memory_steady_direct"]', { timeout: 120_000 });
+  await page.waitForTimeout(SETTLE_MS);
+  counting = false;
+  const early = await page.evaluate(() => ({
+    fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+    firstReadout: window.__benchLoad.firstReadout,
+    clsBeforeScroll: window.__benchLoad.cls,
+  }));
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  // The reader scrolls down a screen at a time; the figures arrive on the way.
+  for (let i = 0; i < 200; i++) {
+    const more = await page.evaluate(() => scrollY + innerHeight < document.documentElement.scrollHeight - 1);
+    if (!more) break;
+    await page.mouse.wheel(0, 700);
+    await page.waitForTimeout(250);
+  }
+  await loadExplanation(page);
+  await allRunsDone(page, SWEEP_TIMEOUT_MS);
+  const after = await page.evaluate(() => ({ text: document.body.innerText, cls: window.__benchLoad.cls }));
+  await context.close();
+  const pageWords = words(after.text);
+  return {
+    fcp_ms: early.fcp, first_readout_ms: early.firstReadout,
+    raw_words: rawWords, page_words: pageWords, raw_share: pageWords ? rawWords / pageWords : null,
+    first_load_kb_gzip: firstLoadBytes / 1000, cls_load: early.clsBeforeScroll, cls_total: after.cls,
+  };
+}
+
 async function main() {
   const server = await serve(dist);
+  const gzipServer = await serve(dist, { gzip: true });
   const browser = await launch();
   const errors = []; // one list of console errors, page errors and failed requests per page
   const loadStart = os.loadavg()[0];
   try {
     const url = server.url;
     log(`serving ${dist} at ${url}; each live run lasts ${RUN_MS / 1000} s`);
+    log('first load on Slow 4G with the CPU slowed 4×');
+    const load = await throttledLoad(browser, gzipServer.url, errors);
     log(`input → readout latency over ${INPUTS} slider inputs`);
     const latency = await inputLatency(browser, url, errors);
     const runs = {};
@@ -202,13 +277,14 @@ async function main() {
     const pageErrors = errors.flat();
     for (const e of pageErrors) log(`page error: ${e}`);
     const figures = {
-      input_latency: latency, long_tasks: runs, step_ms: steps, sweep: sweepFigures, page_errors: pageErrors.length,
+      load, input_latency: latency, long_tasks: runs, step_ms: steps, sweep: sweepFigures, page_errors: pageErrors.length,
       machine: { cpus: os.cpus().length, load_start: loadStart, load_end: os.loadavg()[0] },
     };
     console.log(`PAGEBENCH ${JSON.stringify(figures)}`);
   } finally {
     await browser.close();
     await server.close();
+    await gzipServer.close();
   }
 }
 

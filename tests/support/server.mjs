@@ -1,7 +1,10 @@
 // A tiny static file server for the built site, bound to 127.0.0.1 on a free port.
 // It serves `.wasm` as application/wasm (needed for streaming compilation) and can mount the
-// site under a sub-path to check that `dist/` works from any prefix.
+// site under a sub-path to check that `dist/` works from any prefix. With `gzip`, it compresses
+// responses (gzip -9) for clients that accept it, as a static host would (the page benchmark's
+// throttled load).
 import http from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -17,7 +20,7 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-export async function serve(root, { prefix = '/' } = {}) {
+export async function serve(root, { prefix = '/', gzip = false } = {}) {
   const server = http.createServer(async (req, res) => {
     try {
       const url = new URL(req.url, 'http://127.0.0.1');
@@ -35,11 +38,16 @@ export async function serve(root, { prefix = '/' } = {}) {
       }
       const info = await stat(file);
       if (!info.isFile()) throw new Error('not a file');
-      const body = await readFile(file);
-      res.writeHead(200, {
+      let body = await readFile(file);
+      const headers = {
         'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-store',
-      });
+      };
+      if (gzip && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+        body = gzipSync(body, { level: 9 });
+        headers['content-encoding'] = 'gzip';
+      }
+      res.writeHead(200, headers);
       res.end(body);
     } catch {
       res.writeHead(404).end('not found');

@@ -109,6 +109,14 @@ const LONG_TASK_BUDGET_PER_MIN: f64 = 0.0;
 const STEP_BUDGET_MS: f64 = 8.0;
 /// The explanation's sweep, from start to 100 %, s.
 const SWEEP_BUDGET_S: f64 = 2.0;
+/// A reader on Slow 4G with the CPU slowed 4× (issue 12): readable prose first, then the figure.
+const FCP_BUDGET_MS: f64 = 1000.0;
+const FIRST_READOUT_BUDGET_MS: f64 = 2500.0;
+/// At most this share of the words a reader sees once everything has loaded may be missing from
+/// the raw `index.html`, %.
+const MISSING_WORDS_BUDGET_PCT: f64 = 10.0;
+/// Cumulative layout shift while the figures replace their static renderings.
+const CLS_BUDGET: f64 = 0.05;
 
 /// `cargo xtask bench --page`: builds `dist/` as `dist` does, runs the page benchmark and prints its
 /// table. Fails only when the benchmark could not run, never on a figure over budget.
@@ -242,6 +250,10 @@ impl Row {
 /// The rows of the page benchmark from its JSON figures and the first load's gzip bytes.
 pub fn page_rows(figures: &Value, first_load_gzip: u64) -> Vec<Row> {
     let num = |pointer: &str| figures.pointer(pointer).and_then(Value::as_f64);
+    let words = match (num("/load/raw_words"), num("/load/page_words")) {
+        (Some(raw), Some(page)) => Some(format!("{raw:.0} of {page:.0} words")),
+        _ => None,
+    };
     let mut rows = vec![
         Row::new(
             "input → readout latency p50",
@@ -304,6 +316,42 @@ pub fn page_rows(figures: &Value, first_load_gzip: u64) -> Vec<Row> {
             1,
         )
         .budget(size::FIRST_LOAD_BUDGET_GZIP as f64 / 1000.0),
+        Row::new(
+            "Slow 4G + CPU 4×: first contentful paint",
+            num("/load/fcp_ms"),
+            "ms",
+            0,
+        )
+        .budget(FCP_BUDGET_MS),
+        Row::new(
+            "Slow 4G + CPU 4×: first live readout",
+            num("/load/first_readout_ms"),
+            "ms",
+            0,
+        )
+        .budget(FIRST_READOUT_BUDGET_MS),
+        Row::new(
+            "Slow 4G + CPU 4×: fetched before scrolling",
+            num("/load/first_load_kb_gzip"),
+            "KB",
+            1,
+        ),
+        Row::new(
+            "words missing from the raw index.html",
+            num("/load/raw_share").map(|s| (1.0 - s).max(0.0) * 100.0),
+            "%",
+            1,
+        )
+        .budget(MISSING_WORDS_BUDGET_PCT)
+        .detail(words),
+        Row::new(
+            "layout shift (CLS), load and figures",
+            num("/load/cls_total"),
+            "",
+            3,
+        )
+        .budget(CLS_BUDGET)
+        .detail(num("/load/cls_load").map(|c| format!("{c:.3} before scrolling"))),
     ]);
     rows
 }
@@ -422,7 +470,10 @@ mod tests {
                 "clients_20000": {"window_s": 30.0, "long_tasks": 0, "per_minute": 0.0, "longest_ms": 0}
             },
             "step_ms": {"samples": 900, "p95_ms": 8.1, "max_ms": 9.0},
-            "sweep": {"first_s": 3.1, "again_s": null}
+            "sweep": {"first_s": 3.1, "again_s": null},
+            "load": {"fcp_ms": 640, "first_readout_ms": 2900, "first_load_kb_gzip": 262.0,
+                     "raw_words": 4300, "page_words": 4600, "raw_share": 0.934,
+                     "cls_load": 0.01, "cls_total": 0.02}
         });
         let rows = page_rows(&figures, 250_400);
         let status: Vec<(&str, &str)> = rows
@@ -441,8 +492,14 @@ mod tests {
                 ("sweep to 100 %, on load", "OVER"),
                 ("sweep to 100 %, run again", "n/a"),
                 ("first load, gzip -9", "ok"),
+                ("Slow 4G + CPU 4×: first contentful paint", "ok"),
+                ("Slow 4G + CPU 4×: first live readout", "OVER"),
+                ("Slow 4G + CPU 4×: fetched before scrolling", "info"),
+                ("words missing from the raw index.html", "ok"),
+                ("layout shift (CLS), load and figures", "ok"),
             ]
         );
+        assert_eq!(rows[12].detail.as_deref(), Some("4300 of 4600 words"));
         assert_eq!(rows[3].detail.as_deref(), Some("1 in 30 s, longest 61 ms"));
         assert_eq!(rows[8].value, Some(250.4));
         assert!(page_notes(&figures).is_empty());

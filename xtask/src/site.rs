@@ -55,6 +55,24 @@ fn finish_dist_with(dist: &Path, public_url: &str, site_url: Option<&str>) -> Re
     }
     let base = oembed_base(public_url, site_url);
     write(&dist.join(OEMBED_FILE), oembed_json(&base))?;
+    let html = read_text(&index)?;
+    let with_metadata = insert_metadata(&html, &base)
+        .map_err(|e| Failure::Failed(format!("{}: {e}", index.display())))?;
+    if with_metadata != html {
+        write(&index, &with_metadata)?;
+    }
+    if is_absolute(&base) {
+        write(&dist.join(SITEMAP_FILE), sitemap_xml(&base))?;
+        let robots = dist.join("robots.txt");
+        if let Ok(text) = read_text(&robots) {
+            if !text.contains("Sitemap:") {
+                write(
+                    &robots,
+                    format!("{}\nSitemap: {base}{SITEMAP_FILE}\n", text.trim_end()),
+                )?;
+            }
+        }
+    }
     let moved: Vec<&str> = finished.scripts.iter().map(|(n, _)| n.as_str()).collect();
     if !moved.is_empty() {
         println!(
@@ -107,6 +125,10 @@ fn extract_inline_modules(html: &str) -> std::result::Result<(String, Vec<String
             continue;
         }
         let kind = attr(&script.attrs, "type").flatten().unwrap_or("");
+        // A data block (JSON-LD) is never executed: the policy does not apply to it.
+        if kind.trim().eq_ignore_ascii_case("application/ld+json") {
+            continue;
+        }
         if !kind.trim().eq_ignore_ascii_case("module") {
             return Err(format!(
                 "inline <script{}> is not a module: the Content-Security-Policy \
@@ -216,6 +238,99 @@ fn oembed_base(public_url: &str, site_url: Option<&str>) -> String {
 fn is_absolute(url: &str) -> bool {
     let lower = url.to_ascii_lowercase();
     lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+/// The sitemap, next to `index.html`, written when the site's address is known (absolute).
+pub const SITEMAP_FILE: &str = "sitemap.xml";
+
+/// The page's description for link previews and search results.
+const DESCRIPTION: &str =
+    "Why Postgres needs a connection pooler, one cost at a time: process per \
+connection, memory, context switches, connecting, snapshots, pool modes. Every number comes from a \
+calibrated simulation you can drive, direct and through PgBouncer side by side.";
+
+/// Marks what [`insert_metadata`] added, so running it again changes nothing.
+const METADATA_MARK: &str = "<!--poolsim:metadata-->";
+
+/// Inserts before `</head>` what a documentation page tells search engines and link previews:
+/// `og:` and `twitter:` cards with the real description, JSON-LD `Article`, and, when `base` (the
+/// site's address) is absolute, the canonical URL and absolute `og:url` / `og:image`.
+fn insert_metadata(html: &str, base: &str) -> std::result::Result<String, String> {
+    if html.contains(METADATA_MARK) {
+        return Ok(html.to_string());
+    }
+    let head_end = html
+        .to_ascii_lowercase()
+        .find("</head>")
+        .ok_or("no </head> to put the metadata before")?;
+    let absolute = is_absolute(base);
+    let image = format!("{base}social.png");
+    let mut meta = vec![METADATA_MARK.to_string()];
+    if absolute {
+        meta.push(format!(
+            "<link rel=\"canonical\" href=\"{}\">",
+            attr_escape(base)
+        ));
+        meta.push(format!(
+            "<meta property=\"og:url\" content=\"{}\">",
+            attr_escape(base)
+        ));
+    }
+    meta.extend([
+        "<meta property=\"og:type\" content=\"article\">".to_string(),
+        "<meta property=\"og:site_name\" content=\"poolsim\">".to_string(),
+        format!(
+            "<meta property=\"og:description\" content=\"{}\">",
+            attr_escape(DESCRIPTION)
+        ),
+        format!(
+            "<meta property=\"og:image\" content=\"{}\">",
+            attr_escape(&image)
+        ),
+        "<meta name=\"twitter:card\" content=\"summary_large_image\">".to_string(),
+        format!(
+            "<meta name=\"twitter:title\" content=\"{}\">",
+            attr_escape(EMBED_TITLE)
+        ),
+        format!(
+            "<meta name=\"twitter:description\" content=\"{}\">",
+            attr_escape(DESCRIPTION)
+        ),
+        format!(
+            "<meta name=\"twitter:image\" content=\"{}\">",
+            attr_escape(&image)
+        ),
+    ]);
+    let mut article = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": EMBED_TITLE,
+        "description": DESCRIPTION,
+        "image": image,
+        "inLanguage": "en",
+        "author": {"@type": "Organization", "name": "poolsim"},
+    });
+    if absolute {
+        article["url"] = serde_json::Value::from(base);
+        article["mainEntityOfPage"] = serde_json::Value::from(base);
+    }
+    // `</` cannot end the data block early: JSON allows `<\/`.
+    let json = article.to_string().replace("</", "<\\/");
+    meta.push(format!(
+        "<script type=\"application/ld+json\">{json}</script>"
+    ));
+    let mut out = html.to_string();
+    out.insert_str(head_end, &(meta.join("\n") + "\n"));
+    Ok(out)
+}
+
+/// A sitemap of the one page at `base`.
+fn sitemap_xml(base: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n  <url><loc>{}</loc></url>\n</urlset>\n",
+        attr_escape(base)
+    )
 }
 
 /// The oEmbed response (type `rich`: an iframe of the page in embed mode) for a site at `base`.
@@ -427,6 +542,31 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
     }
 
     #[test]
+    fn metadata_cards_and_json_ld_with_the_canonical_url_only_when_absolute() {
+        let relative = insert_metadata(TRUNK_INDEX, "./").unwrap();
+        assert!(!relative.contains("rel=\"canonical\""));
+        assert!(relative.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"));
+        let absolute = insert_metadata(TRUNK_INDEX, "https://example.org/poolsim/").unwrap();
+        assert!(absolute.contains("<link rel=\"canonical\" href=\"https://example.org/poolsim/\">"));
+        assert!(absolute.contains("content=\"https://example.org/poolsim/social.png\""));
+        // The JSON-LD is valid JSON, an Article with the page's address; the CSP step leaves it.
+        let start =
+            absolute.find("application/ld+json\">").unwrap() + "application/ld+json\">".len();
+        let end = start + absolute[start..].find("</script>").unwrap();
+        let article: serde_json::Value = serde_json::from_str(&absolute[start..end]).unwrap();
+        assert_eq!(article["@type"], "Article");
+        assert_eq!(article["url"], "https://example.org/poolsim/");
+        let finished = finish_html(&absolute, "https://example.org/poolsim/").unwrap();
+        assert!(finished.html.contains("application/ld+json"));
+        assert_eq!(
+            insert_metadata(&absolute, "https://example.org/poolsim/").unwrap(),
+            absolute
+        );
+        assert!(sitemap_xml("https://example.org/poolsim/")
+            .contains("<loc>https://example.org/poolsim/</loc>"));
+    }
+
+    #[test]
     fn the_trunk_loader_moves_to_a_file_loaded_with_integrity() {
         let body = inline_body(TRUNK_INDEX);
         let done = finish_html(TRUNK_INDEX, "./").unwrap();
@@ -584,12 +724,16 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
         finish_dist_with(&dir, "./", Some("https://example.org/poolsim")).unwrap();
         let first = snapshot(&dir);
         let names: Vec<&str> = first.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names.len(), 3, "{names:?}");
+        // The site's address is known (absolute): a sitemap too, and the canonical URL.
+        assert_eq!(names.len(), 4, "{names:?}");
         assert!(names[0] == "index.html" && names[1].starts_with("init-"));
-        assert_eq!(names[2], OEMBED_FILE);
+        assert_eq!((names[2], names[3]), (OEMBED_FILE, SITEMAP_FILE));
         assert!(first[2]
             .1
             .contains("https://example.org/poolsim/index.html?v=1&amp;embed=1"));
+        assert!(first[0]
+            .1
+            .contains("<link rel=\"canonical\" href=\"https://example.org/poolsim/\">"));
         finish_dist_with(&dir, "./", Some("https://example.org/poolsim")).unwrap();
         assert_eq!(snapshot(&dir), first);
         std::fs::remove_dir_all(&dir).unwrap();

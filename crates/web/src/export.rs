@@ -1,8 +1,7 @@
 //! Exports: the live time series and the sweep as CSV (pure, tested natively), and the browser
 //! side of downloading a file or a chart as PNG.
 
-use crate::sections::sweep::Point;
-use crate::sim::Sample;
+use crate::sim::{Sample, SweepPoint as Point};
 use std::fmt::Write;
 
 /// Header of the time-series CSV (base units; the pooled columns are empty without a pooler).

@@ -28,11 +28,13 @@ pub mod url_state;
 pub use app::App;
 pub use explain_app::start_explanation;
 
-/// Mounts [`App`] on the element with id `app`, or on `<body>`.
+/// Mounts [`App`] on the element with id `app` (in place of the static masthead there), or on
+/// `<body>`.
 pub fn start() {
     let document = gloo::utils::document();
     match document.get_element_by_id("app") {
         Some(root) => {
+            root.set_text_content(None);
             yew::Renderer::<App>::with_root(root).render();
         }
         None => {

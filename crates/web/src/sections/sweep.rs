@@ -19,14 +19,9 @@ pub const CLIENTS: [u32; 10] = [10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 
 /// Simulated time per point.
 pub const POINT_NS: u64 = 2_000_000_000;
 
-/// One client count's results.
-#[derive(Clone, Copy, PartialEq, Debug)]
-pub struct Point {
-    pub clients: u32,
-    pub tps: [f64; 2],
-    pub p99: [f64; 2],
-    pub memory: [f64; 2],
-}
+/// One client count's results (a view model of the adapter, so the CSV export needs nothing of
+/// this module).
+pub use crate::sim::SweepPoint as Point;
 
 pub struct Sweep {
     base: Params,

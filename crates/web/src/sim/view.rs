@@ -160,3 +160,13 @@ pub struct LiveView {
     pub history: Rc<[Sample]>,
     pub pace: Pace,
 }
+
+/// One client count of the explanation's sweep: throughput, p99 latency and private memory,
+/// direct (`[0]`) and pooled (`[1]`).
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub struct SweepPoint {
+    pub clients: u32,
+    pub tps: [f64; 2],
+    pub p99: [f64; 2],
+    pub memory: [f64; 2],
+}
