@@ -1,4 +1,4 @@
-// Page-level tests of the explanation below the live figure (crates/web/src/sections), against
+// Page-level tests of the explanation below the live figure (crates/explain/src/sections), against
 // the release build in dist/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -96,7 +96,7 @@ test('presenter mode and embeds never fetch the explanation', async () => {
   }
 });
 
-// The sections of crates/web/src/outline.rs, in page order.
+// The sections of crates/page/src/outline.rs, in page order.
 const SECTION_IDS = ['process', 'memory', 'switches', 'migration', 'connect', 'snapshots', 'poolers', 'modes',
   'threads', 'sweep', 'theory', 'presets', 'realism', 'sources'];
 

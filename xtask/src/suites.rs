@@ -21,6 +21,17 @@ const FORBIDDEN_IN_MODEL: &[&str] = &[
     "getrandom",
 ];
 
+/// Crates the page library (`poolsim-page`, default features) must never depend on: it is the
+/// page's logic without the DOM, tested natively.
+const FORBIDDEN_IN_PAGE: &[&str] = &[
+    "wasm-bindgen",
+    "web-sys",
+    "js-sys",
+    "yew",
+    "gloo",
+    "plotters-canvas",
+];
+
 #[derive(Default)]
 struct Tally {
     passed: u64,
@@ -55,7 +66,15 @@ pub fn test_all() -> Result<()> {
     tally.check("fmt", run::status(fmt, "cargo fmt --check").is_ok());
 
     banner("model crate has no web dependency");
-    tally.check("model-deps", model_has_no_web_dependency());
+    tally.check(
+        "model-deps",
+        has_no_dependency("poolsim-model", FORBIDDEN_IN_MODEL),
+    );
+    banner("page library has no DOM dependency");
+    tally.check(
+        "page-deps",
+        has_no_dependency("poolsim-page", FORBIDDEN_IN_PAGE),
+    );
 
     banner("cargo clippy (native) -D warnings");
     let mut clippy = command("cargo");
@@ -71,12 +90,16 @@ pub fn test_all() -> Result<()> {
     ]);
     tally.check("clippy-native", run::status(clippy, "clippy").is_ok());
 
-    banner("cargo clippy (wasm32, web crate) -D warnings");
+    banner("cargo clippy (wasm32, the page's crates) -D warnings");
     let mut clippy_web = command("cargo");
     clippy_web.args([
         "clippy",
         "-p",
+        "poolsim-page",
+        "-p",
         "poolsim-web",
+        "-p",
+        "poolsim-explain",
         "--all-targets",
         "--target",
         "wasm32-unknown-unknown",
@@ -97,6 +120,8 @@ pub fn test_all() -> Result<()> {
         "test",
         "-p",
         "poolsim-web",
+        "-p",
+        "poolsim-explain",
         "--target",
         "wasm32-unknown-unknown",
     ])
@@ -163,13 +188,14 @@ pub fn test_all() -> Result<()> {
     }
 }
 
-fn model_has_no_web_dependency() -> bool {
+/// Whether `package`'s dependency tree (normal and build, every target) has none of `forbidden`.
+fn has_no_dependency(package: &str, forbidden: &[&str]) -> bool {
     let tree = run::output_of(
         "cargo",
         &[
             "tree",
             "-p",
-            "poolsim-model",
+            package,
             "-e",
             "normal,build",
             "--target",
@@ -187,16 +213,16 @@ fn model_has_no_web_dependency() -> bool {
     let offenders: Vec<&str> = tree
         .lines()
         .filter_map(|l| l.split_whitespace().next())
-        .filter(|name| FORBIDDEN_IN_MODEL.contains(name))
+        .filter(|name| forbidden.contains(name))
         .collect();
     if offenders.is_empty() {
         println!(
-            "ok: poolsim-model depends on {} crates, none of them web or OS-randomness crates",
+            "ok: {package} depends on {} crates, none of {forbidden:?}",
             tree.lines().count().saturating_sub(1)
         );
         true
     } else {
-        println!("poolsim-model depends on forbidden crates: {offenders:?}");
+        println!("{package} depends on forbidden crates: {offenders:?}");
         false
     }
 }

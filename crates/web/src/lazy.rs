@@ -41,18 +41,18 @@ pub const DIALOG_QUERY_ATTR: &str = "data-dialog-query";
 /// How far below the screen the explanation starts loading: one more screen's height.
 const LOAD_MARGIN: &str = "0px 0px 100% 0px";
 
-pub(crate) const STATE: &str = "data-state";
+pub const STATE: &str = "data-state";
 const WAITING: &str = "waiting";
 const LOADING: &str = "loading";
-pub(crate) const LOADED: &str = "loaded";
+pub const LOADED: &str = "loaded";
 const FAILED: &str = "failed";
 
-pub(crate) fn root() -> Option<Element> {
+pub fn root() -> Option<Element> {
     gloo::utils::document().get_element_by_id(ROOT_ID)
 }
 
 /// The address's `#fragment`, without the `#` and decoded, if there is one.
-pub(crate) fn fragment_id() -> Option<String> {
+pub fn fragment_id() -> Option<String> {
     let hash = gloo::utils::window().location().hash().ok()?;
     let id = hash.strip_prefix('#').filter(|id| !id.is_empty())?;
     js_sys::decode_uri_component(id).ok()?.as_string()

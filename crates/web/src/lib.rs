@@ -1,32 +1,20 @@
-//! poolsim's interactive explainer page. Only this crate touches the DOM; every number it shows
-//! comes from `poolsim-model`, through the adapter in `sim`.
+//! The live figure: poolsim's first-load module (binary `poolsim-web`). Only this crate and
+//! `poolsim-explain` touch the DOM; every number they show comes from `poolsim-model`, through the
+//! adapter in `poolsim_page::sim`. The pure page logic (state, URL codec, view models, formats,
+//! presenter data, outline) is `poolsim-page`, re-exported here under its old paths.
 
 pub mod app;
 pub mod challenges;
-#[cfg(all(test, not(target_arch = "wasm32")))]
-mod claims;
 pub mod components;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod content;
 pub mod embed;
-pub mod explain_app;
 pub mod export;
-pub mod format;
 pub mod hooks;
 pub mod lazy;
-pub mod live;
-pub mod outline;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod prerender;
 pub mod presenter;
-pub mod scale;
-pub mod sections;
-pub mod sim;
-pub mod state;
-pub mod url_state;
+
+pub use poolsim_page::{format, live, outline, scale, sim, state, url_state};
 
 pub use app::App;
-pub use explain_app::start_explanation;
 
 /// Mounts [`App`] on the element with id `app` (in place of the static masthead there), or on
 /// `<body>`.

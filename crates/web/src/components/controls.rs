@@ -8,22 +8,7 @@ use poolsim_model::params::spec;
 use poolsim_model::{Connect, Params, PoolMode};
 use yew::prelude::*;
 
-/// The parameters that have a control, by registry key (`pool_mode` is the pooler switch and the
-/// mode selector). An embed may show any subset (`controls=clients,pool_size`).
-pub const CONTROL_KEYS: [&str; 12] = [
-    "clients",
-    "idle_connections",
-    "pool_size",
-    "cores",
-    "think_ms",
-    "stmt_cpu_ms",
-    "stmts_per_txn",
-    "session_state_share",
-    "pool_mode",
-    "pg_version",
-    "arch",
-    "connect",
-];
+pub use poolsim_page::url_state::CONTROL_KEYS;
 
 #[derive(Properties, PartialEq)]
 pub struct ControlsProps {

@@ -1,5 +1,5 @@
 //! `poolsim-prerender INDEX_HTML [CONTENT_DIR]`: writes the explanation into a built page (see
-//! `poolsim_web::prerender`). Run natively by Trunk's `post_build` hook (Trunk.toml).
+//! `poolsim_explain::prerender`). Run natively by Trunk's `post_build` hook (Trunk.toml).
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
@@ -14,11 +14,11 @@ fn main() {
         }
     };
     let result = (|| {
-        let content = poolsim_web::content::load(&dir)?;
+        let content = poolsim_explain::content::load(&dir)?;
         let html =
             std::fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
-        let explanation = poolsim_web::prerender::explanation(&content)?;
-        let page = poolsim_web::prerender::fill_index(&html, &explanation)?;
+        let explanation = poolsim_explain::prerender::explanation(&content)?;
+        let page = poolsim_explain::prerender::fill_index(&html, &explanation)?;
         std::fs::write(&index, page).map_err(|e| format!("{}: {e}", index.display()))?;
         println!(
             "poolsim-prerender: {} sections from {} into {}",

@@ -2,7 +2,7 @@
 //! own control changes.
 #![cfg(target_arch = "wasm32")]
 
-use poolsim_web::sections::Explanation;
+use poolsim_explain::sections::Explanation;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlInputElement};

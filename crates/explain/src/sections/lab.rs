@@ -8,12 +8,7 @@ use crate::sim::{LiveView, SimPair};
 use poolsim_model::Params;
 use yew::prelude::*;
 
-/// Simulated seconds each small figure runs before its numbers are read: long enough for the
-/// one-second windows of the metrics to fill.
-pub const RUN_NS: u64 = 3_000_000_000;
-
-/// Seed of every small run: the figures are reproducible.
-pub const SEED: u64 = 7;
+pub use crate::live::{RUN_NS, SEED};
 
 /// One small simulated run of a workload.
 pub struct Run {

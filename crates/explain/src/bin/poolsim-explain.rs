@@ -2,5 +2,5 @@
 //! app adds this module when the reader scrolls near it (see `poolsim_web::lazy`).
 
 fn main() {
-    poolsim_web::start_explanation();
+    poolsim_explain::start_explanation();
 }

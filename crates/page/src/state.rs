@@ -4,8 +4,6 @@
 
 use crate::presenter::{self, StepMove};
 use poolsim_model::{Arch, Params, PoolMode};
-use std::rc::Rc;
-use yew::prelude::*;
 
 /// The pool modes a reader can pick (the model's `none` is the pooler switch).
 pub const POOL_MODES: [PoolMode; 3] = [
@@ -226,10 +224,13 @@ impl PageState {
     }
 }
 
-impl Reducible for PageState {
+/// The page's reducer for Yew's `use_reducer` (the figure's app): with the `yew` feature only, so
+/// this crate and its tests link no Yew.
+#[cfg(feature = "yew")]
+impl yew::Reducible for PageState {
     type Action = Action;
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        Rc::new((*self).clone().apply(action))
+    fn reduce(self: std::rc::Rc<Self>, action: Action) -> std::rc::Rc<Self> {
+        std::rc::Rc::new((*self).clone().apply(action))
     }
 }
 

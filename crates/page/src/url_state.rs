@@ -10,7 +10,23 @@
 //! * **Pure.** No DOM: the page reads `location.search` and writes `history.replaceState` around
 //!   these two functions, and native tests drive them with generated hostile queries.
 
-use crate::components::CONTROL_KEYS;
+/// The parameters that have a control, by registry key (`pool_mode` is the pooler switch and the
+/// mode selector). An embed may show any subset (`controls=clients,pool_size`).
+pub const CONTROL_KEYS: [&str; 12] = [
+    "clients",
+    "idle_connections",
+    "pool_size",
+    "cores",
+    "think_ms",
+    "stmt_cpu_ms",
+    "stmts_per_txn",
+    "session_state_share",
+    "pool_mode",
+    "pg_version",
+    "arch",
+    "connect",
+];
+
 use crate::outline::STEPS;
 use crate::state::{PageState, DEFAULT_SEED, DEFAULT_SPEED, SPEEDS};
 use poolsim_model::params::{spec, ParamError, PARAMS};

@@ -5,11 +5,18 @@
 //! `data-live` name, in place, whenever its controls change.
 //!
 //! A section's numbers come from one pure function of its state and its runs' results (for
-//! example `sections::connect::live`), used by both, so the prerendered digits and the live ones are
+//! example `poolsim_explain::sections::connect::live`), used by both, so the prerendered digits and the live ones are
 //! the same digits.
 
 use crate::sim::LiveView;
 use poolsim_model::Params;
+
+/// Simulated seconds each small figure of the explanation runs before its numbers are read: long
+/// enough for the one-second windows of the metrics to fill.
+pub const RUN_NS: u64 = 3_000_000_000;
+
+/// Seed of every small run: the figures are reproducible.
+pub const SEED: u64 = 7;
 
 /// One named live value in the prose.
 #[derive(Clone, Debug, PartialEq)]
@@ -49,7 +56,7 @@ pub type Runner<'a> = &'a dyn Fn(&Params, u64) -> LiveView;
 /// A run of `w` stepped to `ns` simulated nanoseconds in one go, with the small figures' seed: what
 /// a section's figure shows once its run has finished.
 pub fn run_to_end(w: &Params, ns: u64) -> LiveView {
-    let mut pair = crate::sim::SimPair::new(w, crate::sections::lab::SEED);
+    let mut pair = crate::sim::SimPair::new(w, SEED);
     // A clock that never reaches the deadline: how the work is cut into frames does not change
     // the run (same seed, same events).
     let t = std::cell::Cell::new(0.0);

@@ -1,0 +1,130 @@
+//! The data of presenter mode (the figure's crate draws it): the talk's steps, the keyboard
+//! commands and where a move lands.
+//!
+//! Presenter mode for classrooms (`?present=1` or the `P` key): the explanation as a sequence of
+//! steps, each loading its scenario into the live figure, advanced with →/PageDown/Space (what
+//! presentation clickers send) and ←/PageUp; large type and a high-contrast projector palette
+//! (`present` class on the page, see `style.css`).
+
+use poolsim_model::Params;
+
+pub use crate::outline::{Step, STEPS};
+
+/// The keyboard shortcuts, for the help overlay (`?`).
+pub const SHORTCUTS: [(&str, &str); 9] = [
+    ("P", "presenter mode on / off"),
+    ("→  PageDown  Space", "next step"),
+    ("←  PageUp", "previous step"),
+    ("Home / End", "first / last step"),
+    ("F", "full screen"),
+    ("K", "play / pause"),
+    (".", "step the model (paused)"),
+    ("R", "reset the run"),
+    ("?", "this help; Esc closes it"),
+];
+
+/// What a key press does in presenter mode (or anywhere, for `P`, `?`, `K`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyCommand {
+    TogglePresent,
+    Next,
+    Previous,
+    First,
+    Last,
+    Fullscreen,
+    PlayPause,
+    StepModel,
+    Reset,
+    Help,
+    Close,
+}
+
+/// The command for a `KeyboardEvent.key`, if any. Arrow and page keys only act in presenter mode,
+/// so they keep scrolling the page otherwise.
+pub fn key_command(key: &str, presenting: bool) -> Option<KeyCommand> {
+    use KeyCommand::*;
+    let any = match key {
+        "p" | "P" => Some(TogglePresent),
+        "?" => Some(Help),
+        "Escape" => Some(Close),
+        "k" | "K" => Some(PlayPause),
+        "." => Some(StepModel),
+        "r" | "R" => Some(Reset),
+        _ => None,
+    };
+    if any.is_some() || !presenting {
+        return any;
+    }
+    match key {
+        "ArrowRight" | "PageDown" | " " | "ArrowDown" => Some(Next),
+        "ArrowLeft" | "PageUp" | "ArrowUp" => Some(Previous),
+        "Home" => Some(First),
+        "End" => Some(Last),
+        "f" | "F" => Some(Fullscreen),
+        _ => None,
+    }
+}
+
+/// Where a key press or button moves the talk. Moves are relative to the step the state holds
+/// when the move is applied (in the reducer), so key presses sent faster than the page renders
+/// are all counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepMove {
+    Next,
+    Previous,
+    First,
+    Last,
+    To(usize),
+}
+
+impl StepMove {
+    /// The step (0-based, within the talk) this move lands on from `current`.
+    pub fn from(self, current: usize) -> usize {
+        let last = STEPS.len() - 1;
+        match self {
+            StepMove::Next => (current + 1).min(last),
+            StepMove::Previous => current.saturating_sub(1),
+            StepMove::First => 0,
+            StepMove::Last => last,
+            StepMove::To(n) => n.min(last),
+        }
+    }
+}
+
+/// Step `n`'s scenario: its parameters and the preset they come from, read like a shared link.
+pub fn scenario(n: usize) -> (Params, Option<&'static str>) {
+    let decoded = crate::url_state::decode(STEPS[n.min(STEPS.len() - 1)].scenario);
+    (decoded.state.params, decoded.state.preset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_step_scenario_is_a_clean_link() {
+        for s in STEPS {
+            let d = crate::url_state::decode(s.scenario);
+            assert!(d.notices.is_empty(), "{}: {:?}", s.title, d.notices);
+        }
+    }
+
+    #[test]
+    fn moves_stay_within_the_talk() {
+        let last = STEPS.len() - 1;
+        assert_eq!(StepMove::Next.from(0), 1);
+        assert_eq!(StepMove::Next.from(last), last);
+        assert_eq!(StepMove::Previous.from(0), 0);
+        assert_eq!(StepMove::Last.from(3), last);
+        assert_eq!(StepMove::To(99).from(0), last);
+    }
+
+    #[test]
+    fn clicker_keys_move_only_in_presenter_mode() {
+        assert_eq!(key_command("PageDown", true), Some(KeyCommand::Next));
+        assert_eq!(key_command("ArrowLeft", true), Some(KeyCommand::Previous));
+        assert_eq!(key_command("PageDown", false), None);
+        assert_eq!(key_command("P", false), Some(KeyCommand::TogglePresent));
+        assert_eq!(key_command("?", false), Some(KeyCommand::Help));
+    }
+}
