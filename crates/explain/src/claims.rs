@@ -88,7 +88,7 @@ fn measured(test: &str, figures: String) {
 
 const MIB: f64 = 1024.0 * 1024.0;
 
-/// The masthead (app.rs) and the live figure's default (`state::page_default`).
+/// The masthead (`outline::LEDE`, drawn by app.rs and prerendered) and the live figure's default (`state::page_default`).
 mod masthead {
     use super::*;
     use crate::state::page_default;

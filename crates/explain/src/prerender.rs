@@ -84,12 +84,46 @@ pub fn explanation(content: &Content) -> Result<String, String> {
     )
 }
 
-/// `index.html` with the explanation in place of [`MARKER`].
+/// Where the masthead (the title and its lede, as the figure's app draws them) goes.
+pub const MASTHEAD_MARKER: &str = "<!--poolsim:masthead-->";
+
+/// `index.html` with the masthead in place of [`MASTHEAD_MARKER`] and the explanation in place of
+/// [`MARKER`].
 pub fn fill_index(index: &str, explanation: &str) -> Result<String, String> {
-    if !index.contains(MARKER) {
-        return Err(format!(
-            "no {MARKER} in index.html (www/index.html has it inside #explanation)"
-        ));
+    for marker in [MARKER, MASTHEAD_MARKER] {
+        if !index.contains(marker) {
+            return Err(format!("no {marker} in index.html (see www/index.html)"));
+        }
     }
-    Ok(index.replacen(MARKER, explanation, 1))
+    let masthead = format!(
+        "<h1>{}</h1>\n<p class=\"lede\">{}</p>",
+        escape(crate::outline::TITLE),
+        escape(crate::outline::LEDE)
+    );
+    Ok(index
+        .replacen(MARKER, explanation, 1)
+        .replacen(MASTHEAD_MARKER, &masthead, 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_masthead_and_the_explanation_fill_their_markers() {
+        let index = format!("<header>{MASTHEAD_MARKER}</header><div>{MARKER}</div>");
+        let page = fill_index(&index, "<p>explained</p>").unwrap();
+        assert!(page.contains(&format!("<header><h1>{}</h1>", crate::outline::TITLE)));
+        assert!(page.contains("<p class=\"lede\">Postgres serves every client connection"));
+        assert!(page.contains("<div><p>explained</p></div>"));
+        assert!(fill_index("<div></div>", "x").is_err());
+    }
+
+    #[test]
+    fn every_figure_has_a_static_rendering() {
+        for s in crate::outline::SECTIONS.iter() {
+            assert!(!island_html(s.id).is_empty(), "{}", s.id);
+        }
+        assert!(island_html("presets").contains("<li class=\"preset\">"));
+    }
 }

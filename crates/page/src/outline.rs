@@ -13,6 +13,17 @@ pub struct Step {
     pub scenario: &'static str,
 }
 
+/// The page's title, its `<h1>`: written into the page at build time (the prerender) and drawn by
+/// the figure's app, from here.
+pub const TITLE: &str = "Why does Postgres need a connection pooler?";
+
+/// The paragraph under the title.
+pub const LEDE: &str =
+    "Postgres serves every client connection with its own operating-system process. \
+Below, the same clients run the same workload twice, with the same random seed: straight to \
+Postgres, one backend each, and through PgBouncer, which shares a small pool of backends among \
+them. Watch memory, context switches and latency.";
+
 /// The heading above the table of contents.
 pub const INTRO_TITLE: &str = "What a connection costs, one idea at a time";
 

@@ -314,13 +314,8 @@ pub fn App() -> Html {
                 <StepPanel step={state.step} on_go={on_go} on_exit={on_present.clone()} />
             } else {
                 <header class="masthead">
-                    <h1>{ "Why does Postgres need a connection pooler?" }</h1>
-                    <p class="lede">
-                        { "Postgres serves every client connection with its own operating-system process. Below, the same \
-                           clients run the same workload twice, with the same random seed: straight to Postgres, one \
-                           backend each, and through PgBouncer, which shares a small pool of backends among them. \
-                           Watch memory, context switches and latency." }
-                    </p>
+                    <h1>{ crate::outline::TITLE }</h1>
+                    <p class="lede">{ crate::outline::LEDE }</p>
                 </header>
             }
             { figure(None, false) }
