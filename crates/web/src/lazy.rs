@@ -10,7 +10,7 @@
 //! * `waiting` — not requested yet; the figure's app starts watching the element;
 //! * `loading` — the reader scrolled within a screen of it, or the address's `#fragment` names
 //!   one of its sections, so a `<script type="module">` was added for the loader;
-//! * `loaded` — the explanation's figures mounted themselves ([`start_explanation`]);
+//! * `loaded` — the explanation's figures mounted themselves (`poolsim_explain::start_explanation`);
 //! * `failed` — the module could not be fetched; the prose stays, and a note says the figures
 //!   could not be loaded.
 //!
@@ -21,7 +21,7 @@
 //!
 //! The modules talk only through the DOM: a "Load into the figure" button in the explanation
 //! dispatches [`PRESET_EVENT`] on `window` with the preset's name as `detail`, and the figure's
-//! app loads that preset ([`use_preset_events`]). The module's side is `explain_app`.
+//! app loads that preset ([`use_preset_events`]). The module's side is `poolsim_explain::explain_app`.
 
 use crate::hooks::Intersection;
 use gloo::events::EventListener;
@@ -58,10 +58,13 @@ pub fn fragment_id() -> Option<String> {
     js_sys::decode_uri_component(id).ok()?.as_string()
 }
 
-/// The address's fragment, if it names no element on the page yet (so it names a section of the
-/// explanation).
-fn pending_fragment() -> Option<String> {
-    fragment_id().filter(|id| gloo::utils::document().get_element_by_id(id).is_none())
+/// Whether the address's fragment points into the explanation (one of its prerendered sections,
+/// or an element only its module draws): then the module is wanted at once.
+fn fragment_in_explanation(root: &Element) -> bool {
+    fragment_id().is_some_and(|id| match gloo::utils::document().get_element_by_id(&id) {
+        Some(target) => root.contains(Some(&target)),
+        None => true,
+    })
 }
 
 /// Adds the module's loader to the page (once).
@@ -122,7 +125,7 @@ pub fn use_lazy_explanation(enabled: bool) {
         if let Some(root) = root() {
             if *enabled {
                 let _ = root.remove_attribute("hidden");
-                if pending_fragment().is_some() {
+                if fragment_in_explanation(&root) {
                     load(&root);
                 } else if root.get_attribute(STATE).as_deref() == Some(WAITING) {
                     let target = root.clone();
