@@ -97,6 +97,9 @@ fn lab() -> Params {
         pooler_cpu_us: cal::LAB_POOLER_CPU_US,
         shared_buffers_mb: 256.0,
         clients_on_server: OnOff::On,
+        idle_wake_us: cal::LAB_IDLE_WAKE_US,
+        l3_cache_mb: cal::LAB_L3_CACHE_MB,
+        wake_ipi_us: cal::LAB_WAKE_IPI_US,
         ..Params::default()
     }
 }

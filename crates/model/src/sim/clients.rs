@@ -181,7 +181,9 @@ impl Sim {
     }
 
     /// `clients_on_server`: client `c`'s own CPU for one side of a statement runs as a job of
-    /// its process on the server's cores (half of `CLIENT_CPU_PER_STMT_NS` on each side).
+    /// its process on the server's cores: half of `CLIENT_CPU_PER_STMT_NS` on each side, plus
+    /// `CLIENT_CPU_PER_CONNECTION_NS` for every connection the client program holds (its waits
+    /// poll them all).
     fn client_work(&mut self, c: u32, phase: ClientPhase) {
         let mut proc = self.clients[c as usize].proc;
         if proc == NONE {
@@ -190,7 +192,11 @@ impl Sim {
         }
         let job = Job {
             what: JobWhat::Client(c, phase),
-            remaining: cal::CLIENT_CPU_PER_STMT_NS / 2,
+            remaining: (cal::CLIENT_CPU_PER_STMT_NS
+                + crate::rng::ns(
+                    cal::CLIENT_CPU_PER_CONNECTION_NS * f64::from(self.client_connections),
+                ))
+                / 2,
             snap: 0,
         };
         self.give_job(proc, job);

@@ -171,6 +171,9 @@ pub(crate) struct Proc {
     pub thread: bool,
     pub ws: f64,
     pub runq_since: u64,
+    /// Woken while every core was busy: it waits in a run queue, and the wake-up that put it
+    /// there crossed cores (an inter-processor interrupt), paid when it is dispatched.
+    pub queued_wake: bool,
 }
 
 pub(crate) struct Core {
@@ -181,6 +184,8 @@ pub(crate) struct Core {
     pub ovh_until: u64,
     pub slice_end: u64,
     pub idle_pos: u32,
+    /// When the core last became idle (meaningful while `idle_pos != NONE`).
+    pub idle_since: u64,
 }
 
 /// One network leg, precomputed from the parameters: `rtt/2` in ns and the half-width of its
@@ -277,6 +282,14 @@ pub(crate) struct Sim {
     pub runq: VecDeque<u32>,
     /// Sum of hot working sets of runnable and running processes.
     pub ws_active: f64,
+    /// Idle-state exit of the core about to be dispatched to (`scheduler::wake_on_idle_core`).
+    pub wake_delay: u64,
+    pub wake_cpu: u64,
+    /// Runnable and running connection processes/threads (`ProcKind::Conn`).
+    pub conns_active: u32,
+    /// Footprint of one connection process or thread in the shared L3 (its private memory,
+    /// catalog caches and page tables; `scheduler::switch_cost`), from the memory model.
+    pub conn_footprint: f64,
 
     pub fork_q: VecDeque<u32>,
 
@@ -305,6 +318,7 @@ impl Sim {
     fn empty(p: Params, seed: u64, now: u64, metrics: Metrics) -> Sim {
         let arch = architecture::costs(p.arch);
         let mem_cfg = architecture::memory_config(&p);
+        let conn_fp = conn_footprint(&mem_cfg);
         Sim {
             arch,
             mem_cfg,
@@ -346,6 +360,10 @@ impl Sim {
             idle_cores: Vec::new(),
             runq: VecDeque::new(),
             ws_active: 0.0,
+            wake_delay: 0,
+            wake_cpu: 0,
+            conns_active: 0,
+            conn_footprint: conn_fp,
             fork_q: VecDeque::new(),
             pooler_q: VecDeque::new(),
             pooler_clients: 0,
@@ -409,6 +427,7 @@ impl Sim {
         }
         self.arch = architecture::costs(p.arch);
         self.mem_cfg = architecture::memory_config(&p);
+        self.conn_footprint = conn_footprint(&self.mem_cfg);
         self.legs = Legs::of(&p);
         if old.cores != p.cores {
             self.set_cores(p.cores);
@@ -446,6 +465,7 @@ impl Sim {
             thread,
             ws,
             runq_since: 0,
+            queued_wake: false,
         };
         if let Some(id) = self.proc_free.pop() {
             self.procs[id as usize] = proc;
@@ -675,4 +695,18 @@ impl Sim {
         }
         Ok(())
     }
+}
+
+/// What one warm connection process or thread keeps in memory that is its own: private memory,
+/// catalog caches and page tables (the memory model's per-connection figures).
+fn conn_footprint(cfg: &MemoryConfig) -> f64 {
+    let one = crate::memory::MemoryBreakdown::compute(
+        cfg,
+        &crate::memory::MemoryLoad {
+            server_connections: 1,
+            warm_server_connections: 1,
+            ..Default::default()
+        },
+    );
+    one.connections_private + one.relcache + one.page_tables
 }
