@@ -218,7 +218,7 @@ pub const L3_BYTES_PER_CORE: f64 = 2.0 * MIB;
 /// -a`, no hardware counters on the VM) at 1,000 against 16 clients shows the same Postgres code
 /// paths (hash lookups, parsing, B-tree descent) taking ≈ 2.7× the CPU per transaction, plus
 /// first-touch page faults, which is what cache and TLB misses look like (L–M).
-pub const DRAM_REFILL_NS_PER_MIB: f64 = 23_000.0;
+pub const DRAM_REFILL_NS_PER_MIB: f64 = 29_000.0;
 
 /// Waking a process onto a core that has been idle: on bare metal the core leaves its idle
 /// state (intel_idle's C1 exit latency is 2 µs on Skylake-SP, C1E 10 µs; Linux
@@ -244,14 +244,14 @@ pub const IDLE_WAKE_CPU_SHARE: f64 = 0.55;
 /// Lab preset: cost of waking a process onto an idle vCPU of the lab's VM (a halted vCPU: a VM
 /// exit, an inter-processor interrupt and cold caches). Source: lab, direct at 1 client, as
 /// above: (174 − 37.4) µs / 2 wake-ups ≈ 68 µs (M).
-pub const LAB_IDLE_WAKE_US: f64 = 42.0;
+pub const LAB_IDLE_WAKE_US: f64 = 68.0;
 
 /// Lab preset: cost of a wake-up that crosses vCPUs on the lab's VM. Source: lab, a CPU
 /// profile (`perf record -a`) of select-only at 32 clients through PgBouncer against 2 clients
 /// direct: the backends spend ≈ 15 µs more per transaction in the kernel's wake-up and switch
 /// paths (`try_to_wake_up`'s unlock, `finish_task_switch`, interrupt exit), where the direct
 /// pairs at 2 clients, each client and its backend on one vCPU, spend almost none (M).
-pub const LAB_WAKE_IPI_US: f64 = 6.0;
+pub const LAB_WAKE_IPI_US: f64 = 8.0;
 
 /// Lab preset: the lab machine's L3 as `lscpu` reports it (260 MiB, shared with the host's
 /// other tenants) (M for the size, L for the share this VM gets).
@@ -352,6 +352,11 @@ pub const OPEN_MAX_IN_FLIGHT: u32 = 20_000;
 /// 15–22 µs through PgBouncer: its two threads poll every socket; see
 /// [`CLIENT_CPU_PER_CONNECTION_NS`]) (M).
 pub const CLIENT_CPU_PER_STMT_NS: u64 = 8_600;
+
+/// Threads of the client program (`clients_on_server`): the lab runs pgbench with `-j 2`
+/// (`-j` = min(clients, 2), MACHINE.md); each thread does the client-side work of its share of
+/// the connections one job at a time. Source: lab settings (H).
+pub const CLIENT_THREADS: u32 = 2;
 
 /// Client CPU per transaction for each connection the client program holds: pgbench's threads
 /// wait on all their sockets at once (`ppoll`/`select` over every connection, pgbench.c), so

@@ -185,11 +185,21 @@ impl Sim {
     /// `CLIENT_CPU_PER_CONNECTION_NS` for every connection the client program holds (its waits
     /// poll them all).
     fn client_work(&mut self, c: u32, phase: ClientPhase) {
-        let mut proc = self.clients[c as usize].proc;
-        if proc == NONE {
-            proc = self.new_proc(ProcKind::Client(c), false, cal::CLIENT_WORKING_SET_BYTES);
-            self.clients[c as usize].proc = proc;
+        // The client program's threads (pgbench -j): client c is served by thread c mod n,
+        // which does its connections' work one job at a time.
+        let n = cal::CLIENT_THREADS as usize;
+        while self.client_threads.len() < n {
+            let t = self.client_threads.len() as u32;
+            let proc = self.new_proc(
+                ProcKind::ClientThread(t),
+                true,
+                cal::CLIENT_WORKING_SET_BYTES,
+            );
+            self.client_threads.push(proc);
+            self.client_q.push(std::collections::VecDeque::new());
         }
+        let t = c as usize % n;
+        let proc = self.client_threads[t];
         let job = Job {
             what: JobWhat::Client(c, phase),
             remaining: (cal::CLIENT_CPU_PER_STMT_NS
@@ -199,7 +209,12 @@ impl Sim {
                 / 2,
             snap: 0,
         };
-        self.give_job(proc, job);
+        let pr = &self.procs[proc as usize];
+        if pr.job.is_none() && pr.state == super::PState::Blocked {
+            self.give_job(proc, job);
+        } else {
+            self.client_q[t].push_back(job);
+        }
     }
 
     /// A client's CPU burst is over: the request goes out, or the reply has been read.

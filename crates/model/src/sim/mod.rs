@@ -148,8 +148,8 @@ pub(crate) enum PMsg {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ProcKind {
     Conn(u32),
-    /// A client process (`clients_on_server`), by client slot.
-    Client(u32),
+    /// One of the client program's threads (`clients_on_server`), by thread index.
+    ClientThread(u32),
     Pooler,
     Postmaster,
     Worker,
@@ -295,6 +295,9 @@ pub(crate) struct Sim {
 
     // Pooler state.
     pub pooler_q: VecDeque<Job>,
+    /// `clients_on_server`: the client program's threads and the jobs each has queued.
+    pub client_threads: Vec<u32>,
+    pub client_q: Vec<VecDeque<Job>>,
     pub pooler_clients: u32,
     pub waitq: VecDeque<(u32, u32)>,
     pub waitq_stale: u32,
@@ -366,6 +369,8 @@ impl Sim {
             conn_footprint: conn_fp,
             fork_q: VecDeque::new(),
             pooler_q: VecDeque::new(),
+            client_threads: Vec::new(),
+            client_q: Vec::new(),
             pooler_clients: 0,
             waitq: VecDeque::new(),
             waitq_stale: 0,

@@ -98,15 +98,20 @@ impl Sim {
     /// process's last core if it is, else another. Only when no core is truly idle does the
     /// process take a just-freed core, with no idle-state exit to pay. With overheads off (or
     /// no cost to leaving idle) it is the plain choice: the last core if idle, else any.
-    fn take_core_for_wake(&mut self, pref: u32) -> Option<u32> {
+    fn take_core_for_wake(&mut self, p: u32, pref: u32) -> Option<u32> {
         if !self.overheads() || self.p.idle_wake_us <= 0.0 {
             return self.take_idle_core(pref);
         }
-        let awake = |s: &Sim, c: u32| s.now < s.cores[c as usize].idle_since + cal::IDLE_WAKE_MIN_IDLE_NS;
+        let awake = |s: &Sim, c: u32| {
+            s.now < s.cores[c as usize].idle_since + cal::IDLE_WAKE_MIN_IDLE_NS
+        };
+        // Its last core, if idle: at once if it has been idle a while; if it was freed just now,
+        // only when `p` itself was the last to run there (it blocked and is woken again at the
+        // same instant, e.g. by a timer: it never really left).
         if pref != NONE
             && (pref as usize) < self.cores.len()
             && self.cores[pref as usize].idle_pos != NONE
-            && !awake(self, pref)
+            && (!awake(self, pref) || self.cores[pref as usize].last == p)
         {
             self.remove_idle_core(pref);
             return Some(pref);
@@ -133,7 +138,7 @@ impl Sim {
             self.conns_active += 1;
         }
         let pref = pr.last_core;
-        if let Some(c) = self.take_core_for_wake(pref) {
+        if let Some(c) = self.take_core_for_wake(p, pref) {
             self.wake_on_idle_core(c);
             self.dispatch(c, p);
         } else if !self.overheads() {
@@ -425,6 +430,7 @@ impl Sim {
             ProcKind::Pooler => self.pooler_q.pop_front(),
             ProcKind::Postmaster => self.next_accept_job(),
             ProcKind::Worker => self.next_worker_job(p),
+            ProcKind::ClientThread(t) => self.client_q[t as usize].pop_front(),
             _ => None,
         }
     }
