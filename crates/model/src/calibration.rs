@@ -202,8 +202,9 @@ pub const CACHE_REFILL_FULL_NS: f64 = 40_000.0;
 
 /// Shared last-level cache (L3) per core, when the `l3_cache_mb` parameter is 0 (auto): current
 /// server parts ship 1.375–4 MiB of L3 per core (Xeon Scalable 1.375–1.875 MiB, EPYC 32 MiB per
-/// 8-core CCX = 4 MiB). Source: vendor specifications (M); we take 2 MiB.
-pub const L3_BYTES_PER_CORE: f64 = 2.0 * MIB;
+/// 8-core CCX = 4 MiB; Xeon 6 "Granite Rapids" 504 MiB for 128 cores ≈ 4 MiB). Source: vendor
+/// specifications (M); we take 4 MiB.
+pub const L3_BYTES_PER_CORE: f64 = 4.0 * MIB;
 
 /// Second tier of the refill after a switch: once the footprints of the runnable processes
 /// (a backend's private memory, catalog caches and page tables) outgrow the shared L3, a

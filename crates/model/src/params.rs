@@ -592,7 +592,7 @@ pub const PARAMS: &[ParamSpec] = &[
         65536.0,
         true,
         ParamKind::Float,
-        "shared last-level cache of the server (0 = 2 MiB per core)"
+        "shared last-level cache of the server (0 = 4 MiB per core)"
     ),
 ];
 

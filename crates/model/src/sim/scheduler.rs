@@ -102,9 +102,8 @@ impl Sim {
         if !self.overheads() || self.p.idle_wake_us <= 0.0 {
             return self.take_idle_core(pref);
         }
-        let awake = |s: &Sim, c: u32| {
-            s.now < s.cores[c as usize].idle_since + cal::IDLE_WAKE_MIN_IDLE_NS
-        };
+        let awake =
+            |s: &Sim, c: u32| s.now < s.cores[c as usize].idle_since + cal::IDLE_WAKE_MIN_IDLE_NS;
         // Its last core, if idle: at once if it has been idle a while; if it was freed just now,
         // only when `p` itself was the last to run there (it blocked and is woken again at the
         // same instant, e.g. by a timer: it never really left).
@@ -184,7 +183,9 @@ impl Sim {
     fn wake_on_idle_core(&mut self, c: u32) {
         self.wake_delay = 0;
         self.wake_cpu = 0;
-        if !self.overheads() || self.now < self.cores[c as usize].idle_since + cal::IDLE_WAKE_MIN_IDLE_NS {
+        if !self.overheads()
+            || self.now < self.cores[c as usize].idle_since + cal::IDLE_WAKE_MIN_IDLE_NS
+        {
             return;
         }
         let total = self.p.idle_wake_us * 1e3;

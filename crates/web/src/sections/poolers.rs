@@ -122,7 +122,7 @@ pub fn PoolerSection() -> Html {
                 <Num metric="s7_run_queue_pooled" value={p.run_queue} text={super::common::sig(p.run_queue)} />
                 { " of its backends waiting for a core on average. Slide the pool up to 400, a size fleets run on \
                    servers with many more cores, and here its backends pile up in the run queue and pay for cold caches \
-                   as the direct ones do: the pooled side becomes slower than going direct. Slide it down to the number \
+                   as the direct ones do: the pooled p99 climbs to about the direct one. Slide it down to the number \
                    of cores and too few backends are left to cover the time each spends waiting for its client: cores \
                    sit idle while clients queue in PgBouncer. The price of any pool is that a client no longer owns a \
                    backend — the next section is about what that breaks." }

@@ -122,7 +122,7 @@ pub fn SnapshotSection() -> Html {
                    Reading an idle backend's entry takes a fraction of a nanosecond, and a test on a 2-core machine found \
                    1,000 idle connections nearly free. The big losses Freund measured came from busy backends on many \
                    cores, each snapshot fetching their constantly rewritten entries from other cores' caches: the \
-                   \u{201c}idle-heavy, PostgreSQL 13\u{201d} preset (200 busy connections on 16 saturated cores beside 5,000 \
+                   \u{201c}idle-heavy, PostgreSQL 13\u{201d} preset (200 busy connections on 32 saturated cores beside 10,000 \
                    idle ones) spends several times more of its CPU on snapshots than the same load on 14. A pooler helps \
                    either way: it keeps the idle connections out of the scan, since Postgres only ever sees the \
                    pool\u{2019}s " }{ w.pool_size }{ " connections, and it bounds how many backends run at once." }

@@ -51,9 +51,11 @@ pub fn ThreadsSection() -> Html {
                 { "MySQL and MongoDB serve each connection with a thread inside one server process. A thread is cheaper \
                    to start than a forked process and shares the process’s address space, so it needs no page tables of \
                    its own and little private memory. But a thread is still something the kernel schedules: thousands \
-                   of runnable threads on a few cores switch just as often, and evict each other’s working sets from \
-                   the caches just as thoroughly. Thread-per-connection servers save memory and connection start-up, \
-                   but they hit the scheduling wall at the same place as processes. That is why MySQL offers a thread \
+                   of runnable threads on a few cores switch at least as often as processes. Each switch costs less \
+                   (no page tables to reload, less private memory to bring back into the caches), so \
+                   thread-per-connection servers save memory and connection start-up and hit the scheduling wall \
+                   further up the curve, at about twice as many connections here; past it their threads queue for \
+                   the cores like processes. That is why MySQL offers a thread \
                    pool (a fixed set of worker threads taking turns, like a pooler built in) and why they too are run \
                    behind proxies at scale." }
             </p>
@@ -94,8 +96,8 @@ pub fn ThreadsSection() -> Html {
                     { "Here the wall moves: one worker thread per core takes the connections’ statements in turn, like \
                        a pooler’s backends, so the cores switch rarely and nothing waits for a core in the kernel." }
                 } else {
-                    { "Cheaper connections save memory; they do not make the cores go further. Pick the thread pool \
-                       above to see what does." }
+                    { "Cheaper connections save memory and go somewhat further; they do not remove the wall. Pick \
+                       the thread pool above to see what does." }
                 }
             </p>
         </section>
