@@ -19,7 +19,13 @@ pub fn bench() -> Result<()> {
     let mut criterion = command("cargo");
     criterion.args(["bench", "-p", "poolsim-model", "--bench", "sim"]);
     run::status(criterion, "cargo bench")?;
-    println!("\n{}", table("slow-configuration list (this criterion run):", &slow_list_rows(&criterion_dir())));
+    println!(
+        "\n{}",
+        table(
+            "slow-configuration list (this criterion run):",
+            &slow_list_rows(&criterion_dir())
+        )
+    );
 
     println!("\n==> M/M/c: poolsim vs SimPy, same case, same machine, one run");
     let ours = poolsim_mmc()?;
@@ -65,12 +71,7 @@ pub fn ns_per_event(dir: &std::path::Path) -> Option<f64> {
 /// ns per event and its ratio to the fleet preset's (`fleet/events`) against the budget.
 pub fn slow_list_rows(criterion: &std::path::Path) -> Vec<Row> {
     let fleet = ns_per_event(&criterion.join("fleet").join("events"));
-    let mut rows = vec![Row::new(
-        "fleet preset, ns per event",
-        fleet,
-        "ns",
-        1,
-    )];
+    let mut rows = vec![Row::new("fleet preset, ns per event", fleet, "ns", 1)];
     let mut names: Vec<String> = std::fs::read_dir(criterion.join("slow_list"))
         .map(|d| {
             d.filter_map(|e| e.ok())
@@ -420,7 +421,7 @@ pub fn json_number(text: &str, key: &str) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
-    use super::{json_number, page_notes, page_rows, table, Row};
+    use super::{json_number, page_notes, page_rows, slow_list_rows, table, Row};
 
     #[test]
     fn finds_numbers_in_json_text() {

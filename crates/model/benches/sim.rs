@@ -8,10 +8,13 @@ use std::time::Duration;
 
 const SIM_NS: u64 = 2_000_000_000;
 
+/// A configuration: its name, its `--set` pairs, its simulated length in ns.
+type SlowCase = (&'static str, &'static [(&'static str, &'static str)], u64);
+
 /// The slow-configuration list: name (the criterion function id, read back by `cargo xtask
 /// bench`), the `--set` pairs on the default parameters, and the simulated length, chosen so each
 /// iteration simulates roughly as many events as the fleet preset's 2 s (≈ 0.5 M).
-pub const SLOW_LIST: &[(&str, &[(&str, &str)], u64)] = &[
+const SLOW_LIST: &[SlowCase] = &[
     (
         "direct_256_cores_20000_clients",
         &[

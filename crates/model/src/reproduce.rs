@@ -544,7 +544,10 @@ fn caveats(p: &Params, rows: u64) -> Vec<String> {
         }
         if conns > u64::from(p.max_client_conn) * u64::from(p.pooler_processes) {
             let limit = if p.pooler_processes > 1 {
-                format!("{} × max_client_conn = {}", p.pooler_processes, p.max_client_conn)
+                format!(
+                    "{} × max_client_conn = {}",
+                    p.pooler_processes, p.max_client_conn
+                )
             } else {
                 format!("max_client_conn = {}", p.max_client_conn)
             };
@@ -761,10 +764,14 @@ mod tests {
         let r = reproduce(&p);
         assert!(r.pgbouncer_ini.unwrap().contains("\nso_reuseport = 1\n"));
         // Four pools of 30 need 120 server connections, plus the margin.
+        assert!(r.postgresql_conf.contains(&format!(
+            "max_connections = {}",
+            120 + MAX_CONNECTIONS_MARGIN
+        )));
         assert!(r
-            .postgresql_conf
-            .contains(&format!("max_connections = {}", 120 + MAX_CONNECTIONS_MARGIN)));
-        assert!(r.caveats.iter().any(|c| c.contains("4 PgBouncer processes")));
+            .caveats
+            .iter()
+            .any(|c| c.contains("4 PgBouncer processes")));
     }
 
     #[test]

@@ -45,7 +45,10 @@ fn one_process_saturates_one_core_near_its_cpu_per_transaction() {
     );
     // The pooler uses one of the 16 cores, and no more.
     let pooler_cores = s.cpu_time.pooler * 16.0;
-    assert!(pooler_cores > 0.95 && pooler_cores <= 1.0 + 1e-6, "{pooler_cores}");
+    assert!(
+        pooler_cores > 0.95 && pooler_cores <= 1.0 + 1e-6,
+        "{pooler_cores}"
+    );
     // Clients queue in the pooler while 15 cores idle.
     assert!(s.cpu_time.idle > 0.8, "{}", s.cpu_time.idle);
 }
@@ -64,7 +67,10 @@ fn k_processes_on_enough_cores_reach_about_k_times_one() {
         assert!(pooler_cores > 0.9 * f64::from(k), "{k}: {pooler_cores}");
         // Each process keeps its own pool of pool_size server connections.
         assert_eq!(s.server_connections, u64::from(k * 16));
-        assert_eq!(s.show_pools.sv_active + s.show_pools.sv_idle, u64::from(k * 16));
+        assert_eq!(
+            s.show_pools.sv_active + s.show_pools.sv_idle,
+            u64::from(k * 16)
+        );
     }
 }
 
@@ -76,7 +82,11 @@ fn more_processes_than_cores_do_not_help() {
     let four = run(pooler_bound(4, 2), 1, 0.3, 1.0);
     let cores_cap = 2.0 * one_process_ceiling();
     assert!(four.throughput_tps < cores_cap, "{}", four.throughput_tps);
-    assert!(four.throughput_tps < 2.0 * one, "{} vs {one}", four.throughput_tps);
+    assert!(
+        four.throughput_tps < 2.0 * one,
+        "{} vs {one}",
+        four.throughput_tps
+    );
     assert!(four.cpu_time.idle < 0.05, "{}", four.cpu_time.idle);
 }
 
@@ -111,11 +121,7 @@ fn max_client_conn_is_per_process_and_clients_spread_over_processes() {
     // Four processes each take up to 300: the kernel's hash spreads the 1,000 clients about
     // evenly (≈ 250 each), so nearly all connect.
     let four = run(p(4), 1, 1.0, 1.0);
-    assert!(
-        four.client_connections > 950,
-        "{}",
-        four.client_connections
-    );
+    assert!(four.client_connections > 950, "{}", four.client_connections);
 }
 
 #[test]
