@@ -108,6 +108,10 @@ pub struct Params {
     pub max_client_conn: u32,
     /// PgBouncer `reserve_pool_size`.
     pub reserve_pool_size: u32,
+    /// PgBouncer processes sharing the listening port (`so_reuseport = 1`). Each is independent:
+    /// its own clients (up to `max_client_conn`), its own pool of up to `pool_size` (+ reserve)
+    /// server connections, its own single-threaded event loop on the cores.
+    pub pooler_processes: u32,
     /// PgBouncer `reserve_pool_timeout` in seconds.
     pub reserve_pool_timeout_s: f64,
     /// PgBouncer `query_wait_timeout` in seconds (0 = wait forever).
@@ -177,6 +181,7 @@ impl Default for Params {
             max_connections: cal::PG_MAX_CONNECTIONS_DEFAULT,
             max_client_conn: 10_000,
             reserve_pool_size: 0,
+            pooler_processes: 1,
             reserve_pool_timeout_s: cal::PGB_RESERVE_POOL_TIMEOUT_S,
             query_wait_timeout_s: cal::PGB_QUERY_WAIT_TIMEOUT_S,
             think_ms: 500.0,
@@ -343,6 +348,16 @@ pub const PARAMS: &[ParamSpec] = &[
         false,
         ParamKind::Int,
         "PgBouncer reserve_pool_size"
+    ),
+    spec!(
+        "pooler_processes",
+        "",
+        1.0,
+        1.0,
+        64.0,
+        false,
+        ParamKind::Int,
+        "PgBouncer processes on one port (so_reuseport); pool_size and max_client_conn are per process"
     ),
     spec!(
         "reserve_pool_timeout_s",
@@ -710,6 +725,7 @@ impl Params {
             "max_connections" => NumRef::U(&mut self.max_connections),
             "max_client_conn" => NumRef::U(&mut self.max_client_conn),
             "reserve_pool_size" => NumRef::U(&mut self.reserve_pool_size),
+            "pooler_processes" => NumRef::U(&mut self.pooler_processes),
             "stmts_per_txn" => NumRef::U(&mut self.stmts_per_txn),
             "pg_version" => NumRef::U(&mut self.pg_version),
             "reserve_pool_timeout_s" => NumRef::F(&mut self.reserve_pool_timeout_s),

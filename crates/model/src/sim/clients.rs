@@ -42,6 +42,7 @@ impl Sim {
             stmt_start: 0,
             wait_start: 0,
             proc: NONE,
+            pgb: NONE,
         };
         self.cstate_counts[CState::Thinking as usize] += 1;
         if let Some(id) = self.client_free.pop() {
@@ -115,11 +116,14 @@ impl Sim {
     /// Connects `c` at once, as far as max_connections / max_client_conn allow.
     fn attach_connection(&mut self, c: u32) {
         if self.p.pooled() {
-            if self.pooler_clients < self.p.max_client_conn {
+            let g = self.pick_pgb();
+            if self.pgbs[g as usize].clients < self.p.max_client_conn {
+                self.pgbs[g as usize].clients += 1;
                 self.pooler_clients += 1;
                 self.client_connections += 1;
                 let cl = &mut self.clients[c as usize];
                 cl.pooler_client = true;
+                cl.pgb = g;
                 cl.connected = true;
             }
         } else if self.live_backends() < self.p.max_connections {
@@ -250,12 +254,17 @@ impl Sim {
     fn connect(&mut self, c: u32) {
         self.set_cstate(c, CState::Connecting);
         if self.p.pooled() {
-            if self.pooler_clients >= self.p.max_client_conn {
+            // The kernel picks the process; a full one refuses (the others are not asked).
+            let g = self.pick_pgb();
+            if self.pgbs[g as usize].clients >= self.p.max_client_conn {
                 self.fail_txn(c, ErrorKind::MaxClientConn, true);
                 return;
             }
+            self.pgbs[g as usize].clients += 1;
             self.pooler_clients += 1;
-            self.clients[c as usize].pooler_client = true;
+            let cl = &mut self.clients[c as usize];
+            cl.pooler_client = true;
+            cl.pgb = g;
             let cl = &self.clients[c as usize];
             if cl.open && self.p.connect == Connect::Persistent {
                 // An open-workload arrival on an application's already-open connection.
@@ -536,6 +545,8 @@ impl Sim {
             if conn != NONE {
                 self.release_server(c);
             }
+            let g = self.clients[c as usize].pgb;
+            self.pgbs[g as usize].clients -= 1;
             self.pooler_clients -= 1;
         } else if conn != NONE && self.conns[conn as usize].app {
             // An arrival hands its connection back to the application's pool.
@@ -554,6 +565,7 @@ impl Sim {
         cl.conn = NONE;
         cl.connected = false;
         cl.pooler_client = false;
+        cl.pgb = NONE;
     }
 
     fn depart(&mut self, c: u32) {

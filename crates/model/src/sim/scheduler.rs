@@ -428,7 +428,7 @@ impl Sim {
     /// Next job for a process that takes work from a shared queue.
     fn next_shared_job(&mut self, p: u32) -> Option<Job> {
         match self.procs[p as usize].kind {
-            ProcKind::Pooler => self.pooler_q.pop_front(),
+            ProcKind::Pooler(g) => self.pgbs[g as usize].q.pop_front(),
             ProcKind::Postmaster => self.next_accept_job(),
             ProcKind::Worker => self.next_worker_job(p),
             ProcKind::ClientThread(t) => self.client_q[t as usize].pop_front(),
