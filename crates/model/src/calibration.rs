@@ -395,8 +395,8 @@ pub const LAB_POOLER_CPU_US: f64 = 20.0;
 
 /// Lab preset: network round trip over TCP loopback, beyond the CPU already counted in the
 /// processes. Source: lab, direct at 2 clients: mean latency 38 µs ≈ client + server CPU per
-/// transaction (8.6 + 28.8 µs), so loopback adds little delay of its own; 10 µs stands for the
-/// wake-up hops (L for the exact value).
+/// transaction (8.6 + 28.8 µs), so loopback adds no delay of its own; 1 µs stands for the
+/// delivery (the wake-up hops are modelled apart: `LAB_IDLE_WAKE_US`, `LAB_WAKE_IPI_US`) (M).
 pub const LAB_RTT_MS: f64 = 0.001;
 
 /// Lab preset: cores, PgBouncer pool and `max_connections` as configured in the lab
