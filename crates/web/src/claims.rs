@@ -1213,8 +1213,8 @@ mod realism {
         assert_eq!(checks.len(), 6);
     }
 
-    /// "Direct, the model's throughput is within ±25 % of the lab's median at every one of its N
-    /// client counts" is said only when every point is within; otherwise "at K of its N".
+    /// "Direct: within ±25 % of the lab's median at every one of its N client counts" is said only
+    /// when every point is within; otherwise "at K of its N".
     #[test]
     fn every_one_is_said_only_when_every_point_is_within_the_tolerance() {
         use crate::sections::realism::{route_words, Piece};
@@ -1229,7 +1229,7 @@ mod realism {
             fall: (0.766, -0.05),
         };
         let text = |s: &RouteSummary| {
-            route_words(s)
+            route_words(s, 1000)
                 .into_iter()
                 .map(|p| match p {
                     Piece::Text(t) | Piece::Live(_, _, t) => t,
@@ -1247,17 +1247,22 @@ mod realism {
             "{some}"
         );
         assert!(
-            some.contains("largest error is +235 %, at 1 client."),
+            some.contains("largest error +235 %, at 1 client."),
             "{some}"
         );
         assert!(
-            some.contains("peaks at 2 clients and ends 77 % lower"),
+            some.contains("lab peaks at 2 clients and is 77 % lower at 1,000;"),
             "{some}"
         );
         assert!(
-            some.contains("the model's peaks at 4 clients and ends 5.0 % higher."),
+            some.contains("the model peaks at 4 clients and is 5.0 % higher at 1,000."),
             "{some}"
         );
+        let level = text(&RouteSummary {
+            fall: (0.1, 0.001),
+            ..summary(6)
+        });
+        assert!(level.ends_with("and is level at 1,000."), "{level}");
     }
 
     /// "What is left out: disk I/O, locks between transactions, network beyond a round trip with a

@@ -81,31 +81,33 @@ pub enum Piece {
 }
 
 /// The words for one route's throughput: how many points lie within the tolerance and within
-/// the lab's own spread, the largest error, and where the peaks are and how far each curve falls.
-pub fn route_words(s: &RouteSummary) -> Vec<Piece> {
+/// the lab's own spread, the largest error, and where the peaks are and how far each curve falls
+/// by the largest client count, `last`.
+pub fn route_words(s: &RouteSummary, last: u32) -> Vec<Piece> {
     let key = s.route.key();
     let text = |t: &str| Piece::Text(t.to_string());
     let live = |name: &str, value: f64, shown: String| {
         Piece::Live(format!("realism_{key}_{name}"), value, shown)
     };
+    let last = count(last.into());
     let fall = |f: f64| {
-        if f >= 0.0 {
-            format!("{} lower", crate::format::percent(f))
+        if f.abs() < 0.005 {
+            format!("level at {last}")
+        } else if f > 0.0 {
+            format!("{} lower at {last}", crate::format::percent(f))
         } else {
-            format!("{} higher", crate::format::percent(-f))
+            format!("{} higher at {last}", crate::format::percent(-f))
         }
     };
     let points = live("points", s.points as f64, count(s.points as u64));
-    let mut out = vec![text(match s.route {
-        Route::Direct => "Direct, the model's throughput is within ",
-        Route::PgBouncer => "Through PgBouncer, it is within ",
-    })];
-    out.push(text(&format!("±{:.0} %", lab::TPS_TOLERANCE * 100.0)));
+    let mut out = vec![text(&format!(
+        "within ±{:.0} % of the lab's median at ",
+        lab::TPS_TOLERANCE * 100.0
+    ))];
     if s.within_tolerance == s.points {
-        out.extend([text(" of the lab's median at every one of its "), points]);
+        out.extend([text("every one of its "), points]);
     } else {
         out.extend([
-            text(" of the lab's median at "),
             live(
                 "within",
                 s.within_tolerance as f64,
@@ -116,13 +118,13 @@ pub fn route_words(s: &RouteSummary) -> Vec<Piece> {
         ]);
     }
     out.extend([
-        text(" client counts (inside the range of the lab's own runs at "),
+        text(" client counts, and inside the spread of the lab's own runs at "),
         live(
             "in_range",
             s.within_spread as f64,
             count(s.within_spread as u64),
         ),
-        text("); its largest error is "),
+        text("; largest error "),
         live("worst", s.worst.1, signed_percent(s.worst.1)),
         text(", at "),
         live(
@@ -130,21 +132,21 @@ pub fn route_words(s: &RouteSummary) -> Vec<Piece> {
             f64::from(s.worst.0),
             clients_text(s.worst.0),
         ),
-        text(". The lab's curve peaks at "),
+        text(". The lab peaks at "),
         live(
             "peak_lab",
             f64::from(s.peak_clients.0),
             clients_text(s.peak_clients.0),
         ),
-        text(" and ends "),
+        text(" and is "),
         live("fall_lab", s.fall.0, fall(s.fall.0)),
-        text("; the model's peaks at "),
+        text("; the model peaks at "),
         live(
             "peak_model",
             f64::from(s.peak_clients.1),
             clients_text(s.peak_clients.1),
         ),
-        text(" and ends "),
+        text(" and is "),
         live("fall_model", s.fall.1, fall(s.fall.1)),
         text("."),
     ]);
@@ -216,7 +218,7 @@ pub fn RealismFigure() -> Html {
                 { format!(" preset — {} cores, pgbench on the same machine, a transaction pool of {} for the PgBouncer \
                    route — run at the same client counts while you read.", cal::LAB_CORES, cal::LAB_POOL_SIZE) }
             </p>
-            <figure class="explain-figure realism-figure">
+            <figure class="explain-figure">
                 <p class="chart-title" aria-hidden="true">{ "Transactions per second" }</p>
                 <canvas ref={tps_canvas} class="chart-canvas realism-canvas" role="img"
                         aria-label="Chart: transactions per second against clients on a log scale, the lab's measurements as dots with min–max bars and the model as lines, direct and through PgBouncer. The table below has every number." />
@@ -234,9 +236,16 @@ pub fn RealismFigure() -> Html {
                            else { format!("Simulating the lab's {total} points") }}
                     progress={job.progress} />
             if job.done && !summaries.is_empty() {
-                <p class="realism-words">
-                    { for summaries.iter().map(|s| html! { <>{ render_words(route_words(s)) }{ " " }</> }) }
-                </p>
+                <p>{ "The model's throughput, against the lab's:" }</p>
+                <ul class="realism-words">
+                    { for summaries.iter().map(|s| {
+                        let last = lab_points.iter().filter(|p| p.route == s.route).map(|p| p.clients).max().unwrap_or(1);
+                        html! {
+                            <li><strong>{ match s.route { Route::Direct => "Direct: ", Route::PgBouncer => "Through PgBouncer: " } }</strong>
+                                { render_words(route_words(s, last)) }</li>
+                        }
+                    }) }
+                </ul>
                 <p>
                     { "The model's 99th-percentile latency is below the lab's at " }
                     <Num metric="realism_p99_below" value={below as f64} text={count(below as u64)} />
@@ -250,6 +259,11 @@ pub fn RealismFigure() -> Html {
             <div class="realism-tables">
                 { for Route::ALL.iter().map(|r| table(*r, lab_points, done)) }
             </div>
+            <p class="run-note">
+                { format!("Errors in bold lie outside ±{:.0} %. The same comparison, with p99 latency, is in the ",
+                          lab::TPS_TOLERANCE * 100.0) }
+                <a href={super::sources::MODEL_DOC}>{ "model document" }</a>{ "." }
+            </p>
         </div>
     }
 }
@@ -264,7 +278,7 @@ fn table(route: Route, lab_points: &[LabPoint], done: &[Compared]) -> Html {
     };
     html! {
         <div class="table-wrap">
-            <table class="realism-table" data-route={route.key()}>
+            <table class="features realism-table" data-route={route.key()}>
                 <caption>{ caption }{ ": transactions per second" }</caption>
                 <thead>
                     <tr>
