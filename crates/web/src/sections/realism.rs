@@ -101,7 +101,7 @@ pub fn route_words(s: &RouteSummary, last: u32) -> Vec<Piece> {
     };
     let points = live("points", s.points as f64, count(s.points as u64));
     let mut out = vec![text(&format!(
-        "within ±{:.0} % of the lab's median at ",
+        "within ±{:.0}\u{a0}% of the lab's median at ",
         lab::TPS_TOLERANCE * 100.0
     ))];
     if s.within_tolerance == s.points {
@@ -260,7 +260,7 @@ pub fn RealismFigure() -> Html {
                 { for Route::ALL.iter().map(|r| table(*r, lab_points, done)) }
             </div>
             <p class="run-note">
-                { format!("Errors in bold lie outside ±{:.0} %. The same comparison, with p99 latency, is in the ",
+                { format!("Errors in bold lie outside ±{:.0}\u{a0}%. The same comparison, with p99 latency, is in the ",
                           lab::TPS_TOLERANCE * 100.0) }
                 <a href={super::sources::MODEL_DOC}>{ "model document" }</a>{ "." }
             </p>
