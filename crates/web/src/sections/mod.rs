@@ -31,6 +31,7 @@ pub mod modes;
 pub mod poolers;
 pub mod presets;
 pub mod process;
+pub mod realism;
 pub mod snapshot;
 pub mod sources;
 pub mod sweep;
