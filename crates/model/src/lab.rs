@@ -768,7 +768,11 @@ mod tests {
         ];
         let c = checks(&with_miss);
         assert!(c[0].pass, "{c:?}");
-        assert!(c[0].detail.contains("known misses, not counted"), "{}", c[0].detail);
+        assert!(
+            c[0].detail.contains("known misses, not counted"),
+            "{}",
+            c[0].detail
+        );
         let fitted = [
             compared(route, clients, 100.0, 101.0),
             compared(route, 64, 100.0, 105.0),
@@ -776,7 +780,11 @@ mod tests {
         ];
         let c = checks(&fitted);
         assert!(!c[0].pass);
-        assert!(c[0].detail.contains("take them off KNOWN_MISSES"), "{}", c[0].detail);
+        assert!(
+            c[0].detail.contains("take them off KNOWN_MISSES"),
+            "{}",
+            c[0].detail
+        );
         assert!(known_miss(Route::Direct, 1_000).is_none());
     }
 }
