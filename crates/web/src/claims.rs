@@ -1126,7 +1126,7 @@ mod threads {
 /// The theory panel, theory.rs: 1,000 clients thinking 300 ms over a pool of 12.
 mod theory {
     use super::*;
-    use crate::sections::theory::{erlang_prediction, workload, THEORY_POOL};
+    use crate::sections::theory::{erlang_prediction, near_open, workload, THEORY_POOL};
 
     fn pool(k: u32) -> SideView {
         figures(&workload(k)).pooled().clone()
@@ -1164,6 +1164,26 @@ mod theory {
         assert!(s4 > s6 && s6 > s12);
         // Pool 4 is below the offered load: the formula has no steady state.
         assert!(f64::from(4) < a && e4.is_infinite());
+    }
+
+    /// "So the panel shows Erlang C only while fewer than one client in ten is inside a
+    /// transaction (a near-open population); beyond that it says so."
+    #[test]
+    fn erlang_c_is_shown_only_while_the_population_is_near_open() {
+        let w = workload(THEORY_POOL);
+        let rows: Vec<(u32, bool, f64)> = [THEORY_POOL, 4, 2, 1]
+            .into_iter()
+            .map(|k| {
+                let p = pool(k);
+                (k, near_open(&p, w.clients), p.in_transaction)
+            })
+            .collect();
+        measured(
+            "theory near-open",
+            format!("(pool, near-open, inside) {rows:?}"),
+        );
+        assert!(rows[0].1, "the default pool is near-open");
+        assert!(!rows[3].1, "a pool of 1 piles the clients up inside");
     }
 
     /// "for this 8-core server with one disk, 17 connections. The point is not the exact number but
