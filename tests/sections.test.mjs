@@ -7,7 +7,7 @@ import { useSite, shots } from './support/site.mjs';
 import { watchErrors, metric, inkRatio } from './support/browser.mjs';
 import { runDone, allRunsDone } from './support/sections-helpers.mjs';
 import { loadExplanation, explainRequests } from './support/explanation.mjs';
-import { WAIT_MS, pollUntil, animationFrames, waitUntilOffScreen } from './support/wait.mjs';
+import { WAIT_MS, pollUntil, animationFrames, waitUntilOffScreen, waitForInk } from './support/wait.mjs';
 
 // Behaviour only: how fast the sections and the sweep are is for the page benchmark
 // (tests/bench/page.bench.mjs).
@@ -239,6 +239,33 @@ test('section 6: PostgreSQL 13 completes fewer transactions than 14 and spends m
   assert.equal(await metric(page, 's6_tps'), pg13, 'same seed, same result');
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('how realistic: the lab against the model, drawn, in words and in tables, at 360 px too', async () => {
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 360, height: 740 }]) {
+    const { page, errors } = await open(viewport);
+    await page.waitForFunction(() => document.querySelector('progress[data-metric="realism_progress"]')?.value === 100,
+      null, { timeout: 300_000 });
+    // One row per lab point in the two tables, each with the model's throughput.
+    const rows = await page.$$eval('#realism table.realism-table tbody tr', (trs) => trs.length);
+    const models = await page.$$eval('#realism td[data-metric^="realism_tps_"]',
+      (tds) => tds.map((td) => Number(td.getAttribute('data-value'))));
+    assert.equal(models.length, rows);
+    assert.ok(rows >= 2 && models.every((v) => v > 0), `${rows} rows, model ${models}`);
+    assert.deepEqual(await page.$$eval('#realism table caption', (cs) => cs.length), 2);
+    // The words carry the live numbers of both routes.
+    for (const name of ['realism_direct_worst', 'realism_pgbouncer_worst', 'realism_checks_passed']) {
+      assert.ok(Number.isFinite(await metric(page, name)), name);
+    }
+    await page.locator('#realism').scrollIntoViewIfNeeded();
+    await waitForInk(page, '#realism canvas', 2);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `horizontal overflow ${overflow}px at ${viewport.width} px`);
+    await page.locator('#realism').screenshot({ path: path.join(shots, `realism-${viewport.width}.png`) });
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
 });
 
 for (const [width, height] of [[1280, 800], [390, 844]]) {

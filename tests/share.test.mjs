@@ -127,9 +127,9 @@ test('presenter mode: clicker keys pressed back to back each move one step and l
   // Step 6: the idle-heavy PG13 scenario.
   await onStep(page, 6);
   await fieldShows(page, 'select#pg-version', '13');
-  await fieldShows(page, '#idle-connections-number', '5000');
+  await fieldShows(page, '#idle-connections-number', '10000');
   assert.equal(await page.inputValue('select#pg-version'), '13');
-  assert.equal(await page.inputValue('#idle-connections-number'), '5000');
+  assert.equal(await page.inputValue('#idle-connections-number'), '10000');
   await addressHas(page, { present: '1', step: '6' });
   await page.keyboard.press('PageUp');
   await onStep(page, 5);

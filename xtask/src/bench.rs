@@ -1,5 +1,8 @@
 //! `cargo xtask bench`: the model's criterion benchmarks, then the same M/M/c case simulated by
 //! poolsim and by SimPy in one run, so the speed ratio is measured on one machine at one time.
+//! After criterion, a table of the slow-configuration list: each configuration's wall time per
+//! simulated event against the fleet preset's, from criterion's own estimates of this run, with
+//! the budget of at most 3× the fleet's (over budget is flagged, never fatal).
 //!
 //! `cargo xtask bench --page`: the release build in headless Chromium (`tests/bench/page.bench.mjs`),
 //! its figures printed in one table against budgets. A figure over budget is flagged, never fatal.
@@ -16,6 +19,13 @@ pub fn bench() -> Result<()> {
     let mut criterion = command("cargo");
     criterion.args(["bench", "-p", "poolsim-model", "--bench", "sim"]);
     run::status(criterion, "cargo bench")?;
+    println!(
+        "\n{}",
+        table(
+            "slow-configuration list (this criterion run):",
+            &slow_list_rows(&criterion_dir())
+        )
+    );
 
     println!("\n==> M/M/c: poolsim vs SimPy, same case, same machine, one run");
     let ours = poolsim_mmc()?;
@@ -26,6 +36,64 @@ pub fn bench() -> Result<()> {
         ours, simpy, ratio
     );
     Ok(())
+}
+
+/// The slow-configuration list's budget: wall time per simulated event at most this many times
+/// the fleet preset's.
+const SLOW_LIST_BUDGET_X_FLEET: f64 = 3.0;
+
+/// Where criterion keeps its results (`target/criterion`, or under `CARGO_TARGET_DIR`).
+fn criterion_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| run::root().join("target"))
+        .join("criterion")
+}
+
+/// Wall ns per simulated event of one criterion benchmark: its mean time per iteration
+/// (`new/estimates.json`) over the events one iteration simulates (`new/benchmark.json`'s
+/// throughput).
+pub fn ns_per_event(dir: &std::path::Path) -> Option<f64> {
+    let read = |f: &str| -> Option<Value> {
+        let text = std::fs::read_to_string(dir.join("new").join(f)).ok()?;
+        serde_json::from_str(&text).ok()
+    };
+    let ns = read("estimates.json")?
+        .pointer("/mean/point_estimate")?
+        .as_f64()?;
+    let events = read("benchmark.json")?
+        .pointer("/throughput/Elements")?
+        .as_f64()?;
+    (events > 0.0).then(|| ns / events)
+}
+
+/// One row per configuration of criterion's `slow_list` group (in name order), each with its
+/// ns per event and its ratio to the fleet preset's (`fleet/events`) against the budget.
+pub fn slow_list_rows(criterion: &std::path::Path) -> Vec<Row> {
+    let fleet = ns_per_event(&criterion.join("fleet").join("events"));
+    let mut rows = vec![Row::new("fleet preset, ns per event", fleet, "ns", 1)];
+    let mut names: Vec<String> = std::fs::read_dir(criterion.join("slow_list"))
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .filter(|e| e.path().join("new").join("benchmark.json").exists())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    for name in names {
+        let ns = ns_per_event(&criterion.join("slow_list").join(&name));
+        let ratio = match (ns, fleet) {
+            (Some(n), Some(f)) if f > 0.0 => Some(n / f),
+            _ => None,
+        };
+        rows.push(
+            Row::new(&format!("{name}, × fleet per event"), ratio, "×", 2)
+                .budget(SLOW_LIST_BUDGET_X_FLEET)
+                .detail(ns.map(|n| format!("{n:.1} ns per event"))),
+        );
+    }
+    rows
 }
 
 /// Completed transactions per wall second of the `mmc` preset through the release CLI.
@@ -143,7 +211,13 @@ pub fn page() -> Result<()> {
     };
     let figures: Value = serde_json::from_str(line)
         .map_err(|e| Failure::Failed(format!("the page benchmark's figures are not JSON: {e}")))?;
-    println!("\n{}", table(&page_rows(&figures, first_load)));
+    println!(
+        "\n{}",
+        table(
+            "page benchmark (release build, headless Chromium):",
+            &page_rows(&figures, first_load)
+        )
+    );
     for note in page_notes(&figures) {
         println!("{note}");
     }
@@ -357,7 +431,7 @@ pub fn page_rows(figures: &Value, first_load_gzip: u64) -> Vec<Row> {
 }
 
 /// The rows as one aligned table: figure | measured | budget | status.
-pub fn table(rows: &[Row]) -> String {
+pub fn table(title: &str, rows: &[Row]) -> String {
     let header = ["figure", "measured", "budget", "status"].map(String::from);
     let cells: Vec<[String; 4]> = rows.iter().map(Row::cells).collect();
     let mut widths = header.clone().map(|h| h.chars().count());
@@ -375,7 +449,7 @@ pub fn table(rows: &[Row]) -> String {
         format!("  {}", padded.join(" | ").trim_end())
     };
     let rule = widths.map(|w| "-".repeat(w)).join("-+-");
-    let mut out = vec!["page benchmark (release build, headless Chromium):".to_string()];
+    let mut out = vec![title.to_string()];
     out.push(line(&header));
     out.push(format!("  {rule}"));
     out.extend(cells.iter().map(line));
@@ -395,7 +469,7 @@ pub fn json_number(text: &str, key: &str) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
-    use super::{json_number, page_notes, page_rows, table, Row};
+    use super::{json_number, page_notes, page_rows, slow_list_rows, table, Row};
 
     #[test]
     fn finds_numbers_in_json_text() {
@@ -430,7 +504,7 @@ mod tests {
                 .detail(Some("on load".into())),
             Row::new("not measured", None, "s", 2).budget(2.0),
         ];
-        let t = table(&rows);
+        let t = table("page benchmark (release build, headless Chromium):", &rows);
         let lines: Vec<&str> = t.lines().collect();
         assert_eq!(lines.len(), 6, "{t}");
         assert!(lines[1].starts_with("  figure"), "{t}");
@@ -513,5 +587,36 @@ mod tests {
             notes[0].starts_with("machine: 2 CPUs; 1-minute load average 6.1 at the start, 3.0 at")
         );
         assert!(notes[1].starts_with("2 console or page errors"));
+    }
+
+    #[test]
+    fn slow_list_rows_divide_by_the_fleet_from_criterion_files() {
+        let dir = std::env::temp_dir().join(format!("xtask-crit-{}", std::process::id()));
+        let write = |bench: &str, ns: f64, events: u64| {
+            let d = dir.join(bench).join("new");
+            std::fs::create_dir_all(&d).unwrap();
+            std::fs::write(
+                d.join("estimates.json"),
+                format!(r#"{{"mean":{{"point_estimate":{ns}}}}}"#),
+            )
+            .unwrap();
+            std::fs::write(
+                d.join("benchmark.json"),
+                format!(r#"{{"throughput":{{"Elements":{events}}}}}"#),
+            )
+            .unwrap();
+        };
+        write("fleet/events", 100_000.0, 1_000); // 100 ns per event
+        write("slow_list/b_slow", 700_000.0, 2_000); // 350 ns: 3.5×
+        write("slow_list/a_fast", 150_000.0, 1_000); // 150 ns: 1.5×
+        let rows = slow_list_rows(&dir);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].value, Some(100.0));
+        assert!(rows[1].figure.starts_with("a_fast"));
+        assert_eq!(rows[1].value, Some(1.5));
+        assert_eq!(rows[1].status(), "ok");
+        assert_eq!(rows[2].value, Some(3.5));
+        assert_eq!(rows[2].status(), "OVER");
     }
 }

@@ -12,6 +12,7 @@ mod site;
 mod size;
 mod suites;
 mod tools;
+mod validate;
 
 use std::process::ExitCode;
 
@@ -28,6 +29,9 @@ tasks:
                                 time, sweep time and first-load size against budgets (never fails on them)
   lab [--quick]                 measure real PostgreSQL 15 + PgBouncer with pgbench (bench/lab/README.md);
                                 --quick is a 2 s smoke test; writes CSVs to bench/lab/results/
+  validate                      the model against the lab (`poolsim validate`): writes
+                                crates/model/validation.svg and the tables between the generated-part
+                                markers of crates/model/MODEL.md, and prints them
   help                          print this message
 
 Tools installed when missing: the wasm32-unknown-unknown target, Trunk 0.21.14, the wasm-bindgen CLI of
@@ -65,6 +69,12 @@ fn main() -> ExitCode {
             ))),
         },
         "lab" => lab::parse(rest).and_then(|args| lab::lab(&args)),
+        "validate" => match rest.first() {
+            Some(extra) => Err(Failure::Usage(format!(
+                "`validate` takes no argument, got `{extra}`"
+            ))),
+            None => validate::validate(),
+        },
         other => Err(Failure::Usage(format!("unknown task `{other}`"))),
     };
     match result {

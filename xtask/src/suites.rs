@@ -114,6 +114,22 @@ pub fn test_all() -> Result<()> {
     native.args(["test", "--workspace"]);
     count_cargo_tests(&mut tally, "native tests", native);
 
+    banner("the model against the real server (poolsim validate, bench/lab/results)");
+    let mut validate = command("cargo");
+    validate.args([
+        "run",
+        "--release",
+        "-q",
+        "-p",
+        "poolsim-cli",
+        "--",
+        "validate",
+    ]);
+    tally.check(
+        "validate",
+        run::status(validate, "poolsim validate").is_ok(),
+    );
+
     banner("wasm-bindgen tests in headless Chromium");
     let mut wasm = command("cargo");
     wasm.args([

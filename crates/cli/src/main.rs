@@ -5,7 +5,7 @@
 //! poolsim sweep [--preset NAME] [--set KEY=VALUE]... --vary KEY=FROM..TO[:STEPS][:log]... [--duration S] [--warmup S] [--seed N] [--format csv|json|table]
 //! poolsim params
 //! poolsim presets
-//! poolsim validate [--lab-dir DIR] [--format table|csv] [--duration S] [--warmup S] [--seed N]
+//! poolsim validate [--lab-dir DIR] [--format table|csv|markdown] [--svg PATH] [--duration S] [--warmup S] [--seed N]
 //! ```
 //! Bad flags print one line and exit with status 2 (`validate`: 1 when a check fails). Out-of-range values are clamped and the
 //! clamping is reported on stderr.
@@ -43,7 +43,9 @@ options of run and sweep:
 
 options of validate:
   --lab-dir DIR           the lab's results (default bench/lab/results)
-  --format table|csv      per-point table and checks (csv: the checks go to stderr)
+  --format table|csv|markdown   per-point table and checks (csv: the checks go to stderr;
+                          markdown: both as tables, ready for MODEL.md)
+  --svg PATH              also draw the chart (throughput and its error against clients)
   --duration, --warmup, --seed   as above (defaults 3, 1, 1)";
 
 fn main() -> ExitCode {
@@ -110,23 +112,38 @@ fn real_main() -> Result<ExitCode, String> {
 }
 
 fn run_validate(parser: &mut lexopt::Parser) -> Result<ExitCode, String> {
+    #[derive(PartialEq)]
+    enum Out {
+        Table,
+        Csv,
+        Markdown,
+    }
     let mut lab_dir = std::path::PathBuf::from("bench/lab/results");
-    let mut csv = false;
+    let mut out = Out::Table;
+    let mut svg_path = None::<std::path::PathBuf>;
+    let defaults = poolsim_model::lab::RunSpec::default();
     let mut config = RunConfig {
-        duration_s: 3.0,
-        warmup_s: 1.0,
+        duration_s: defaults.measure_ns as f64 / 1e9,
+        warmup_s: defaults.warmup_ns as f64 / 1e9,
+        seed: defaults.seed,
         ..RunConfig::default()
     };
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
             Long("lab-dir") => lab_dir = value(parser)?.into(),
             Long("format") => {
-                csv = match value(parser)?.as_str() {
-                    "table" => false,
-                    "csv" => true,
-                    other => return Err(format!("--format wants table or csv, got `{other}`")),
+                out = match value(parser)?.as_str() {
+                    "table" => Out::Table,
+                    "csv" => Out::Csv,
+                    "markdown" | "md" => Out::Markdown,
+                    other => {
+                        return Err(format!(
+                            "--format wants table, csv or markdown, got `{other}`"
+                        ))
+                    }
                 }
             }
+            Long("svg") => svg_path = Some(value(parser)?.into()),
             Long(flag @ ("duration" | "warmup" | "seed")) => {
                 let flag = flag.to_owned();
                 timing(&flag, parser, &mut config)?
@@ -139,12 +156,21 @@ fn run_validate(parser: &mut lexopt::Parser) -> Result<ExitCode, String> {
     }
     let lab = validate::read_lab(&lab_dir)?;
     let points = validate::run_points(&lab, &config);
-    let checks = validate::checks(&points);
-    if csv {
-        print!("{}", validate::render_csv(&points)?);
-        eprint!("{}", validate::render_checks(&checks));
-    } else {
-        print!("{}", validate::render_table(&points, &checks));
+    let checks = poolsim_model::lab::checks(&points);
+    if let Some(path) = &svg_path {
+        let svg = validate::render_svg(&points)?;
+        std::fs::write(path, svg).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    match out {
+        Out::Csv => {
+            print!("{}", validate::render_csv(&points)?);
+            eprint!("{}", validate::render_checks(&checks));
+        }
+        Out::Markdown => print!(
+            "{}",
+            validate::render_markdown(&points, &checks, &validate::spec(&config))
+        ),
+        Out::Table => print!("{}", validate::render_table(&points, &checks)),
     }
     Ok(if checks.iter().all(|c| c.pass) {
         ExitCode::SUCCESS

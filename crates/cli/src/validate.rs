@@ -2,239 +2,58 @@
 //!
 //! Reads `select_only.csv` (written by `bench/lab/lab.py`), runs the `lab` preset at every
 //! measured point (route `direct`: no pooler; route `pgbouncer`: transaction pool of
-//! `calibration::LAB_POOL_SIZE`) and compares throughput and p99 latency. The checks, per route:
-//! throughput within [`TPS_TOLERANCE`] at every point; the peak (clients at the highest
-//! throughput) within a factor [`PEAK_FACTOR`] of the measured one; the fall from the peak to the
-//! largest client count within [`FALL_TOLERANCE_PP`] percentage points of the measured fall.
-//! Nothing here is fitted: the model runs with the preset as it is.
+//! `calibration::LAB_POOL_SIZE`) and compares throughput and p99 latency. Parsing, the runs and
+//! the checks live in `poolsim_model::lab`, shared with the page's "How realistic is this model?"
+//! figure; this module reads the file and renders: a table, CSV, Markdown for `MODEL.md`, and an
+//! SVG chart. Nothing here is fitted: the model runs with the preset as it is.
 
-use crate::runner::{simulate, RunConfig};
-use poolsim_model::{calibration as cal, presets, Params, PoolMode};
+use crate::runner::RunConfig;
+use poolsim_model::lab::{self, Check, Compared, LabPoint, Route, RunSpec};
 use std::path::Path;
 
-/// Largest relative throughput error allowed at any point.
-pub const TPS_TOLERANCE: f64 = 0.25;
-/// The model's peak must lie within this factor of the measured peak's client count.
-pub const PEAK_FACTOR: f64 = 2.0;
-/// Largest difference between the model's and the lab's fall from peak to the largest client
-/// count, in percentage points.
-pub const FALL_TOLERANCE_PP: f64 = 10.0;
-
-/// One measured point and the model's figures for it.
-#[derive(Debug, Clone)]
-pub struct Point {
-    pub route: String,
-    pub clients: u32,
-    pub measured_tps: f64,
-    pub measured_p99_ms: Option<f64>,
-    pub model_tps: f64,
-    pub model_p99_ms: f64,
-}
-
-impl Point {
-    fn tps_error(&self) -> f64 {
-        self.model_tps / self.measured_tps - 1.0
-    }
-
-    fn p99_error(&self) -> Option<f64> {
-        self.measured_p99_ms
-            .filter(|m| *m > 0.0)
-            .map(|m| self.model_p99_ms / m - 1.0)
-    }
-}
-
-/// One summary check.
-#[derive(Debug, Clone)]
-pub struct Check {
-    pub name: String,
-    pub pass: bool,
-    pub detail: String,
-}
-
-/// What `validate` read from the lab's file: route, clients, TPS and p99 (ms) per point.
-pub struct LabPoint {
-    pub route: String,
-    pub clients: u32,
-    pub tps: f64,
-    pub p99_ms: Option<f64>,
-}
+mod svg;
+pub use svg::render_svg;
 
 /// Reads `select_only.csv` from `dir`. Any problem is an error (exit status 2).
 pub fn read_lab(dir: &Path) -> Result<Vec<LabPoint>, String> {
     let path = dir.join("select_only.csv");
-    let mut reader = csv::Reader::from_path(&path)
+    let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let headers = reader
-        .headers()
-        .map_err(|e| format!("{}: {e}", path.display()))?
-        .clone();
-    let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| format!("{}: no column `{name}`", path.display()))
-    };
-    let (route_i, clients_i, tps_i, p99_i) = (
-        col("route")?,
-        col("clients")?,
-        col("tps_median")?,
-        col("p99_ms_median")?,
-    );
-    let mut points = Vec::new();
-    for (n, record) in reader.records().enumerate() {
-        let line = n + 2;
-        let record = record.map_err(|e| format!("{}: {e}", path.display()))?;
-        let field = |i: usize| record.get(i).unwrap_or("").trim();
-        let bad =
-            |what: &str, i: usize| format!("{}:{line}: bad {what} `{}`", path.display(), field(i));
-        let route = field(route_i).to_string();
-        if route != "direct" && route != "pgbouncer" {
-            return Err(format!(
-                "{}:{line}: route `{route}` is neither direct nor pgbouncer",
-                path.display()
-            ));
-        }
-        let clients: u32 = field(clients_i)
-            .parse()
-            .ok()
-            .filter(|c| *c >= 1)
-            .ok_or_else(|| bad("clients", clients_i))?;
-        let tps: f64 = field(tps_i)
-            .parse()
-            .ok()
-            .filter(|t: &f64| t.is_finite() && *t > 0.0)
-            .ok_or_else(|| bad("tps_median", tps_i))?;
-        let p99_ms = match field(p99_i) {
-            "" => None,
-            t => Some(
-                t.parse::<f64>()
-                    .ok()
-                    .filter(|v| v.is_finite() && *v >= 0.0)
-                    .ok_or_else(|| bad("p99_ms_median", p99_i))?,
-            ),
-        };
-        points.push(LabPoint {
-            route,
-            clients,
-            tps,
-            p99_ms,
-        });
-    }
-    if points.is_empty() {
-        return Err(format!("{}: no data rows", path.display()));
-    }
-    Ok(points)
+    lab::parse_select_only(&text).map_err(|e| match e.line {
+        Some(line) => format!("{}:{line}: {}", path.display(), e.message),
+        None => format!("{}: {}", path.display(), e.message),
+    })
 }
 
-/// The lab preset set up for one measured point.
-pub fn lab_params(route: &str, clients: u32) -> Params {
-    let mut p = presets::preset("lab")
-        .expect("the lab preset exists")
-        .params;
-    p.clients = clients;
-    if route == "pgbouncer" {
-        p.pool_mode = PoolMode::Transaction;
-        p.pool_size = cal::LAB_POOL_SIZE;
-    } else {
-        p.pool_mode = PoolMode::None;
+fn seconds_to_ns(s: f64) -> u64 {
+    (s * 1e9).round() as u64
+}
+
+/// The run of each point as `--seed`, `--warmup` and `--duration` ask.
+pub fn spec(config: &RunConfig) -> RunSpec {
+    RunSpec {
+        seed: config.seed,
+        warmup_ns: seconds_to_ns(config.warmup_s),
+        measure_ns: seconds_to_ns(config.duration_s),
     }
-    p
 }
 
 /// Runs the model at every lab point.
-pub fn run_points(lab: &[LabPoint], config: &RunConfig) -> Vec<Point> {
-    lab.iter()
-        .map(|l| {
-            let v = simulate(lab_params(&l.route, l.clients), config);
-            let s = &v["summary"];
-            Point {
-                route: l.route.clone(),
-                clients: l.clients,
-                measured_tps: l.tps,
-                measured_p99_ms: l.p99_ms,
-                model_tps: s["throughput_tps"].as_f64().unwrap_or(0.0),
-                model_p99_ms: s["latency_s"]["p99"].as_f64().unwrap_or(0.0) * 1e3,
-            }
-        })
-        .collect()
-}
-
-/// Clients at the highest throughput (the first such point), and the fall from that peak to the
-/// largest client count (0.77 = 77 % lower).
-fn peak_and_fall(points: &[&Point], tps: impl Fn(&Point) -> f64) -> (u32, f64) {
-    let peak = points
-        .iter()
-        .copied()
-        .fold(None::<&Point>, |best, p| match best {
-            Some(b) if tps(b) >= tps(p) => Some(b),
-            _ => Some(p),
-        })
-        .expect("non-empty");
-    let last = points
-        .iter()
-        .copied()
-        .max_by_key(|p| p.clients)
-        .expect("non-empty");
-    (peak.clients, 1.0 - tps(last) / tps(peak))
-}
-
-/// The summary checks, per route (in the order the routes first appear).
-pub fn checks(points: &[Point]) -> Vec<Check> {
-    let mut routes: Vec<&str> = Vec::new();
-    for p in points {
-        if !routes.contains(&p.route.as_str()) {
-            routes.push(&p.route);
-        }
-    }
-    let mut out = Vec::new();
-    for route in routes {
-        let pts: Vec<&Point> = points.iter().filter(|p| p.route == route).collect();
-        let worst = pts
-            .iter()
-            .max_by(|a, b| a.tps_error().abs().total_cmp(&b.tps_error().abs()))
-            .expect("non-empty");
-        let outside = pts
-            .iter()
-            .filter(|p| p.tps_error().abs() > TPS_TOLERANCE)
-            .count();
-        out.push(Check {
-            name: format!("{route}: TPS within 25 % at every point"),
-            pass: outside == 0,
-            detail: format!(
-                "{outside} of {} points outside; worst {:+.1} % at {} clients",
-                pts.len(),
-                worst.tps_error() * 100.0,
-                worst.clients
-            ),
-        });
-        let (m_peak, m_fall) = peak_and_fall(&pts, |p| p.measured_tps);
-        let (s_peak, s_fall) = peak_and_fall(&pts, |p| p.model_tps);
-        let ratio = f64::from(s_peak) / f64::from(m_peak);
-        out.push(Check {
-            name: format!("{route}: peak within a factor 2 of the measured"),
-            pass: (1.0 / PEAK_FACTOR..=PEAK_FACTOR).contains(&ratio),
-            detail: format!("measured peak at {m_peak} clients, model at {s_peak}"),
-        });
-        let diff_pp = (s_fall - m_fall) * 100.0;
-        out.push(Check {
-            name: format!("{route}: fall from peak to the largest count within 10 pp"),
-            pass: diff_pp.abs() <= FALL_TOLERANCE_PP,
-            detail: format!(
-                "measured {:.1} %, model {:.1} % ({diff_pp:+.1} pp)",
-                m_fall * 100.0,
-                s_fall * 100.0
-            ),
-        });
-    }
-    out
+pub fn run_points(points: &[LabPoint], config: &RunConfig) -> Vec<Compared> {
+    lab::compare(points, &spec(config))
 }
 
 fn opt(v: Option<f64>, decimals: usize) -> String {
     v.map_or_else(|| "-".into(), |x| format!("{x:.decimals$}"))
 }
 
+fn p99_error_pct(p: &Compared, decimals: usize) -> String {
+    p.p99_error()
+        .map_or_else(|| "-".into(), |e| format!("{:+.decimals$}", e * 100.0))
+}
+
 /// The per-point table followed by the checks.
-pub fn render_table(points: &[Point], checks: &[Check]) -> String {
+pub fn render_table(points: &[Compared], checks: &[Check]) -> String {
     let mut out = format!(
         "{:<10} {:>7} {:>12} {:>12} {:>8} {:>12} {:>12} {:>8}\n",
         "route",
@@ -249,20 +68,28 @@ pub fn render_table(points: &[Point], checks: &[Check]) -> String {
     for p in points {
         out.push_str(&format!(
             "{:<10} {:>7} {:>12.0} {:>12.0} {:>+8.1} {:>12} {:>12.3} {:>8}\n",
-            p.route,
-            p.clients,
-            p.measured_tps,
-            p.model_tps,
+            p.lab.route.key(),
+            p.lab.clients,
+            p.lab.tps.median,
+            p.model.tps,
             p.tps_error() * 100.0,
-            opt(p.measured_p99_ms, 3),
-            p.model_p99_ms,
-            p.p99_error()
-                .map_or_else(|| "-".into(), |e| format!("{:+.1}", e * 100.0)),
+            opt(p.lab.p99_ms.map(|s| s.median), 3),
+            p.model.p99_ms,
+            p99_error_pct(p, 1),
         ));
     }
     out.push('\n');
     out.push_str(&render_checks(checks));
     out
+}
+
+fn verdict(checks: &[Check]) -> String {
+    let failed = checks.iter().filter(|c| !c.pass).count();
+    if failed == 0 {
+        format!("all {} checks pass", checks.len())
+    } else {
+        format!("{failed} of {} checks fail", checks.len())
+    }
 }
 
 /// One line per check, then the verdict.
@@ -276,17 +103,13 @@ pub fn render_checks(checks: &[Check]) -> String {
             c.detail
         ));
     }
-    let failed = checks.iter().filter(|c| !c.pass).count();
-    out.push_str(&if failed == 0 {
-        format!("all {} checks pass\n", checks.len())
-    } else {
-        format!("{failed} of {} checks fail\n", checks.len())
-    });
+    out.push_str(&verdict(checks));
+    out.push('\n');
     out
 }
 
 /// The per-point rows as CSV (the checks go to stderr, so stdout stays one table).
-pub fn render_csv(points: &[Point]) -> Result<String, String> {
+pub fn render_csv(points: &[Compared]) -> Result<String, String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "route",
@@ -301,16 +124,197 @@ pub fn render_csv(points: &[Point]) -> Result<String, String> {
     .map_err(|e| e.to_string())?;
     for p in points {
         w.write_record([
-            p.route.clone(),
-            p.clients.to_string(),
-            format!("{:.2}", p.measured_tps),
-            format!("{:.2}", p.model_tps),
+            p.lab.route.key().to_string(),
+            p.lab.clients.to_string(),
+            format!("{:.2}", p.lab.tps.median),
+            format!("{:.2}", p.model.tps),
             format!("{:.2}", p.tps_error() * 100.0),
-            opt(p.measured_p99_ms, 3),
-            format!("{:.3}", p.model_p99_ms),
-            opt(p.p99_error().map(|e| e * 100.0), 2),
+            opt(p.lab.p99_ms.map(|s| s.median), 3),
+            format!("{:.3}", p.model.p99_ms),
+            p99_error_pct(p, 2),
         ])
         .map_err(|e| e.to_string())?;
     }
     String::from_utf8(w.into_inner().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+}
+
+/// A whole number with thousands separators: 52,937.
+pub fn thousands(v: f64) -> String {
+    let digits = format!("{:.0}", v.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if v < -0.5 {
+        out.insert(0, '−');
+    }
+    out
+}
+
+/// A relative error as a signed percentage with a real minus sign: "+12.3 %", "−4.0 %".
+fn signed_pct(e: f64) -> String {
+    let t = format!("{:+.1} %", e * 100.0);
+    t.replacen('-', "−", 1)
+}
+
+/// A latency in ms with three significant digits at most.
+fn ms(v: f64) -> String {
+    if v >= 100.0 {
+        format!("{v:.0}")
+    } else if v >= 10.0 {
+        format!("{v:.1}")
+    } else if v >= 1.0 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+/// The per-point table with its residuals and the checks, as Markdown for `MODEL.md`; `spec`
+/// says how the model was run.
+pub fn render_markdown(points: &[Compared], checks: &[Check], spec: &RunSpec) -> String {
+    let reps = points.iter().map(|p| p.lab.reps).max().unwrap_or(1);
+    let mut out = format!(
+        "| route | clients | measured TPS (min–max of {reps}) | model TPS | TPS error | \
+         measured p99 ms (min–max) | model p99 ms | p99 error |\n\
+         | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n"
+    );
+    for p in points {
+        let t = p.lab.tps;
+        out.push_str(&format!(
+            "| {} | {} | {} ({}–{}) | {} | {} | {} | {} | {} |\n",
+            p.lab.route.label(),
+            thousands(f64::from(p.lab.clients)),
+            thousands(t.median),
+            thousands(t.min),
+            thousands(t.max),
+            thousands(p.model.tps),
+            signed_pct(p.tps_error()),
+            p.lab.p99_ms.map_or_else(
+                || "–".into(),
+                |s| format!("{} ({}–{})", ms(s.median), ms(s.min), ms(s.max))
+            ),
+            ms(p.model.p99_ms),
+            p.p99_error().map_or_else(|| "–".into(), signed_pct),
+        ));
+    }
+    out.push_str("\n| check | result | detail |\n| --- | --- | --- |\n");
+    for c in checks {
+        out.push_str(&format!(
+            "| {} | {} | {} |\n",
+            c.name,
+            if c.pass { "pass" } else { "**fail**" },
+            c.detail
+        ));
+    }
+    out.push_str(&format!(
+        "\n{} (seed {}, warm-up {} s, {} s measured per point).\n",
+        capitalise(&verdict(checks)),
+        spec.seed,
+        spec.warmup_ns as f64 / 1e9,
+        spec.measure_ns as f64 / 1e9
+    ));
+    out
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// The points of one route, in client order.
+pub fn route_points(points: &[Compared], route: Route) -> Vec<&Compared> {
+    let mut pts: Vec<&Compared> = points.iter().filter(|p| p.lab.route == route).collect();
+    pts.sort_by_key(|p| p.lab.clients);
+    pts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use poolsim_model::lab::{ModelFigures, Spread};
+
+    pub(super) fn example() -> Vec<Compared> {
+        let point = |route, clients, lab: f64, model: f64| Compared {
+            lab: LabPoint {
+                route,
+                clients,
+                reps: 3,
+                tps: Spread {
+                    median: lab,
+                    min: lab * 0.9,
+                    max: lab * 1.05,
+                },
+                p99_ms: (clients > 1).then_some(Spread {
+                    median: 2.0,
+                    min: 1.5,
+                    max: 2.5,
+                }),
+                cs_per_s: None,
+            },
+            model: ModelFigures {
+                tps: model,
+                p99_ms: 1.0,
+            },
+        };
+        vec![
+            point(Route::Direct, 1, 5_000.0, 6_000.0),
+            point(Route::Direct, 2, 50_000.0, 40_000.0),
+            point(Route::Direct, 1000, 12_000.0, 20_000.0),
+            point(Route::PgBouncer, 1, 6_000.0, 6_100.0),
+            point(Route::PgBouncer, 1000, 22_000.0, 21_000.0),
+        ]
+    }
+
+    #[test]
+    fn markdown_has_a_row_per_point_and_a_row_per_check() {
+        let points = example();
+        let checks = lab::checks(&points);
+        let md = render_markdown(&points, &checks, &RunSpec::default());
+        let lines: Vec<&str> = md.lines().collect();
+        assert!(lines[0].starts_with("| route | clients | measured TPS (min–max of 3)"));
+        assert!(lines[1].starts_with("| --- | ---: |"));
+        let columns = lines[0].matches('|').count();
+        let rows: Vec<&str> = lines[2..]
+            .iter()
+            .copied()
+            .take_while(|l| l.starts_with('|'))
+            .collect();
+        assert_eq!(rows.len(), points.len());
+        assert!(rows.iter().all(|r| r.matches('|').count() == columns));
+        assert_eq!(
+            rows[2],
+            "| direct | 1,000 | 12,000 (10,800–12,600) | 20,000 | +66.7 % | 2.00 (1.50–2.50) | 1.00 | −50.0 % |"
+        );
+        assert!(
+            rows[0].contains("| – | 1.00 | – |"),
+            "no p99 measured: {}",
+            rows[0]
+        );
+        let check_rows = md
+            .lines()
+            .filter(|l| l.contains("| pass |") || l.contains("| **fail** |"))
+            .count();
+        assert_eq!(check_rows, checks.len());
+        assert!(md.contains("| direct: TPS within 25 % at every point | **fail** |"));
+        assert!(md.ends_with("checks fail (seed 1, warm-up 1 s, 3 s measured per point).\n"));
+    }
+
+    #[test]
+    fn numbers_read_as_people_write_them() {
+        assert_eq!(thousands(52_936.6), "52,937");
+        assert_eq!(thousands(999.0), "999");
+        assert_eq!(thousands(1_000_000.0), "1,000,000");
+        assert_eq!(signed_pct(-0.04), "−4.0 %");
+        assert_eq!(signed_pct(0.123), "+12.3 %");
+        assert_eq!(
+            (ms(150.769), ms(41.696), ms(4.615), ms(0.3)),
+            ("151".into(), "41.7".into(), "4.62".into(), "0.300".into())
+        );
+    }
 }

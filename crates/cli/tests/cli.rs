@@ -278,3 +278,35 @@ fn validate_runs_on_a_small_lab_file_and_passes_when_the_model_is_within_the_bou
     assert!(text.contains("all 3 checks pass"), "{text}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn validate_markdown_has_a_row_per_lab_point_and_the_svg_a_dot_per_point() {
+    let svg = std::env::temp_dir().join(format!("poolsim-validate-{}.svg", std::process::id()));
+    let o = poolsim(&[
+        "validate",
+        "--lab-dir",
+        &lab_dir(),
+        "--format",
+        "markdown",
+        "--svg",
+        svg.to_str().unwrap(),
+    ]);
+    let text = stdout(&o);
+    let rows = |first: &str| {
+        text.lines()
+            .filter(|l| l.starts_with(&format!("| {first} |")))
+            .count()
+    };
+    assert_eq!(rows("direct") + rows("PgBouncer"), 22, "{text}");
+    let checks = text
+        .lines()
+        .filter(|l| l.contains("| pass |") || l.contains("| **fail** |"))
+        .count();
+    assert_eq!(checks, 6, "{text}");
+    let fails = text.matches("| **fail** |").count();
+    assert_eq!(o.status.code(), Some(if fails == 0 { 0 } else { 1 }));
+    let drawn = std::fs::read_to_string(&svg).expect("the SVG is written");
+    // Each point's median and its error, plus one legend dot per route.
+    assert_eq!(drawn.matches("<circle").count(), 2 * 22 + 2);
+    std::fs::remove_file(&svg).ok();
+}

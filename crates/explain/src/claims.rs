@@ -693,12 +693,12 @@ mod snapshot {
     fn idle_connections_are_nearly_free_on_2_cores_and_cost_more_with_many_active_on_many() {
         // Our lab test: 1 active pgbench -S client beside 0 or 1,000 idle connections, 2 cores.
         let small = idle_cost(2, 1, 1_000);
-        // 200 active clients on 16 cores beside 5,000 idle connections (the idle_heavy preset).
-        let large = idle_cost(16, 200, 5_000);
+        // 200 active clients on 32 cores beside 10,000 idle connections (the idle_heavy preset).
+        let large = idle_cost(32, 200, 10_000);
         measured(
             "s6 idle connections",
             format!(
-                "2 cores: {:.1} % of the throughput left, 16 cores: {:.1} %",
+                "2 cores: {:.1} % of the throughput left, 32 cores: {:.1} %",
                 small * 100.0,
                 large * 100.0
             ),
@@ -729,8 +729,8 @@ mod snapshot {
         assert!(p.throughput_tps > f.direct.throughput_tps);
     }
 
-    /// "the “idle-heavy, PostgreSQL 13” preset (200 busy connections on 16 saturated cores beside
-    /// 5,000 idle ones) spends several times more of its CPU on snapshots than the same load on 14
+    /// "the “idle-heavy, PostgreSQL 13” preset (200 busy connections on 32 saturated cores beside
+    /// 10,000 idle ones) spends several times more of its CPU on snapshots than the same load on 14
     /// … A pooler helps either way"
     #[test]
     fn the_idle_heavy_preset_spends_several_times_more_on_snapshots_on_13() {
@@ -845,9 +845,9 @@ mod poolers {
 
     /// "Slide the pool up to 400, a size fleets run on servers with many more cores, and here its
     /// backends pile up in the run queue and pay for cold caches as the direct ones do: the pooled
-    /// side becomes slower than going direct."
+    /// p99 climbs to about the direct one."
     #[test]
-    fn at_400_the_pool_piles_up_in_the_run_queue_and_is_slower_than_direct() {
+    fn at_400_the_pool_piles_up_in_the_run_queue_and_its_p99_climbs_to_about_direct() {
         let (small, large) = (fleet(POOLER_POOL), fleet(400));
         let (d, p) = (&large.direct, large.pooled());
         let per_switch = |f: &Figures| core_us_per_switch(f.pooled(), f.cores);
@@ -857,8 +857,9 @@ mod poolers {
                     p.latency.p99 * 1e3, d.latency.p99 * 1e3, p.latency.mean * 1e3, d.latency.mean * 1e3,
                     p.run_queue, small.pooled().run_queue, per_switch(&large), per_switch(&small)),
         );
-        assert!(p.latency.p99 > 1.2 * d.latency.p99);
-        assert!(p.latency.mean > 1.2 * d.latency.mean);
+        let ratio = p.latency.p99 / d.latency.p99;
+        assert!((0.8..1.25).contains(&ratio), "{ratio}");
+        assert!(p.latency.p99 > 3.0 * small.pooled().latency.p99);
         assert!(p.run_queue > 10.0 * small.pooled().run_queue);
         assert!(per_switch(&large) > 2.0 * per_switch(&small));
     }
@@ -1015,10 +1016,10 @@ mod threads {
     }
 
     /// "But a thread is still something the kernel schedules: thousands of runnable threads on a few
-    /// cores switch just as often, and evict each other’s working sets from the caches just as
-    /// thoroughly."
+    /// cores switch at least as often as processes. Each switch costs less (no page tables to
+    /// reload, less private memory to bring back into the caches)"
     #[test]
-    fn thousands_of_threads_switch_as_often_and_lose_as_much_to_switching() {
+    fn thousands_of_threads_switch_at_least_as_often_and_each_switch_costs_less() {
         let (t, p) = (arch(Arch::Thread), arch(Arch::Process));
         let ratio = t.context_switches_per_s / p.context_switches_per_s;
         measured(
@@ -1031,30 +1032,78 @@ mod threads {
                 p.cpu.switching * 100.0
             ),
         );
-        assert!((0.9..1.1).contains(&ratio));
-        assert!(t.cpu.switching > 0.8 * p.cpu.switching);
+        assert!(ratio > 0.95, "{ratio}");
+        let per_switch = |v: &SideView| v.cpu.switching / v.context_switches_per_s;
+        assert!(per_switch(&t) < 0.75 * per_switch(&p));
     }
 
-    /// "Thread-per-connection servers save memory and connection start-up, but they hit the
-    /// scheduling wall at the same place as processes." and "Cheaper connections save memory; they
-    /// do not make the cores go further."
+    /// "so thread-per-connection servers save memory and connection start-up and hit the
+    /// scheduling wall further up the curve, at about twice as many connections here; past it their
+    /// threads queue for the cores like processes."
     #[test]
-    fn threads_hit_the_scheduling_wall_at_the_same_place_as_processes() {
+    fn threads_hit_the_scheduling_wall_further_up_the_curve() {
+        // The wall: the first connection count past the peak where throughput has fallen 10 %
+        // below it, on the section's workload with think time 0 (every connection runnable).
+        let grid = [8, 16, 32, 64, 128, 256, 512, 1_024];
+        let wall = |a: Arch| {
+            let tps: Vec<f64> = grid
+                .iter()
+                .map(|&c| {
+                    figures(&Params {
+                        think_ms: 0.0,
+                        max_connections: 2_000,
+                        ..workload(a, c)
+                    })
+                    .direct
+                    .throughput_tps
+                })
+                .collect();
+            let (peak_i, peak) =
+                tps.iter()
+                    .copied()
+                    .enumerate()
+                    .fold((0, 0.0), |b, (i, x)| if x > b.1 { (i, x) } else { b });
+            let at = (peak_i..grid.len())
+                .find(|&i| tps[i] < 0.9 * peak)
+                .map_or(u32::MAX, |i| grid[i]);
+            (at, tps)
+        };
+        let (wp, tp) = wall(Arch::Process);
+        let (wt, tt) = wall(Arch::Thread);
+        measured(
+            "s9 wall",
+            format!("processes fall 10 % below their peak at {wp} connections, threads at {wt}; tps {tp:.0?} vs {tt:.0?}"),
+        );
+        assert!(wt >= 2 * wp, "{wt} vs {wp}");
+        assert!(wt < u32::MAX, "threads hit a wall too");
+    }
+
+    /// "Cheaper connections save memory and go somewhat further; they do not remove the wall. Pick
+    /// the thread pool above to see what does."
+    #[test]
+    fn cheaper_connections_go_somewhat_further_but_do_not_remove_the_wall() {
         for clients in [THREADS_CLIENTS, 10_000] {
             let t = figures(&workload(Arch::Thread, clients)).direct;
             let p = figures(&workload(Arch::Process, clients)).direct;
+            let tp = figures(&workload(Arch::ThreadPool, clients)).direct;
             measured(
-                "s9 wall",
+                "s9 further",
                 format!(
-                    "{clients}: {:.0} vs {:.0} tps, p99 {:.0} vs {:.0} ms",
+                    "{clients}: threads {:.0} tps p99 {:.0} ms, processes {:.0} tps p99 {:.0} ms, thread pool p99 {:.1} ms",
                     t.throughput_tps,
-                    p.throughput_tps,
                     t.latency.p99 * 1e3,
-                    p.latency.p99 * 1e3
+                    p.throughput_tps,
+                    p.latency.p99 * 1e3,
+                    tp.latency.p99 * 1e3
                 ),
             );
-            assert!((t.throughput_tps / p.throughput_tps - 1.0).abs() < 0.05);
-            assert!((t.latency.p99 / p.latency.p99 - 1.0).abs() < 0.15);
+            assert!(t.throughput_tps > p.throughput_tps);
+            assert!(t.latency.p99 < p.latency.p99);
+            // At the section's default the thread pool is far ahead; at 10,000 connections every
+            // design queues, so only "further" is claimed there.
+            if clients == THREADS_CLIENTS {
+                assert!(t.latency.p99 > 3.0 * tp.latency.p99);
+            }
         }
     }
 
@@ -1077,7 +1126,7 @@ mod threads {
 /// The theory panel, theory.rs: 1,000 clients thinking 300 ms over a pool of 12.
 mod theory {
     use super::*;
-    use crate::sections::theory::{erlang_prediction, workload, THEORY_POOL};
+    use crate::sections::theory::{erlang_prediction, near_open, workload, THEORY_POOL};
 
     fn pool(k: u32) -> SideView {
         figures(&workload(k)).pooled().clone()
@@ -1117,6 +1166,26 @@ mod theory {
         assert!(f64::from(4) < a && e4.is_infinite());
     }
 
+    /// "So the panel shows Erlang C only while fewer than one client in ten is inside a
+    /// transaction (a near-open population); beyond that it says so."
+    #[test]
+    fn erlang_c_is_shown_only_while_the_population_is_near_open() {
+        let w = workload(THEORY_POOL);
+        let rows: Vec<(u32, bool, f64)> = [THEORY_POOL, 4, 2, 1]
+            .into_iter()
+            .map(|k| {
+                let p = pool(k);
+                (k, near_open(&p, w.clients), p.in_transaction)
+            })
+            .collect();
+        measured(
+            "theory near-open",
+            format!("(pool, near-open, inside) {rows:?}"),
+        );
+        assert!(rows[0].1, "the default pool is near-open");
+        assert!(!rows[3].1, "a pool of 1 piles the clients up inside");
+    }
+
     /// "for this 8-core server with one disk, 17 connections. The point is not the exact number but
     /// the shape: a pool a little larger than the number of things that can run at once keeps the
     /// cores busy, and anything beyond that just queues inside the database instead of in the
@@ -1151,6 +1220,121 @@ mod realism {
             (v.direct, v.pooled)
         };
         assert_eq!(run(), run());
+    }
+
+    /// "Below, PostgreSQL 15 and PgBouncer 1.18 on a small virtual machine, measured with pgbench
+    /// running one read-only SELECT per transaction, straight to Postgres and through PgBouncer,
+    /// from 1 to 1,000 clients, against the model run at the same points."
+    #[test]
+    fn the_lab_figure_spans_1_to_1000_clients_on_both_routes_of_pg_15() {
+        use poolsim_model::lab::{point_params, Route};
+        let points = crate::sections::realism::lab_points().expect("the embedded lab file parses");
+        for route in Route::ALL {
+            let clients: Vec<u32> = points
+                .iter()
+                .filter(|p| p.route == route)
+                .map(|p| p.clients)
+                .collect();
+            assert_eq!(clients.iter().min(), Some(&1), "{route:?}");
+            assert_eq!(clients.iter().max(), Some(&1000), "{route:?}");
+            let p = point_params(route, 1);
+            assert_eq!((p.pg_version, p.stmts_per_txn), (15, 1));
+        }
+        assert!(crate::sections::realism::LAB_CSV
+            .lines()
+            .skip(1)
+            .all(|l| l.starts_with("select_only,")));
+    }
+
+    /// "each line is the model's `lab` preset — 2 cores, pgbench on the same machine, a
+    /// transaction pool of 4 for the PgBouncer route — run at the same client counts while you
+    /// read", and "Of the 6 checks `poolsim validate` makes with these same runs, N pass": the
+    /// page's runs, stepped frame by frame, give exactly `poolsim validate`'s figures.
+    #[test]
+    fn the_lab_figure_shows_the_runs_of_poolsim_validate() {
+        use poolsim_model::lab::{self, point_params, Route, RunSpec};
+        let points = crate::sections::realism::lab_points().unwrap();
+        let p = point_params(Route::PgBouncer, 8);
+        assert_eq!(
+            (p.cores, p.pool_size, p.clients_on_server),
+            (2, 4, poolsim_model::OnOff::On)
+        );
+        let mut runs = crate::sim::lab::LabRuns::new(points.clone());
+        let t = Cell::new(0.0);
+        let clock = || {
+            t.set(t.get() + 1.0);
+            t.get()
+        };
+        while !runs.run_until(t.get() + 50.0, &clock) {}
+        let page = runs.compared().to_vec();
+        let cli = lab::compare(&points, &RunSpec::default());
+        assert_eq!(page, cli);
+        let checks = lab::checks(&page);
+        measured(
+            "lab",
+            format!(
+                "{} of {} checks pass; worst errors {:?}",
+                checks.iter().filter(|c| c.pass).count(),
+                checks.len(),
+                Route::ALL.map(|r| lab::route_summary(&page, r).map(|s| s.worst))
+            ),
+        );
+        assert_eq!(checks.len(), 6);
+    }
+
+    /// "Direct: within ±25 % of the lab's median at every one of its N client counts" is said only
+    /// when every point is within; otherwise "at K of its N".
+    #[test]
+    fn every_one_is_said_only_when_every_point_is_within_the_tolerance() {
+        use crate::sections::realism::{route_words, Piece};
+        use poolsim_model::lab::{Route, RouteSummary};
+        let summary = |within| RouteSummary {
+            route: Route::Direct,
+            points: 11,
+            within_tolerance: within,
+            within_spread: 2,
+            worst: (1, 2.345),
+            peak_clients: (2, 4),
+            fall: (0.766, -0.05),
+            known_misses: Vec::new(),
+            unexpected_misses: 11 - within,
+            worst_counted: (1, 2.345),
+        };
+        let text = |s: &RouteSummary| {
+            route_words(s, 1000)
+                .into_iter()
+                .map(|p| match p {
+                    Piece::Text(t) | Piece::Live(_, _, t) => t,
+                })
+                .collect::<String>()
+        };
+        let all = text(&summary(11));
+        assert!(
+            all.contains("at every one of its 11 client counts"),
+            "{all}"
+        );
+        let some = text(&summary(6));
+        assert!(
+            some.contains("median at 6 of its 11 client counts"),
+            "{some}"
+        );
+        assert!(
+            some.contains("largest error +235 %, at 1 client."),
+            "{some}"
+        );
+        assert!(
+            some.contains("lab peaks at 2 clients and is 77 % lower at 1,000;"),
+            "{some}"
+        );
+        assert!(
+            some.contains("the model peaks at 4 clients and is 5.0 % higher at 1,000."),
+            "{some}"
+        );
+        let level = text(&RouteSummary {
+            fall: (0.1, 0.001),
+            ..summary(6)
+        });
+        assert!(level.ends_with("and is level at 1,000."), "{level}");
     }
 
     /// "What is left out: disk I/O, locks between transactions, network beyond a round trip with a
@@ -1289,8 +1473,8 @@ mod steps {
     }
 
     /// Step 6: "Up to PG13, every snapshot scans all connections, idle ones included, and reads the
-    /// busy ones' entries from other cores: 200 busy connections on 16 cores spend more of their CPU
-    /// on snapshots beside 5,000 idle ones, and complete fewer transactions."
+    /// busy ones' entries from other cores: 200 busy connections on 32 cores spend more of their CPU
+    /// on snapshots beside 10,000 idle ones, and complete fewer transactions."
     #[test]
     fn step_6_before_14_idle_connections_slow_down_the_busy_ones() {
         let w = step(6);
@@ -1313,7 +1497,7 @@ mod steps {
         );
         assert_eq!(
             (w.clients, w.idle_connections, w.pg_version, w.cores),
-            (200, 5_000, 13, 16)
+            (200, 10_000, 13, 32)
         );
         assert!(with.throughput_tps < 0.99 * without.throughput_tps);
         assert!(with.cpu.snapshots > 1.4 * without.cpu.snapshots);
@@ -1341,10 +1525,10 @@ mod steps {
 
     /// Step 8: "A fleet's 10,000 application connections go to PgBouncer, which multiplexes them
     /// over 48 server connections, three per core. Compare memory and p99 with the direct side.
-    /// Then set the pool to 400, a size fleets run on much larger servers: on 16 cores the pooled
-    /// p99 grows past the direct one."
+    /// Then set the pool to 400, a size fleets run on much larger servers: on 16 cores its backends
+    /// queue for the cores and the pooled p99 climbs to about the direct one."
     #[test]
-    fn step_8_the_fleet_wins_with_48_and_loses_with_400() {
+    fn step_8_the_fleet_wins_with_48_and_at_400_climbs_to_about_direct() {
         let w = step(8);
         let f = live(&w);
         let large = live(&Params {
@@ -1358,7 +1542,11 @@ mod steps {
         assert_eq!((w.clients, w.pool_size, w.cores), (10_000, 48, 16));
         assert!(p.latency.p99 < 0.75 * d.latency.p99);
         assert!(p.memory_private < 0.05 * d.memory_private);
-        assert!(large.pooled().latency.p99 > 1.2 * large.direct.latency.p99);
+        // "About the direct one": within a fifth of it, and far above the pool of 48's.
+        let ratio = large.pooled().latency.p99 / large.direct.latency.p99;
+        assert!((0.8..1.25).contains(&ratio), "{ratio}");
+        assert!(large.pooled().latency.p99 > 3.0 * p.latency.p99);
+        assert!(large.pooled().run_queue > 10.0 * p.run_queue);
     }
 
     /// Step 9: "Transaction mode hands a backend back after every transaction, so session state
@@ -1398,11 +1586,12 @@ mod steps {
         assert!(p.latency.p99 > f.direct.latency.p99);
     }
 
-    /// Step 11: "MySQL-style threads are cheaper to start and lighter in memory, but the fleet's
-    /// 10,000 threads queue for 16 cores just as its processes did: throughput and p99 come out
-    /// about the same. A thread pool, or a pooler in front, is what moves the wall."
+    /// Step 11: "MySQL-style threads are cheaper to start, lighter in memory and cheaper to switch,
+    /// so the fleet's 10,000 threads get further than its processes did. But they still queue for
+    /// 16 cores, and their p99 stays far above what a thread pool, or a pooler in front, gives:
+    /// that is what moves the wall."
     #[test]
-    fn step_11_threads_queue_like_processes_a_thread_pool_or_a_pooler_moves_the_wall() {
+    fn step_11_threads_get_further_a_thread_pool_or_a_pooler_moves_the_wall() {
         let w = step(11);
         let t = live(&w).direct;
         let processes = live(&Params {
@@ -1429,10 +1618,10 @@ mod steps {
             (Arch::Thread, 10_000, 16, PoolMode::None)
         );
         assert!(t.memory_private < 0.2 * processes.memory_private);
-        assert!((t.throughput_tps / processes.throughput_tps - 1.0).abs() < 0.05);
-        assert!((t.latency.p99 / processes.latency.p99 - 1.0).abs() < 0.15);
-        assert!(pool.latency.p99 < 0.5 * t.latency.p99);
-        assert!(pooler.pooled().latency.p99 < 0.75 * t.latency.p99);
+        assert!(t.throughput_tps > 1.05 * processes.throughput_tps);
+        assert!(t.latency.p99 < processes.latency.p99);
+        assert!(pool.latency.p99 < 0.33 * t.latency.p99);
+        assert!(pooler.pooled().latency.p99 < 0.5 * t.latency.p99);
     }
 }
 

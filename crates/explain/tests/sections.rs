@@ -189,3 +189,60 @@ async fn section_9_threads_use_less_memory_than_processes() {
     changes(&root, "s9_memory", |r| pick(r, "arch-thread_pool")).await;
     assert!(metric(&root, "s9_memory") < metric(&root, "s9_memory_process"));
 }
+
+/// Whether the canvas holds anything: its pixels differ from those of a blank canvas of its size.
+fn drawn(canvas: &web_sys::HtmlCanvasElement) -> bool {
+    let blank: web_sys::HtmlCanvasElement = gloo::utils::document()
+        .create_element("canvas")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    blank.set_width(canvas.width());
+    blank.set_height(canvas.height());
+    canvas.to_data_url().unwrap() != blank.to_data_url().unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn the_realism_figure_draws_the_lab_and_fills_its_table_with_the_model() {
+    let root = mount();
+    let lab = poolsim_web::sections::realism::lab_points().unwrap();
+    let mut finished = false;
+    for _ in 0..POLLS {
+        sleep(50).await;
+        if root
+            .query_selector("[data-metric='realism_progress'][data-value='1']")
+            .unwrap()
+            .is_some()
+        {
+            finished = true;
+            break;
+        }
+    }
+    assert!(finished, "the lab's runs did not finish in {POLLS} polls");
+    sleep(100).await;
+    // Every lab point has its row, with the model's throughput in it.
+    let cells = root
+        .query_selector_all("#realism td[data-metric^='realism_tps_']")
+        .unwrap();
+    assert_eq!(cells.length() as usize, lab.len());
+    for p in &lab {
+        let name = format!("realism_tps_{}_{}", p.route.key(), p.clients);
+        assert!(metric(&root, &name) > 0.0, "{name}");
+    }
+    assert!(root
+        .query_selector("#realism td.pending")
+        .unwrap()
+        .is_none());
+    // Both charts are drawn.
+    let canvases = root.query_selector_all("#realism canvas").unwrap();
+    assert_eq!(canvases.length(), 2);
+    for i in 0..canvases.length() {
+        let c: web_sys::HtmlCanvasElement = canvases.item(i).unwrap().dyn_into().unwrap();
+        assert!(c.width() > 0 && drawn(&c), "canvas {i} is blank");
+    }
+    // The words are read from the same runs.
+    let checks = metric(&root, "realism_checks_passed");
+    assert!((0.0..=6.0).contains(&checks), "{checks}");
+    assert!(metric(&root, "realism_direct_points") == 11.0);
+    assert!(metric(&root, "realism_pgbouncer_worst").is_finite());
+}

@@ -101,6 +101,17 @@ pub const POOLER_BYTES_PER_CLIENT: f64 = 2.0 * 1000.0;
 /// Source: [LOCAL] `SHOW MEM` iobuf 4,112 B per busy connection.
 pub const POOLER_IOBUF_BYTES: f64 = 4112.0;
 
+/// Private memory of one PgBouncer process before any client connects (its heap, slab caches,
+/// libevent state). Source: [LOCAL] PgBouncer 1.18 started idle with `max_client_conn = 10000`,
+/// `/proc/PID/smaps_rollup`: Private_Dirty 1,428 kB (Pss 2,630 kB, Rss 4,592 kB) (H for this
+/// build; one process per `pooler_processes`).
+pub const POOLER_PROCESS_PRIVATE_BYTES: f64 = 1428.0 * KIB;
+
+/// Shared pages an idle PgBouncer process's RSS counts (binary, libc, libevent, OpenSSL), counted
+/// again by `top` for every process. Source: the same measurement, Rss 4,592 kB − Private_Dirty
+/// 1,428 kB = 3,164 kB (RssFile) (H for this build).
+pub const POOLER_PROCESS_RSS_SHARED_BYTES: f64 = 3164.0 * KIB;
+
 // ---------------------------------------------------------------------------------------------
 // Postgres defaults and connection start-up
 // ---------------------------------------------------------------------------------------------
@@ -200,6 +211,64 @@ pub const LLC_BYTES_PER_CORE: f64 = 2.0 * MIB;
 /// several µs to > 1 ms depending on the working set (M).
 pub const CACHE_REFILL_FULL_NS: f64 = 40_000.0;
 
+/// Shared last-level cache (L3) per core, when the `l3_cache_mb` parameter is 0 (auto): current
+/// server parts ship 1.375–4 MiB of L3 per core (Xeon Scalable 1.375–1.875 MiB, EPYC 32 MiB per
+/// 8-core CCX = 4 MiB; Xeon 6 "Granite Rapids" 504 MiB for 128 cores ≈ 4 MiB). Source: vendor
+/// specifications (M); we take 4 MiB.
+pub const L3_BYTES_PER_CORE: f64 = 4.0 * MIB;
+
+/// Second tier of the refill after a switch: once the footprints of the runnable processes
+/// (a backend's private memory, catalog caches and page tables) outgrow the shared L3, a
+/// process's data and the page-table entries that map it come from DRAM each time it runs,
+/// `fp × DRAM_REFILL_NS_PER_MIB × max(0, 1 − L3 / Σ fp_runnable)` per switch. On a VM every
+/// TLB miss is a two-dimensional page walk (up to 24 memory references: Bhargava et al., 2008,
+/// "Accelerating two-dimensional page walks for virtualized systems"), which makes this tier
+/// dear there. Source: fitted to the lab (`bench/lab/results/select_only.csv`, direct route):
+/// CPU per transaction is flat at 78–86 µs from 32 to 128 clients, then rises to 128 µs at 256
+/// and 155–159 µs at 512–1,000, about 60 µs per transaction above the first tier; a backend's
+/// footprint in the lab preset is ≈ 2.8 MiB, so ≈ 23 µs per MiB. A CPU profile (`perf record
+/// -a`, no hardware counters on the VM) at 1,000 against 16 clients shows the same Postgres code
+/// paths (hash lookups, parsing, B-tree descent) taking ≈ 2.7× the CPU per transaction, plus
+/// first-touch page faults, which is what cache and TLB misses look like (L–M).
+pub const DRAM_REFILL_NS_PER_MIB: f64 = 29_000.0;
+
+/// Waking a process onto a core that has been idle: on bare metal the core leaves its idle
+/// state (intel_idle's C1 exit latency is 2 µs on Skylake-SP, C1E 10 µs; Linux
+/// `drivers/idle/intel_idle.c`), which is the default of the `idle_wake_us` parameter (M).
+pub const IDLE_WAKE_DEFAULT_US: f64 = 2.0;
+
+/// A core idle for less than this is still awake (it has not finished entering an idle
+/// state), so waking a process onto it costs nothing extra: intel_idle's C1 target residency
+/// on Skylake-SP, 2 µs (`drivers/idle/intel_idle.c`) (M).
+pub const IDLE_WAKE_MIN_IDLE_NS: u64 = 2_000;
+
+/// A wake-up that crosses cores costs an inter-processor interrupt (the `wake_ipi_us`
+/// parameter's default, bare metal): about 1 µs to send and take a reschedule IPI on current
+/// x86 servers (M).
+pub const WAKE_IPI_DEFAULT_US: f64 = 1.0;
+
+/// Share of an idle-core wake-up that is charged as CPU time on that core (the rest is delay
+/// with the core idle). Source: lab, direct route at 1 client: 174 µs per transaction at 0.64
+/// cores busy = 112 µs of CPU, against 37.4 µs of CPU per transaction at 2 clients, so the two
+/// wake-ups per transaction cost ≈ 37 µs of CPU and ≈ 31 µs of idle delay each (M for this VM).
+pub const IDLE_WAKE_CPU_SHARE: f64 = 0.55;
+
+/// Lab preset: cost of waking a process onto an idle vCPU of the lab's VM (a halted vCPU: a VM
+/// exit, an inter-processor interrupt and cold caches). Source: lab, direct at 1 client, as
+/// above: (174 − 37.4) µs / 2 wake-ups ≈ 68 µs (M).
+pub const LAB_IDLE_WAKE_US: f64 = 68.0;
+
+/// Lab preset: cost of a wake-up that crosses vCPUs on the lab's VM. Source: lab, a CPU
+/// profile (`perf record -a`) of select-only at 32 clients through PgBouncer against 2 clients
+/// direct: the backends spend ≈ 15 µs more per transaction in the kernel's wake-up and switch
+/// paths (`try_to_wake_up`'s unlock, `finish_task_switch`, interrupt exit), where the direct
+/// pairs at 2 clients, each client and its backend on one vCPU, spend almost none (M).
+pub const LAB_WAKE_IPI_US: f64 = 8.0;
+
+/// Lab preset: the lab machine's L3 as `lscpu` reports it (260 MiB, shared with the host's
+/// other tenants) (M for the size, L for the share this VM gets).
+pub const LAB_L3_CACHE_MB: f64 = 260.0;
+
 /// Indirect cost of a switch even when everything fits in cache (TLB refill after a process
 /// switch; a thread switch keeps the TLB). Source: L, a few hundred ns of TLB misses.
 pub const TLB_REFILL_PROCESS_NS: u64 = 500;
@@ -292,9 +361,21 @@ pub const OPEN_MAX_IN_FLIGHT: u32 = 20_000;
 /// after the reply arrives. Source: lab, direct route at 2 clients: pgbench 0.4565 CPU s/s at
 /// 52,937 TPS = 8.6 µs (the same point as [`LAB_STMT_CPU_MS`]). The lab's pgbench spends more per
 /// transaction with more connections (11 µs at 8–128 clients, 18 µs at 512–1,000 direct,
-/// 15–22 µs through PgBouncer: its two threads poll every socket), which the model does not
-/// follow (M for the value at few clients, L beyond).
+/// 15–22 µs through PgBouncer: its two threads poll every socket; see
+/// [`CLIENT_CPU_PER_CONNECTION_NS`]) (M).
 pub const CLIENT_CPU_PER_STMT_NS: u64 = 8_600;
+
+/// Threads of the client program (`clients_on_server`): the lab runs pgbench with `-j 2`
+/// (`-j` = min(clients, 2), MACHINE.md); each thread does the client-side work of its share of
+/// the connections one job at a time. Source: lab settings (H).
+pub const CLIENT_THREADS: u32 = 2;
+
+/// Client CPU per transaction for each connection the client program holds: pgbench's threads
+/// wait on all their sockets at once (`ppoll`/`select` over every connection, pgbench.c), so
+/// each wait costs more with more connections. Source: lab, pgbench CPU per transaction rises
+/// from 8.6 µs at 2 clients to 18.3 µs (direct) and 21.7 µs (PgBouncer) at 1,000, ≈ 10 ns per
+/// connection (M).
+pub const CLIENT_CPU_PER_CONNECTION_NS: f64 = 10.0;
 
 /// Hot working set of a client process (pgbench's per-connection state, libpq buffers).
 /// Source: none measured; small next to a backend's (L).
@@ -314,9 +395,9 @@ pub const LAB_POOLER_CPU_US: f64 = 20.0;
 
 /// Lab preset: network round trip over TCP loopback, beyond the CPU already counted in the
 /// processes. Source: lab, direct at 2 clients: mean latency 38 µs ≈ client + server CPU per
-/// transaction (8.6 + 28.8 µs), so loopback adds little delay of its own; 10 µs stands for the
-/// wake-up hops (L for the exact value).
-pub const LAB_RTT_MS: f64 = 0.01;
+/// transaction (8.6 + 28.8 µs), so loopback adds no delay of its own; 1 µs stands for the
+/// delivery (the wake-up hops are modelled apart: `LAB_IDLE_WAKE_US`, `LAB_WAKE_IPI_US`) (M).
+pub const LAB_RTT_MS: f64 = 0.001;
 
 /// Lab preset: cores, PgBouncer pool and `max_connections` as configured in the lab
 /// (`MACHINE.md`: 2 vCPUs, `default_pool_size = 4`, `pool_mode = transaction`,

@@ -137,6 +137,10 @@ pub struct MemoryLoad {
     pub pooler_clients: u32,
     /// Pooler clients with a request or response in flight (each holds an iobuf).
     pub pooler_busy_clients: u32,
+    /// PgBouncer processes (`pooler_processes`; 0 without a pooler): each has its own fixed
+    /// private memory and maps the shared binary and libraries again.
+    #[serde(default)]
+    pub pooler_processes: u32,
 }
 
 /// Memory in bytes, broken into parts. `private_total` and `rss_total` are sums of their parts.
@@ -150,7 +154,7 @@ pub struct MemoryBreakdown {
     pub page_tables: f64,
     /// `work_mem` held by running statements.
     pub work_mem: f64,
-    /// The pooler's per-client memory.
+    /// The pooler's memory: each process's fixed private memory plus its per-client memory.
     pub pooler: f64,
     /// What connections truly cost: the sum of the five parts above.
     pub private_total: f64,
@@ -177,11 +181,14 @@ impl MemoryBreakdown {
         let work_mem = f64::from(load.running_statements)
             * config.work_mem_nodes_per_statement
             * config.work_mem_bytes;
-        let pooler = f64::from(load.pooler_clients) * cal::POOLER_BYTES_PER_CLIENT
+        let pooler_procs = f64::from(load.pooler_processes);
+        let pooler = pooler_procs * cal::POOLER_PROCESS_PRIVATE_BYTES
+            + f64::from(load.pooler_clients) * cal::POOLER_BYTES_PER_CLIENT
             + f64::from(load.pooler_busy_clients) * cal::POOLER_IOBUF_BYTES;
         let private_total = connections_private + relcache + page_tables + work_mem + pooler;
         let rss_shared_counted = n * (fp.rss_shared_overhead_bytes + config.shared_touched_bytes)
-            + warm * config.shared_touched_warm_bytes;
+            + warm * config.shared_touched_warm_bytes
+            + pooler_procs * cal::POOLER_PROCESS_RSS_SHARED_BYTES;
         let rss_total = connections_private + relcache + work_mem + pooler + rss_shared_counted;
         MemoryBreakdown {
             connections_private,
@@ -210,6 +217,9 @@ pub fn idle_memory(config: &MemoryConfig, clients: u32, pool_size: Option<u32>) 
             // A pooler opens server connections on demand, never more than it has clients.
             server_connections: pool.min(clients),
             pooler_clients: clients,
+            // What the connections cost: the pooler process's own fixed memory (the same for
+            // 0 or 20,000 clients) is left out here, and counted by the simulation.
+            pooler_processes: 0,
             ..MemoryLoad::default()
         },
     };
@@ -289,6 +299,7 @@ mod tests {
             running_statements: 17,
             pooler_clients: 4_000,
             pooler_busy_clients: 30,
+            pooler_processes: 4,
         };
         let config = MemoryConfig {
             shared_touched_warm_bytes: 64.0 * cal::MIB,
@@ -304,6 +315,37 @@ mod tests {
             m.connections_private + m.relcache + m.work_mem + m.pooler + m.rss_shared_counted
         ));
         assert!(close(m.work_mem, 17.0 * 0.5 * cal::WORK_MEM_DEFAULT_BYTES));
+        assert!(close(
+            m.pooler,
+            4.0 * cal::POOLER_PROCESS_PRIVATE_BYTES
+                + 4_000.0 * cal::POOLER_BYTES_PER_CLIENT
+                + 30.0 * cal::POOLER_IOBUF_BYTES
+        ));
+    }
+
+    #[test]
+    fn every_pooler_process_has_its_own_fixed_memory() {
+        let one = MemoryLoad {
+            pooler_clients: 10_000,
+            pooler_processes: 1,
+            ..MemoryLoad::default()
+        };
+        let four = MemoryLoad {
+            pooler_processes: 4,
+            ..one
+        };
+        let (a, b) = (
+            MemoryBreakdown::compute(&cfg(), &one),
+            MemoryBreakdown::compute(&cfg(), &four),
+        );
+        assert!(close(
+            b.private_total - a.private_total,
+            3.0 * cal::POOLER_PROCESS_PRIVATE_BYTES
+        ));
+        assert!(close(
+            b.rss_total - a.rss_total,
+            3.0 * (cal::POOLER_PROCESS_PRIVATE_BYTES + cal::POOLER_PROCESS_RSS_SHARED_BYTES)
+        ));
     }
 
     #[test]

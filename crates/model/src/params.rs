@@ -108,6 +108,10 @@ pub struct Params {
     pub max_client_conn: u32,
     /// PgBouncer `reserve_pool_size`.
     pub reserve_pool_size: u32,
+    /// PgBouncer processes sharing the listening port (`so_reuseport = 1`). Each is independent:
+    /// its own clients (up to `max_client_conn`), its own pool of up to `pool_size` (+ reserve)
+    /// server connections, its own single-threaded event loop on the cores.
+    pub pooler_processes: u32,
     /// PgBouncer `reserve_pool_timeout` in seconds.
     pub reserve_pool_timeout_s: f64,
     /// PgBouncer `query_wait_timeout` in seconds (0 = wait forever).
@@ -153,6 +157,15 @@ pub struct Params {
     /// The clients (e.g. pgbench) run on the server's cores: each statement's client-side CPU
     /// (`calibration::CLIENT_CPU_PER_STMT_NS`) is scheduled beside the backends and the pooler.
     pub clients_on_server: OnOff,
+    /// Cost of waking a process onto a core that has been idle (its idle-state exit; on a VM a
+    /// halted vCPU's wake-up), µs: part CPU on that core, part delay
+    /// (`calibration::IDLE_WAKE_CPU_SHARE`).
+    pub idle_wake_us: f64,
+    /// Cost of a wake-up that crosses cores (the woken process waits in a run queue while the
+    /// waker runs elsewhere: an inter-processor interrupt, on a VM a VM exit), µs.
+    pub wake_ipi_us: f64,
+    /// Shared last-level cache (L3) of the server, MiB; 0 = `calibration::L3_BYTES_PER_CORE` × cores.
+    pub l3_cache_mb: f64,
 }
 
 impl Default for Params {
@@ -168,6 +181,7 @@ impl Default for Params {
             max_connections: cal::PG_MAX_CONNECTIONS_DEFAULT,
             max_client_conn: 10_000,
             reserve_pool_size: 0,
+            pooler_processes: 1,
             reserve_pool_timeout_s: cal::PGB_RESERVE_POOL_TIMEOUT_S,
             query_wait_timeout_s: cal::PGB_QUERY_WAIT_TIMEOUT_S,
             think_ms: 500.0,
@@ -190,6 +204,9 @@ impl Default for Params {
             shared_buffers_mb: 128.0,
             huge_pages: OnOff::Off,
             clients_on_server: OnOff::Off,
+            idle_wake_us: cal::IDLE_WAKE_DEFAULT_US,
+            wake_ipi_us: cal::WAKE_IPI_DEFAULT_US,
+            l3_cache_mb: 0.0,
         }
     }
 }
@@ -331,6 +348,16 @@ pub const PARAMS: &[ParamSpec] = &[
         false,
         ParamKind::Int,
         "PgBouncer reserve_pool_size"
+    ),
+    spec!(
+        "pooler_processes",
+        "",
+        1.0,
+        1.0,
+        64.0,
+        false,
+        ParamKind::Int,
+        "PgBouncer processes on one port (so_reuseport); pool_size and max_client_conn are per process"
     ),
     spec!(
         "reserve_pool_timeout_s",
@@ -552,6 +579,36 @@ pub const PARAMS: &[ParamSpec] = &[
         ParamKind::Enum(ON_OFF),
         "clients run on the server's cores (pgbench on the same box)"
     ),
+    spec!(
+        "idle_wake_us",
+        "us",
+        2.0,
+        0.0,
+        1000.0,
+        true,
+        ParamKind::Float,
+        "cost of waking a process onto an idle core (idle-state exit; a halted vCPU on a VM)"
+    ),
+    spec!(
+        "wake_ipi_us",
+        "us",
+        1.0,
+        0.0,
+        1000.0,
+        true,
+        ParamKind::Float,
+        "cost of a wake-up that crosses cores (inter-processor interrupt; a VM exit on a VM)"
+    ),
+    spec!(
+        "l3_cache_mb",
+        "MB",
+        0.0,
+        0.0,
+        65536.0,
+        true,
+        ParamKind::Float,
+        "shared last-level cache of the server (0 = 4 MiB per core)"
+    ),
 ];
 
 /// Looks up a parameter's registry entry.
@@ -668,6 +725,7 @@ impl Params {
             "max_connections" => NumRef::U(&mut self.max_connections),
             "max_client_conn" => NumRef::U(&mut self.max_client_conn),
             "reserve_pool_size" => NumRef::U(&mut self.reserve_pool_size),
+            "pooler_processes" => NumRef::U(&mut self.pooler_processes),
             "stmts_per_txn" => NumRef::U(&mut self.stmts_per_txn),
             "pg_version" => NumRef::U(&mut self.pg_version),
             "reserve_pool_timeout_s" => NumRef::F(&mut self.reserve_pool_timeout_s),
@@ -682,6 +740,9 @@ impl Params {
             "work_mem_mb" => NumRef::F(&mut self.work_mem_mb),
             "relations_touched" => NumRef::F(&mut self.relations_touched),
             "shared_buffers_mb" => NumRef::F(&mut self.shared_buffers_mb),
+            "idle_wake_us" => NumRef::F(&mut self.idle_wake_us),
+            "l3_cache_mb" => NumRef::F(&mut self.l3_cache_mb),
+            "wake_ipi_us" => NumRef::F(&mut self.wake_ipi_us),
             _ => return None,
         })
     }

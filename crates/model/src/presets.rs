@@ -50,18 +50,18 @@ fn fleet() -> Params {
     }
 }
 
-/// Idle-heavy fleet: a busy core of 100 application workers (no think time, short statements)
-/// beside 5,000 connections that application pools opened and left idle.
+/// Idle-heavy fleet: 200 busy application workers (no think time, short statements) beside
+/// 10,000 connections that application pools opened and left idle, on 32 cores.
 fn idle_heavy(pg_version: u32) -> Params {
     Params {
         clients: 200,
-        idle_connections: 5_000,
+        idle_connections: 10_000,
         pool_mode: PoolMode::None,
-        max_connections: 5_300,
+        max_connections: 10_300,
         // The pre-14 snapshot cost bites when many backends run on many cores (each snapshot
         // pulls the running ones' entries from other cores' caches); on a few cores idle
         // connections alone cost little (DOMAIN §3, measured).
-        cores: 16,
+        cores: 32,
         think_ms: 0.0,
         stmt_cpu_ms: 0.05,
         stmts_per_txn: 5,
@@ -97,6 +97,9 @@ fn lab() -> Params {
         pooler_cpu_us: cal::LAB_POOLER_CPU_US,
         shared_buffers_mb: 256.0,
         clients_on_server: OnOff::On,
+        idle_wake_us: cal::LAB_IDLE_WAKE_US,
+        l3_cache_mb: cal::LAB_L3_CACHE_MB,
+        wake_ipi_us: cal::LAB_WAKE_IPI_US,
         ..Params::default()
     }
 }
@@ -181,8 +184,8 @@ fn preset_text(name: &str) -> Option<(&'static str, &'static str)> {
         "fleet" => ("10,000 connections through PgBouncer", "A Kubernetes fleet's 10,000 connections multiplexed onto 48 backends on 16 cores."),
         "fleet_direct" => ("10,000 connections straight to Postgres", "The same load with one backend per connection (max_connections raised to fit)."),
         "serverless_storm" => ("Serverless: connect per transaction", "Short-lived functions open a connection for every transaction: fork + auth each time."),
-        "idle_heavy_pg13" => ("Many idle connections, PostgreSQL 13", "200 busy connections and 5,000 idle ones on 16 saturated cores, direct: every snapshot scans all 5,200 backends and reads the running ones' entries from other cores."),
-        "idle_heavy_pg14" => ("Many idle connections, PostgreSQL 14", "The same 5,200 connections on PG14: snapshots no longer scan the backends."),
+        "idle_heavy_pg13" => ("Many idle connections, PostgreSQL 13", "200 busy connections and 10,000 idle ones on 32 saturated cores, direct: every snapshot scans all 10,200 backends and reads the running ones' entries from other cores."),
+        "idle_heavy_pg14" => ("Many idle connections, PostgreSQL 14", "The same 10,200 connections on PG14: snapshots no longer scan the backends."),
         "long_transactions" => ("Long idle-in-transaction periods", "Transactions wait on the application between statements, pinning pooled backends."),
         "oversubscribed" => ("Too many active connections", "400 busy clients straight to Postgres on 8 cores: switches and cache misses."),
         "thread_per_connection" => ("Thread per connection (MySQL style)", "The fleet's 10,000 connections as threads: cheaper, but the same scheduling problem."),

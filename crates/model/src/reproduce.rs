@@ -145,6 +145,15 @@ fn pgbouncer_ini(p: &Params) -> String {
     line("; pgbench on another host? use listen_addr = * and pgbench -h <this host>");
     line("listen_addr = 127.0.0.1");
     line(&format!("listen_port = {PGB_PORT}"));
+    if p.pooler_processes > 1 {
+        line(&format!(
+            "; {} PgBouncer processes share the port: start each with this file and its own \
+             pidfile and unix_socket_dir (or unix_socket_dir empty); pool_size and \
+             max_client_conn apply to each process",
+            p.pooler_processes
+        ));
+        line("so_reuseport = 1");
+    }
     match p.auth {
         Auth::Scram => {
             line("; clients log in with SCRAM, as in the model");
@@ -177,7 +186,18 @@ fn pgbouncer_ini(p: &Params) -> String {
 
 /// Postgres `max_connections` the kit sets, and the comment explaining it.
 fn max_connections(p: &Params) -> (u32, String) {
-    let (need, why) = if p.pooled() {
+    let (need, why) = if p.pooled() && p.pooler_processes > 1 {
+        (
+            p.pool_size
+                .saturating_add(p.reserve_pool_size)
+                .saturating_mul(p.pooler_processes)
+                .saturating_add(MAX_CONNECTIONS_MARGIN),
+            format!(
+                "{} processes × (pool_size {} + reserve_pool_size {})",
+                p.pooler_processes, p.pool_size, p.reserve_pool_size
+            ),
+        )
+    } else if p.pooled() {
         (
             p.pool_size
                 .saturating_add(p.reserve_pool_size)
@@ -513,11 +533,27 @@ fn caveats(p: &Params, rows: u64) -> Vec<String> {
     }
     if p.pooled() {
         let conns = u64::from(p.clients) + u64::from(p.idle_connections);
-        if conns > u64::from(p.max_client_conn) {
+        if p.pooler_processes > 1 {
             v.push(format!(
-                "{conns} client connections exceed max_client_conn = {}: PgBouncer refuses the \
-                 rest, as in the model.",
-                p.max_client_conn
+                "The kernel spreads client connections over the {} PgBouncer processes by a hash, \
+                 not evenly: a process that reaches max_client_conn = {} refuses while others \
+                 have room, as in the model. Each process's SHOW POOLS and SHOW STATS cover only \
+                 its own clients; the model's figures are the sums.",
+                p.pooler_processes, p.max_client_conn
+            ));
+        }
+        if conns > u64::from(p.max_client_conn) * u64::from(p.pooler_processes) {
+            let limit = if p.pooler_processes > 1 {
+                format!(
+                    "{} × max_client_conn = {}",
+                    p.pooler_processes, p.max_client_conn
+                )
+            } else {
+                format!("max_client_conn = {}", p.max_client_conn)
+            };
+            v.push(format!(
+                "{conns} client connections exceed {limit}: PgBouncer refuses the rest, as in \
+                 the model."
             ));
         }
         v.push(format!(
@@ -714,6 +750,28 @@ mod tests {
             ..Params::default()
         };
         assert_eq!(reproduce(&p).pgbouncer_ini, None);
+    }
+
+    #[test]
+    fn several_pooler_processes_share_the_port_and_multiply_the_pools() {
+        let one = reproduce(&Params::default());
+        assert!(!one.pgbouncer_ini.unwrap().contains("so_reuseport"));
+        let p = Params {
+            pooler_processes: 4,
+            pool_size: 30,
+            ..Params::default()
+        };
+        let r = reproduce(&p);
+        assert!(r.pgbouncer_ini.unwrap().contains("\nso_reuseport = 1\n"));
+        // Four pools of 30 need 120 server connections, plus the margin.
+        assert!(r.postgresql_conf.contains(&format!(
+            "max_connections = {}",
+            120 + MAX_CONNECTIONS_MARGIN
+        )));
+        assert!(r
+            .caveats
+            .iter()
+            .any(|c| c.contains("4 PgBouncer processes")));
     }
 
     #[test]

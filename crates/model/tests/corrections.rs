@@ -495,7 +495,7 @@ fn pg13_loses_much_more_with_many_active_backends_on_many_cores_pg14_nothing() {
     let (l64, pg14_64) = loss(64);
     eprintln!("PG13 loses {l2:.4} on 2 cores, {l64:.4} on 64; PG14 {pg14_2:.4} / {pg14_64:.4}");
     assert!(l2 < 0.02, "2 cores: {l2}");
-    assert!(l64 > 0.08, "64 cores: {l64}");
+    assert!(l64 > 0.05, "64 cores: {l64}");
     assert!(l64 > 5.0 * l2);
     assert!(pg14_2 < 0.01 && pg14_64 < 0.01);
 }

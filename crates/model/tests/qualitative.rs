@@ -68,8 +68,10 @@ fn pg13_throughput_falls_with_idle_connections_pg14_stays_flat() {
     let (a13, b13) = (case(100, 13), case(10_000, 13));
     let (a14, b14) = (case(100, 14), case(10_000, 14));
     eprintln!("pg13 {a13:.0} -> {b13:.0}; pg14 {a14:.0} -> {b14:.0}");
-    // 9,900 more idle backends add ≈ 3 µs (0.3 ns each) to every 20 µs statement's snapshot.
-    assert!(b13 < 0.95 * a13, "pg13 did not fall");
+    // 9,900 more idle backends add ≈ 3 µs (0.3 ns each) to every 20 µs statement's snapshot;
+    // with 64 backends runnable on 8 cores each switch also refills caches (tens of µs), so the
+    // fall is a few per cent.
+    assert!(b13 < 0.97 * a13, "pg13 did not fall");
     assert!(1.0 - b13 / a13 > 3.0 * (1.0 - b14 / a14));
     assert!(rel(b14, a14) < 0.05, "pg14 not flat");
 }
@@ -201,9 +203,12 @@ fn clients_on_the_server_take_cpu_from_the_backends_and_add_switches() {
     );
     assert_eq!(s_off.cpu_time.clients, 0.0);
     // The clients' share of the 2 cores is their CPU per transaction times the throughput.
-    let expected = s_on.throughput_tps * cal::CLIENT_CPU_PER_STMT_NS as f64 * 1e-9 / 2.0;
+    let per_stmt_ns = cal::CLIENT_CPU_PER_STMT_NS as f64 + cal::CLIENT_CPU_PER_CONNECTION_NS * 8.0;
+    let expected = s_on.throughput_tps * per_stmt_ns * 1e-9 / 2.0;
     assert!(rel(s_on.cpu_time.clients, expected) < 0.02, "{expected}");
     assert!(s_on.throughput_tps < 0.9 * s_off.throughput_tps);
     let per_txn = |s: &poolsim_model::Summary| s.context_switches_per_s.total / s.throughput_tps;
-    assert!(per_txn(&s_on) > per_txn(&s_off) + 0.5);
+    // pgbench's two threads each serve several connections, so they switch less than once per
+    // transaction (the lab: 1.2–1.4 switches per transaction at 8–1,000 clients, direct).
+    assert!(per_txn(&s_on) > per_txn(&s_off) + 0.2);
 }

@@ -138,8 +138,8 @@ pub const SECTIONS: [Section; 14] = [
         Step {
             title: "Idle connections before PostgreSQL 14",
             text: "Up to PG13, every snapshot scans all connections, idle ones included, and reads the \
-                   busy ones' entries from other cores: 200 busy connections on 16 cores spend more of \
-                   their CPU on snapshots beside 5,000 idle ones, and complete fewer transactions.",
+                   busy ones' entries from other cores: 200 busy connections on 32 cores spend more of \
+                   their CPU on snapshots beside 10,000 idle ones, and complete fewer transactions.",
             scenario: "preset=idle_heavy_pg13",
         },
         Step {
@@ -160,8 +160,8 @@ pub const SECTIONS: [Section; 14] = [
             title: "Why poolers exist",
             text: "A fleet's 10,000 application connections go to PgBouncer, which multiplexes them over \
                    48 server connections, three per core. Compare memory and p99 with the direct side. Then \
-                   set the pool to 400, a size fleets run on much larger servers: on 16 cores the pooled \
-                   p99 grows past the direct one.",
+                   set the pool to 400, a size fleets run on much larger servers: on 16 cores its backends \
+                   queue for the cores and the pooled p99 climbs to about the direct one.",
             scenario: "preset=fleet",
         },
         ],
@@ -195,9 +195,10 @@ pub const SECTIONS: [Section; 14] = [
         steps: &[
         Step {
             title: "Thread per connection",
-            text: "MySQL-style threads are cheaper to start and lighter in memory, but the fleet's 10,000 \
-                   threads queue for 16 cores just as its processes did: throughput and p99 come out about \
-                   the same. A thread pool, or a pooler in front, is what moves the wall.",
+            text: "MySQL-style threads are cheaper to start, lighter in memory and cheaper to switch, so \
+                   the fleet's 10,000 threads get further than its processes did. But they still queue for \
+                   16 cores, and their p99 stays far above what a thread pool, or a pooler in front, \
+                   gives: that is what moves the wall.",
             scenario: "preset=thread_per_connection",
         },
         ],

@@ -37,14 +37,17 @@ pub const VERSION: &str = "1";
 
 /// Every parameter of a `v=1` link that does not say otherwise: the page's first view. Frozen —
 /// a test checks that it still equals today's first view; if the defaults ever change, they get
-/// a new format version and this line stays as it is.
+/// a new format version and this line stays as it is. A parameter added later joins it with the
+/// value that every older link meant (`pooler_processes=1`: the one PgBouncer process the model
+/// had before the key existed), so old links keep their meaning.
 pub const V1_BASE: &str = "clients=2000&idle_connections=0&pool_size=24&pool_mode=transaction&\
 cores=8&max_connections=100&max_client_conn=10000&reserve_pool_size=0&reserve_pool_timeout_s=5&\
 query_wait_timeout_s=120&think_ms=150&stmt_cpu_ms=0.2&stmt_cpu_dist=exp&stmt_cpu_sigma=1&\
 stmts_per_txn=3&rtt_ms=0.3&connect=persistent&auth=scram&pg_version=16&arch=process&\
 workload=closed&arrival_rate=2000&overheads=on&session_state_share=0&pooler_cpu_us=14&\
 work_mem_mb=4&relations_touched=50&shared_buffers_mb=128&huge_pages=off&\
-clients_on_server=off";
+clients_on_server=off&idle_wake_us=2&wake_ipi_us=1&l3_cache_mb=0&\
+pooler_processes=1";
 
 /// Longest query read, in bytes; the rest is ignored (and said so).
 pub const MAX_QUERY_BYTES: usize = 8 * 1024;
@@ -459,6 +462,25 @@ mod tests {
         assert!(!d.state.playing);
         assert_eq!(d.state.speed(), None);
         assert_eq!(encode(&d.state, None), q);
+    }
+
+    #[test]
+    fn the_pooler_process_count_round_trips_and_is_clamped() {
+        let q = "v=1&clients=5000&pooler_processes=4";
+        let d = decode(q);
+        assert!(d.notices.is_empty(), "{:?}", d.notices);
+        assert_eq!(d.state.params.pooler_processes, 4);
+        assert_eq!(encode(&d.state, None), q);
+        // An older link, written before the key existed, still means one process.
+        assert_eq!(decode("v=1&clients=5000").state.params.pooler_processes, 1);
+        let d = decode("v=1&pooler_processes=500");
+        assert_eq!(d.state.params.pooler_processes, 64);
+        assert!(
+            d.notices.iter().any(|n| n.contains("pooler_processes")),
+            "{:?}",
+            d.notices
+        );
+        assert_eq!(encode(&d.state, None), "v=1&pooler_processes=64");
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod modes;
 pub mod poolers;
 pub mod presets;
 pub mod process;
+pub mod realism;
 pub mod snapshot;
 pub mod sweep;
 pub mod switching;
@@ -68,6 +69,7 @@ fn island(id: &str, on_preset: &Callback<String>) -> Html {
         "sweep" => html! { <sweep::SweepSection /> },
         "theory" => html! { <theory::TheorySection /> },
         "presets" => html! { <presets::PresetsSection on_preset={on_preset.clone()} /> },
+        "realism" => html! { <realism::RealismFigure /> },
         _ => Html::default(),
     }
 }

@@ -26,6 +26,16 @@ pub fn erlang_prediction(p: &SideView, pool: u32) -> (f64, f64) {
     (lambda * service, erlang_wait(pool, lambda, service))
 }
 
+/// Erlang C assumes an endless population. It is shown only while fewer than this share of the
+/// clients is inside a transaction at once (a near-open population: the rest keep arriving as
+/// if nothing waited).
+pub const NEAR_OPEN_SHARE: f64 = 0.1;
+
+/// Whether the pooled side's population is near-open: few of its `clients` inside at once.
+pub fn near_open(p: &SideView, clients: u32) -> bool {
+    p.in_transaction < NEAR_OPEN_SHARE * f64::from(clients.max(1))
+}
+
 /// The theory panel's pool before the reader moves its slider.
 pub const THEORY_POOL: u32 = 12;
 
@@ -68,6 +78,8 @@ pub fn TheorySection() -> Html {
     let wait = p.latency.mean;
     let l_predicted = lambda * wait;
     let (offered, predicted_wait) = erlang_prediction(&p, w.pool_size);
+    let open = near_open(&p, w.clients);
+    let inside_share = p.in_transaction / f64::from(w.clients.max(1));
     let rho = offered / f64::from(w.pool_size);
     use_live(live(&w), true);
     let utilisation = 1.0 - p.cpu.idle;
@@ -87,9 +99,16 @@ pub fn TheorySection() -> Html {
                     <Num metric="theory_rho" value={rho} text={percent(rho)} /></div>
                 <div><span class="t-label">{ "CPU utilisation" }</span>
                     <Num metric="theory_cpu" value={utilisation} text={percent(utilisation)} /></div>
-                <div><span class="t-label">{ "Pool wait, Erlang C prediction" }</span>
-                    <Num metric="theory_wait_erlang" value={if predicted_wait.is_finite() { predicted_wait } else { -1.0 }}
-                         text={if predicted_wait.is_finite() { duration(predicted_wait) } else { "unbounded".to_string() }} /></div>
+                <div><span class="t-label">{ "Pool wait, Erlang C prediction (endless population)" }</span>
+                    if open {
+                        <Num metric="theory_wait_erlang" value={if predicted_wait.is_finite() { predicted_wait } else { -1.0 }}
+                             text={if predicted_wait.is_finite() { duration(predicted_wait) } else { "unbounded".to_string() }} />
+                    } else {
+                        <span class="t-note" data-metric="theory_wait_erlang" data-value="-2">
+                            { format!("not comparable: {} of the clients are inside at once", percent(inside_share)) }
+                        </span>
+                    }
+                </div>
                 <div><span class="t-label">{ "Pool wait, simulated" }</span>
                     <Num metric="theory_wait_sim" value={p.pool_wait_s} text={duration(p.pool_wait_s)} /></div>
             </div>

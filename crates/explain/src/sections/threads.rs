@@ -47,8 +47,8 @@ pub fn live(a: Arch, clients: u32, run: &LiveView, procs: &LiveView) -> Vec<Live
                 "Here the wall moves: one worker thread per core takes the connections’ statements in turn, \
                  like a pooler’s backends, so the cores switch rarely and nothing waits for a core in the kernel."
             } else {
-                "Cheaper connections save memory; they do not make the cores go further. Pick the thread \
-                 pool above to see what does."
+                "Cheaper connections save memory and go somewhat further; they do not remove the wall. \
+                 Pick the thread pool above to see what does."
             },
         ),
     ]

@@ -42,6 +42,7 @@ impl Sim {
             stmt_start: 0,
             wait_start: 0,
             proc: NONE,
+            pgb: NONE,
         };
         self.cstate_counts[CState::Thinking as usize] += 1;
         if let Some(id) = self.client_free.pop() {
@@ -115,11 +116,14 @@ impl Sim {
     /// Connects `c` at once, as far as max_connections / max_client_conn allow.
     fn attach_connection(&mut self, c: u32) {
         if self.p.pooled() {
-            if self.pooler_clients < self.p.max_client_conn {
+            let g = self.pick_pgb();
+            if self.pgbs[g as usize].clients < self.p.max_client_conn {
+                self.pgbs[g as usize].clients += 1;
                 self.pooler_clients += 1;
                 self.client_connections += 1;
                 let cl = &mut self.clients[c as usize];
                 cl.pooler_client = true;
+                cl.pgb = g;
                 cl.connected = true;
             }
         } else if self.live_backends() < self.p.max_connections {
@@ -181,19 +185,40 @@ impl Sim {
     }
 
     /// `clients_on_server`: client `c`'s own CPU for one side of a statement runs as a job of
-    /// its process on the server's cores (half of `CLIENT_CPU_PER_STMT_NS` on each side).
+    /// its process on the server's cores: half of `CLIENT_CPU_PER_STMT_NS` on each side, plus
+    /// `CLIENT_CPU_PER_CONNECTION_NS` for every connection the client program holds (its waits
+    /// poll them all).
     fn client_work(&mut self, c: u32, phase: ClientPhase) {
-        let mut proc = self.clients[c as usize].proc;
-        if proc == NONE {
-            proc = self.new_proc(ProcKind::Client(c), false, cal::CLIENT_WORKING_SET_BYTES);
-            self.clients[c as usize].proc = proc;
+        // The client program's threads (pgbench -j): client c is served by thread c mod n,
+        // which does its connections' work one job at a time.
+        let n = cal::CLIENT_THREADS as usize;
+        while self.client_threads.len() < n {
+            let t = self.client_threads.len() as u32;
+            let proc = self.new_proc(
+                ProcKind::ClientThread(t),
+                true,
+                cal::CLIENT_WORKING_SET_BYTES,
+            );
+            self.client_threads.push(proc);
+            self.client_q.push(std::collections::VecDeque::new());
         }
+        let t = c as usize % n;
+        let proc = self.client_threads[t];
         let job = Job {
             what: JobWhat::Client(c, phase),
-            remaining: cal::CLIENT_CPU_PER_STMT_NS / 2,
+            remaining: (cal::CLIENT_CPU_PER_STMT_NS
+                + crate::rng::ns(
+                    cal::CLIENT_CPU_PER_CONNECTION_NS * f64::from(self.client_connections),
+                ))
+                / 2,
             snap: 0,
         };
-        self.give_job(proc, job);
+        let pr = &self.procs[proc as usize];
+        if pr.job.is_none() && pr.state == super::PState::Blocked {
+            self.give_job(proc, job);
+        } else {
+            self.client_q[t].push_back(job);
+        }
     }
 
     /// A client's CPU burst is over: the request goes out, or the reply has been read.
@@ -229,12 +254,17 @@ impl Sim {
     fn connect(&mut self, c: u32) {
         self.set_cstate(c, CState::Connecting);
         if self.p.pooled() {
-            if self.pooler_clients >= self.p.max_client_conn {
+            // The kernel picks the process; a full one refuses (the others are not asked).
+            let g = self.pick_pgb();
+            if self.pgbs[g as usize].clients >= self.p.max_client_conn {
                 self.fail_txn(c, ErrorKind::MaxClientConn, true);
                 return;
             }
+            self.pgbs[g as usize].clients += 1;
             self.pooler_clients += 1;
-            self.clients[c as usize].pooler_client = true;
+            let cl = &mut self.clients[c as usize];
+            cl.pooler_client = true;
+            cl.pgb = g;
             let cl = &self.clients[c as usize];
             if cl.open && self.p.connect == Connect::Persistent {
                 // An open-workload arrival on an application's already-open connection.
@@ -515,6 +545,8 @@ impl Sim {
             if conn != NONE {
                 self.release_server(c);
             }
+            let g = self.clients[c as usize].pgb;
+            self.pgbs[g as usize].clients -= 1;
             self.pooler_clients -= 1;
         } else if conn != NONE && self.conns[conn as usize].app {
             // An arrival hands its connection back to the application's pool.
@@ -533,6 +565,7 @@ impl Sim {
         cl.conn = NONE;
         cl.connected = false;
         cl.pooler_client = false;
+        cl.pgb = NONE;
     }
 
     fn depart(&mut self, c: u32) {

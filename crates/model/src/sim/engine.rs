@@ -26,13 +26,14 @@ pub(crate) enum CTimer {
 pub(crate) enum Ev {
     Core(u32, u32),
     Client(u32, u32, CTimer),
-    /// The oldest waiting client may have reached `query_wait_timeout`.
-    WaitTimer,
-    /// The oldest waiting client may have reached `reserve_pool_timeout`.
-    ReserveTimer,
+    /// The oldest waiting client of a PgBouncer process may have reached `query_wait_timeout`.
+    WaitTimer(u32),
+    /// The oldest waiting client of a PgBouncer process may have reached `reserve_pool_timeout`.
+    ReserveTimer(u32),
     ConnReady(u32),
     Arrival,
-    PoolRetry,
+    /// A PgBouncer process may try to open server connections again (`server_login_retry`).
+    PoolRetry(u32),
 }
 
 /// A pending event. `key` packs (time, sequence number) as `t << 64 | seq`, so one `u128`
@@ -304,11 +305,15 @@ impl Sim {
                     self.on_client_timer(id, what);
                 }
             }
-            Ev::WaitTimer => self.on_wait_timer(),
-            Ev::ReserveTimer => self.on_reserve_timer(),
+            Ev::WaitTimer(g) => self.on_wait_timer(g),
+            Ev::ReserveTimer(g) => self.on_reserve_timer(g),
             Ev::ConnReady(conn) => self.on_conn_ready(conn),
             Ev::Arrival => self.on_arrival(),
-            Ev::PoolRetry => self.maybe_open_servers(),
+            Ev::PoolRetry(g) => {
+                if (g as usize) < self.pgbs.len() {
+                    self.maybe_open_servers(g);
+                }
+            }
         }
     }
 

@@ -71,6 +71,9 @@ pub(crate) struct Client {
     /// Its process on the server's cores (`clients_on_server`; NONE until first needed). It
     /// belongs to the client slot and is reused with it, never freed.
     pub proc: u32,
+    /// The PgBouncer process its connection landed on (index into `Sim::pgbs`; NONE while not
+    /// a pooler client).
+    pub pgb: u32,
 }
 
 /// What a server connection is doing.
@@ -105,6 +108,8 @@ pub(crate) struct Conn {
     /// Serves a long-lived connection and has run a statement: it has mapped its share of
     /// shared_buffers (memory model).
     pub warm: bool,
+    /// The PgBouncer process whose pool owns it (index into `Sim::pgbs`; NONE when direct).
+    pub pgb: u32,
 }
 
 /// A CPU burst: `remaining` ns, of which the first `snap` are GetSnapshotData.
@@ -145,12 +150,23 @@ pub(crate) enum PMsg {
     Response(u32),
 }
 
+impl PMsg {
+    /// The client the message is for: it names the PgBouncer process (`Client::pgb`).
+    #[inline]
+    pub fn client(self) -> u32 {
+        match self {
+            PMsg::Login(c) | PMsg::Query(c) | PMsg::Response(c) => c,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ProcKind {
     Conn(u32),
-    /// A client process (`clients_on_server`), by client slot.
-    Client(u32),
-    Pooler,
+    /// One of the client program's threads (`clients_on_server`), by thread index.
+    ClientThread(u32),
+    /// A PgBouncer process, by index into `Sim::pgbs`.
+    Pooler(u32),
     Postmaster,
     Worker,
     Free,
@@ -171,6 +187,50 @@ pub(crate) struct Proc {
     pub thread: bool,
     pub ws: f64,
     pub runq_since: u64,
+    /// Woken while every core was busy: it waits in a run queue, and the wake-up that put it
+    /// there crossed cores (an inter-processor interrupt), paid when it is dispatched.
+    pub queued_wake: bool,
+}
+
+/// One PgBouncer process. Processes sharing a port with `so_reuseport` know nothing of each
+/// other: each has its own clients, its own queue of messages to handle, its own wait queue and
+/// its own pool of server connections, so `pool_size` and `max_client_conn` apply per process.
+pub(crate) struct Pgb {
+    /// Its OS process in the scheduler.
+    pub proc: u32,
+    /// Messages waiting for its event loop.
+    pub q: VecDeque<Job>,
+    /// Client connections it holds.
+    pub clients: u32,
+    /// Clients waiting for a server, FIFO, with the `wait_gen` they queued under (stale entries
+    /// are skipped at the head).
+    pub waitq: VecDeque<(u32, u32)>,
+    pub cl_waiting: u32,
+    pub idle_servers: Vec<u32>,
+    /// Its server connections: opening, in use or idle.
+    pub servers_total: u32,
+    pub servers_login: u32,
+    pub login_retry_until: u64,
+    pub wait_timer_pending: bool,
+    pub reserve_timer_pending: bool,
+}
+
+impl Pgb {
+    fn new(proc: u32) -> Pgb {
+        Pgb {
+            proc,
+            q: VecDeque::new(),
+            clients: 0,
+            waitq: VecDeque::new(),
+            cl_waiting: 0,
+            idle_servers: Vec::new(),
+            servers_total: 0,
+            servers_login: 0,
+            login_retry_until: 0,
+            wait_timer_pending: false,
+            reserve_timer_pending: false,
+        }
+    }
 }
 
 pub(crate) struct Core {
@@ -181,6 +241,8 @@ pub(crate) struct Core {
     pub ovh_until: u64,
     pub slice_end: u64,
     pub idle_pos: u32,
+    /// When the core last became idle (meaningful while `idle_pos != NONE`).
+    pub idle_since: u64,
 }
 
 /// One network leg, precomputed from the parameters: `rtt/2` in ns and the half-width of its
@@ -228,6 +290,10 @@ pub(crate) struct Sim {
     /// Jitter of network legs and of "constant" statements (its own stream, so the other
     /// streams draw the same sequences with or without it).
     pub rng_jitter: Rng,
+    /// Which PgBouncer process a new client connection lands on (the kernel's `SO_REUSEPORT`
+    /// hash of the connection's 4-tuple, whose source port changes with every connection).
+    /// Drawn only with more than one process, so one process leaves every stream as it was.
+    pub rng_pgb: Rng,
     pub metrics: Metrics,
 
     pub clients: Vec<Client>,
@@ -265,7 +331,6 @@ pub(crate) struct Sim {
 
     pub procs: Vec<Proc>,
     pub proc_free: Vec<u32>,
-    pub pooler_proc: u32,
     pub postmaster_proc: u32,
     pub workers: Vec<u32>,
     pub idle_workers: Vec<u32>,
@@ -277,21 +342,26 @@ pub(crate) struct Sim {
     pub runq: VecDeque<u32>,
     /// Sum of hot working sets of runnable and running processes.
     pub ws_active: f64,
+    /// Idle-state exit of the core about to be dispatched to (`scheduler::wake_on_idle_core`).
+    pub wake_delay: u64,
+    pub wake_cpu: u64,
+    /// Runnable and running connection processes/threads (`ProcKind::Conn`).
+    pub conns_active: u32,
+    /// Footprint of one connection process or thread in the shared L3 (its private memory,
+    /// catalog caches and page tables; `scheduler::switch_cost`), from the memory model.
+    pub conn_footprint: f64,
 
     pub fork_q: VecDeque<u32>,
 
-    // Pooler state.
-    pub pooler_q: VecDeque<Job>,
+    /// `clients_on_server`: the client program's threads and the jobs each has queued.
+    pub client_threads: Vec<u32>,
+    pub client_q: Vec<VecDeque<Job>>,
+    /// The PgBouncer processes (empty without a pooler).
+    pub pgbs: Vec<Pgb>,
+    /// Client connections held by all PgBouncer processes (the sum of `Pgb::clients`).
     pub pooler_clients: u32,
-    pub waitq: VecDeque<(u32, u32)>,
-    pub waitq_stale: u32,
+    /// Clients waiting for a server in all processes (the sum of `Pgb::cl_waiting`).
     pub cl_waiting: u32,
-    pub idle_servers: Vec<u32>,
-    pub servers_total: u32,
-    pub servers_login: u32,
-    pub login_retry_until: u64,
-    pub wait_timer_pending: bool,
-    pub reserve_timer_pending: bool,
 }
 
 impl Sim {
@@ -305,6 +375,7 @@ impl Sim {
     fn empty(p: Params, seed: u64, now: u64, metrics: Metrics) -> Sim {
         let arch = architecture::costs(p.arch);
         let mem_cfg = architecture::memory_config(&p);
+        let conn_fp = conn_footprint(&mem_cfg);
         Sim {
             arch,
             mem_cfg,
@@ -315,6 +386,7 @@ impl Sim {
             rng_work: Rng::new(seed, 2),
             rng_misc: Rng::new(seed, 3),
             rng_jitter: Rng::new(seed, 4),
+            rng_pgb: Rng::new(seed, 5),
             metrics,
             clients: Vec::new(),
             client_free: Vec::new(),
@@ -336,7 +408,6 @@ impl Sim {
             app_conns: 0,
             procs: Vec::new(),
             proc_free: Vec::new(),
-            pooler_proc: NONE,
             postmaster_proc: NONE,
             workers: Vec::new(),
             idle_workers: Vec::new(),
@@ -346,18 +417,16 @@ impl Sim {
             idle_cores: Vec::new(),
             runq: VecDeque::new(),
             ws_active: 0.0,
+            wake_delay: 0,
+            wake_cpu: 0,
+            conns_active: 0,
+            conn_footprint: conn_fp,
             fork_q: VecDeque::new(),
-            pooler_q: VecDeque::new(),
+            client_threads: Vec::new(),
+            client_q: Vec::new(),
+            pgbs: Vec::new(),
             pooler_clients: 0,
-            waitq: VecDeque::new(),
-            waitq_stale: 0,
             cl_waiting: 0,
-            idle_servers: Vec::new(),
-            servers_total: 0,
-            servers_login: 0,
-            login_retry_until: 0,
-            wait_timer_pending: false,
-            reserve_timer_pending: false,
             p,
         }
     }
@@ -367,8 +436,10 @@ impl Sim {
         self.postmaster_proc =
             self.new_proc(ProcKind::Postmaster, false, cal::POOLER_WORKING_SET_BYTES);
         if self.p.pooled() {
-            self.pooler_proc =
-                self.new_proc(ProcKind::Pooler, false, cal::POOLER_WORKING_SET_BYTES);
+            for g in 0..self.p.pooler_processes.max(1) {
+                let proc = self.new_proc(ProcKind::Pooler(g), false, cal::POOLER_WORKING_SET_BYTES);
+                self.pgbs.push(Pgb::new(proc));
+            }
         }
         self.set_cores(self.p.cores);
         if self.p.arch == Arch::ThreadPool {
@@ -390,6 +461,7 @@ impl Sim {
         s.rng_work = self.rng_work.clone();
         s.rng_misc = self.rng_misc.clone();
         s.rng_jitter = self.rng_jitter.clone();
+        s.rng_pgb = self.rng_pgb.clone();
         s.events.seq = self.events.seq;
         *self = s;
         self.populate();
@@ -402,13 +474,15 @@ impl Sim {
             || old.arch != p.arch
             || old.workload != p.workload
             || old.overheads != p.overheads
-            || old.clients_on_server != p.clients_on_server;
+            || old.clients_on_server != p.clients_on_server
+            || (p.pooled() && old.pooler_processes != p.pooler_processes);
         if structural {
             self.rebuild(p);
             return;
         }
         self.arch = architecture::costs(p.arch);
         self.mem_cfg = architecture::memory_config(&p);
+        self.conn_footprint = conn_footprint(&self.mem_cfg);
         self.legs = Legs::of(&p);
         if old.cores != p.cores {
             self.set_cores(p.cores);
@@ -446,6 +520,7 @@ impl Sim {
             thread,
             ws,
             runq_since: 0,
+            queued_wake: false,
         };
         if let Some(id) = self.proc_free.pop() {
             self.procs[id as usize] = proc;
@@ -482,6 +557,7 @@ impl Sim {
             pooled,
             app: false,
             warm: false,
+            pgb: NONE,
         };
         self.sstate_counts[SState::ForkQueued as usize] += 1;
         if let Some(id) = self.conn_free.pop() {
@@ -513,6 +589,7 @@ impl Sim {
         let c = &mut self.conns[conn as usize];
         c.proc = NONE;
         c.client = NONE;
+        c.pgb = NONE;
         self.conn_free.push(conn);
     }
 
@@ -656,17 +733,60 @@ impl Sim {
             return Err("runnable process while a core idles".into());
         }
         if self.p.pooled() {
-            let servers = self
-                .conns
-                .iter()
-                .filter(|c| c.pooled && c.state != SState::Free)
-                .count() as u32;
-            if servers != self.servers_total {
-                return Err(format!("servers {servers} != {}", self.servers_total));
+            if self.pgbs.len() as u32 != self.p.pooler_processes.max(1) {
+                return Err(format!(
+                    "{} PgBouncer processes, {} configured",
+                    self.pgbs.len(),
+                    self.p.pooler_processes
+                ));
             }
-            if self.pooler_clients > self.p.max_client_conn.max(self.pooler_clients) {
-                return Err("pooler clients over max".into());
+            for (g, pg) in self.pgbs.iter().enumerate() {
+                let g = g as u32;
+                let servers = self
+                    .conns
+                    .iter()
+                    .filter(|c| c.pooled && c.state != SState::Free && c.pgb == g)
+                    .count() as u32;
+                if servers != pg.servers_total {
+                    return Err(format!(
+                        "process {g}: servers {servers} != {}",
+                        pg.servers_total
+                    ));
+                }
+                let clients = self
+                    .clients
+                    .iter()
+                    .filter(|c| c.pooler_client && c.pgb == g)
+                    .count() as u32;
+                if clients != pg.clients {
+                    return Err(format!("process {g}: clients {clients} != {}", pg.clients));
+                }
+                let waiting = self
+                    .clients
+                    .iter()
+                    .filter(|c| c.state == CState::WaitingServer && c.pgb == g)
+                    .count() as u32;
+                if waiting != pg.cl_waiting {
+                    return Err(format!(
+                        "process {g}: cl_waiting {waiting} != {}",
+                        pg.cl_waiting
+                    ));
+                }
+                for &s in &pg.idle_servers {
+                    if self.conns[s as usize].pgb != g {
+                        return Err(format!("process {g} holds idle server {s} of another"));
+                    }
+                }
             }
+            let clients: u32 = self.pgbs.iter().map(|pg| pg.clients).sum();
+            if clients != self.pooler_clients {
+                return Err(format!(
+                    "pooler clients {} != sum over processes {clients}",
+                    self.pooler_clients
+                ));
+            }
+        } else if !self.pgbs.is_empty() {
+            return Err("PgBouncer processes without a pooler".into());
         }
         let (c, _, _) = self.metrics.totals();
         let busy: u64 = c.cpu_ns.iter().sum();
@@ -675,4 +795,18 @@ impl Sim {
         }
         Ok(())
     }
+}
+
+/// What one warm connection process or thread keeps in memory that is its own: private memory,
+/// catalog caches and page tables (the memory model's per-connection figures).
+fn conn_footprint(cfg: &MemoryConfig) -> f64 {
+    let one = crate::memory::MemoryBreakdown::compute(
+        cfg,
+        &crate::memory::MemoryLoad {
+            server_connections: 1,
+            warm_server_connections: 1,
+            ..Default::default()
+        },
+    );
+    one.connections_private + one.relcache + one.page_tables
 }

@@ -108,7 +108,8 @@ impl Sim {
         }
         self.set_sstate(conn, SState::Idle);
         if self.conns[conn as usize].pooled {
-            self.servers_login -= 1;
+            let g = self.conns[conn as usize].pgb;
+            self.pgbs[g as usize].servers_login -= 1;
             self.server_available(conn);
         } else {
             let c = self.conns[conn as usize].client;
@@ -120,17 +121,20 @@ impl Sim {
         let pooled = self.conns[conn as usize].pooled;
         let client = self.conns[conn as usize].client;
         let app = self.conns[conn as usize].app;
+        let g = self.conns[conn as usize].pgb;
         self.forget_conn(conn);
         self.set_sstate(conn, SState::Free);
         self.conns[conn as usize].client = NONE;
+        self.conns[conn as usize].pgb = NONE;
         self.conn_free.push(conn);
         if pooled {
-            self.servers_total -= 1;
-            self.servers_login -= 1;
+            let pg = &mut self.pgbs[g as usize];
+            pg.servers_total -= 1;
+            pg.servers_login -= 1;
             self.metrics.error(ErrorKind::ServerRefused);
-            // PgBouncer waits server_login_retry before trying again.
-            self.login_retry_until = self.now + cal::PGB_SERVER_LOGIN_RETRY_NS;
-            self.at(cal::PGB_SERVER_LOGIN_RETRY_NS, Ev::PoolRetry);
+            // This process waits server_login_retry before trying again.
+            pg.login_retry_until = self.now + cal::PGB_SERVER_LOGIN_RETRY_NS;
+            self.at(cal::PGB_SERVER_LOGIN_RETRY_NS, Ev::PoolRetry(g));
         } else {
             self.clients[client as usize].conn = NONE;
             self.fail_txn(client, ErrorKind::Refused, true);

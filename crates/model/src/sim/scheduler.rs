@@ -33,6 +33,7 @@ impl Sim {
                 ovh_until: self.now,
                 slice_end: self.now,
                 idle_pos: NONE,
+                idle_since: self.now,
             });
             self.push_idle_core(id);
         }
@@ -60,6 +61,7 @@ impl Sim {
     }
 
     fn push_idle_core(&mut self, c: u32) {
+        self.cores[c as usize].idle_since = self.now;
         self.cores[c as usize].idle_pos = self.idle_cores.len() as u32;
         self.idle_cores.push(c);
     }
@@ -90,6 +92,40 @@ impl Sim {
         Some(c)
     }
 
+    /// Where a woken process goes, as Linux's `select_idle_sibling` places a wake-up: a core
+    /// freed less than `IDLE_WAKE_MIN_IDLE_NS` ago still runs the waker (it wakes its peer and
+    /// only then sleeps), so it counts as busy while a core that is truly idle exists: the
+    /// process's last core if it is, else another. Only when no core is truly idle does the
+    /// process take a just-freed core, with no idle-state exit to pay. With overheads off (or
+    /// no cost to leaving idle) it is the plain choice: the last core if idle, else any.
+    fn take_core_for_wake(&mut self, p: u32, pref: u32) -> Option<u32> {
+        if !self.overheads() || self.p.idle_wake_us <= 0.0 {
+            return self.take_idle_core(pref);
+        }
+        let awake =
+            |s: &Sim, c: u32| s.now < s.cores[c as usize].idle_since + cal::IDLE_WAKE_MIN_IDLE_NS;
+        // Its last core, if idle: at once if it has been idle a while; if it was freed just now,
+        // only when `p` itself was the last to run there (it blocked and is woken again at the
+        // same instant, e.g. by a timer: it never really left).
+        if pref != NONE
+            && (pref as usize) < self.cores.len()
+            && self.cores[pref as usize].idle_pos != NONE
+            && (!awake(self, pref) || self.cores[pref as usize].last == p)
+        {
+            self.remove_idle_core(pref);
+            return Some(pref);
+        }
+        // The idle stack is pushed in time order, so its bottom is (nearly always) the core
+        // idle the longest.
+        if let Some(&c) = self.idle_cores.first() {
+            if !awake(self, c) {
+                self.remove_idle_core(c);
+                return Some(c);
+            }
+        }
+        self.take_idle_core(pref)
+    }
+
     /// Gives process `p` (Blocked, with a job set) to the scheduler.
     pub fn make_runnable(&mut self, p: u32) {
         let pr = &mut self.procs[p as usize];
@@ -97,15 +133,21 @@ impl Sim {
         debug_assert!(pr.job.is_some());
         pr.state = PState::Runnable;
         self.ws_active += pr.ws;
+        if matches!(pr.kind, ProcKind::Conn(_)) {
+            self.conns_active += 1;
+        }
         let pref = pr.last_core;
-        if let Some(c) = self.take_idle_core(pref) {
+        if let Some(c) = self.take_core_for_wake(p, pref) {
+            self.wake_on_idle_core(c);
             self.dispatch(c, p);
         } else if !self.overheads() {
             self.set_cores(self.cores.len() as u32 + 1);
             let c = self.take_idle_core(NONE).expect("just added");
             self.dispatch(c, p);
         } else {
-            self.procs[p as usize].runq_since = self.now;
+            let pr = &mut self.procs[p as usize];
+            pr.runq_since = self.now;
+            pr.queued_wake = true;
             self.runq.push_back(p);
             self.metrics.runq_enter();
         }
@@ -129,8 +171,26 @@ impl Sim {
             let p = self.runq.pop_front().expect("non-empty");
             self.metrics
                 .runq_leave(self.now - self.procs[p as usize].runq_since);
+            self.wake_on_idle_core(c);
             self.dispatch(c, p);
         }
+    }
+
+    /// Core `c`, taken from the idle set, must leave its idle state first if it has been idle
+    /// for at least `IDLE_WAKE_MIN_IDLE_NS` (before that it is still awake): `idle_wake_us`, of which
+    /// `IDLE_WAKE_CPU_SHARE` is CPU on the core and the rest a delay with the core idle. Sets
+    /// `wake_delay` and `wake_cpu` for the dispatch that follows.
+    fn wake_on_idle_core(&mut self, c: u32) {
+        self.wake_delay = 0;
+        self.wake_cpu = 0;
+        if !self.overheads()
+            || self.now < self.cores[c as usize].idle_since + cal::IDLE_WAKE_MIN_IDLE_NS
+        {
+            return;
+        }
+        let total = self.p.idle_wake_us * 1e3;
+        self.wake_cpu = crate::rng::ns(total * cal::IDLE_WAKE_CPU_SHARE);
+        self.wake_delay = crate::rng::ns(total).saturating_sub(self.wake_cpu);
     }
 
     fn switch_cost(&self, p: u32) -> u64 {
@@ -147,7 +207,29 @@ impl Sim {
             0.0
         };
         let refill = cal::CACHE_REFILL_FULL_NS * (pr.ws / cal::HOT_WORKING_SET_BYTES) * evicted;
-        direct + tlb + crate::rng::ns(refill)
+        direct + tlb + crate::rng::ns(refill + self.dram_refill(pr))
+    }
+
+    /// The second tier of the refill (`cal::DRAM_REFILL_NS_PER_MIB`): once the footprints of the
+    /// runnable processes outgrow the shared L3, a process's own footprint comes from DRAM.
+    fn dram_refill(&self, pr: &super::Proc) -> f64 {
+        let fp = if matches!(pr.kind, ProcKind::Conn(_)) {
+            self.conn_footprint
+        } else {
+            pr.ws
+        };
+        let total = self.ws_active
+            + f64::from(self.conns_active)
+                * (self.conn_footprint - cal::HOT_WORKING_SET_BYTES).max(0.0);
+        let l3 = if self.p.l3_cache_mb > 0.0 {
+            self.p.l3_cache_mb * cal::MIB
+        } else {
+            self.cores.len() as f64 * cal::L3_BYTES_PER_CORE
+        };
+        if total <= l3 {
+            return 0.0;
+        }
+        cal::DRAM_REFILL_NS_PER_MIB * (fp / cal::MIB) * (1.0 - l3 / total)
     }
 
     fn slice(&self) -> u64 {
@@ -168,17 +250,23 @@ impl Sim {
                 ovh += cal::MIGRATION_PENALTY_NS;
             }
         }
+        // Leaving the idle state (set by `wake_on_idle_core` just before, else 0): a delay,
+        // then CPU counted with the switch.
+        ovh += std::mem::take(&mut self.wake_cpu);
+        if std::mem::take(&mut self.procs[p as usize].queued_wake) && self.overheads() {
+            ovh += crate::rng::ns(self.p.wake_ipi_us * 1e3);
+        }
+        let start = self.now + std::mem::take(&mut self.wake_delay);
         let slice = self.slice();
-        let now = self.now;
         let pr = &mut self.procs[p as usize];
         pr.state = PState::Running;
         pr.last_core = c;
         let core = &mut self.cores[c as usize];
         core.running = p;
         core.last = p;
-        core.acct_from = now;
-        core.ovh_until = now + ovh;
-        core.slice_end = now + ovh + slice;
+        core.acct_from = start;
+        core.ovh_until = start + ovh;
+        core.slice_end = start + ovh + slice;
         self.job_begins(p);
         self.schedule_core(c);
     }
@@ -316,6 +404,9 @@ impl Sim {
         if self.ws_active < 1.0 {
             self.ws_active = 0.0;
         }
+        if matches!(pr.kind, ProcKind::Conn(_)) {
+            self.conns_active = self.conns_active.saturating_sub(1);
+        }
         if pr.kind == ProcKind::Worker {
             self.worker_idle(p);
         }
@@ -337,9 +428,10 @@ impl Sim {
     /// Next job for a process that takes work from a shared queue.
     fn next_shared_job(&mut self, p: u32) -> Option<Job> {
         match self.procs[p as usize].kind {
-            ProcKind::Pooler => self.pooler_q.pop_front(),
+            ProcKind::Pooler(g) => self.pgbs[g as usize].q.pop_front(),
             ProcKind::Postmaster => self.next_accept_job(),
             ProcKind::Worker => self.next_worker_job(p),
+            ProcKind::ClientThread(t) => self.client_q[t as usize].pop_front(),
             _ => None,
         }
     }

@@ -123,16 +123,25 @@ pub struct BackendCounts {
 pub struct PoolerCounts {
     /// Whether a pooler exists.
     pub present: bool,
-    /// On a core.
+    /// On a core (with several processes: at least one is).
     pub running: bool,
-    /// Waiting for a core.
+    /// Waiting for a core (none on a core, at least one waiting).
     pub runnable: bool,
-    /// Nothing to do.
+    /// Nothing to do (every process).
     pub idle: bool,
-    /// Messages waiting to be handled.
+    /// Messages waiting to be handled (all processes).
     pub queue_len: u32,
-    /// Client connections it holds.
+    /// Client connections it holds (all processes).
     pub clients: u32,
+    /// PgBouncer processes (`pooler_processes`; 0 without a pooler).
+    #[serde(default)]
+    pub processes: u32,
+    /// Of these, on a core.
+    #[serde(default)]
+    pub running_processes: u32,
+    /// Of these, waiting for a core.
+    #[serde(default)]
+    pub runnable_processes: u32,
 }
 
 /// Cheap counts of entity states for the animated view.
@@ -233,6 +242,7 @@ impl Sim {
             running_statements: self.stmts_executing,
             pooler_clients: self.pooler_clients,
             pooler_busy_clients: busy.min(self.pooler_clients),
+            pooler_processes: self.pgbs.len() as u32,
         };
         MemoryBreakdown::compute(&self.mem_cfg, &load)
     }
@@ -242,9 +252,15 @@ impl Sim {
         if !self.p.pooled() {
             return ShowPools::default();
         }
-        let sv_login = u64::from(self.servers_login);
-        let sv_idle = self.idle_servers.len() as u64;
-        let sv_active = u64::from(self.servers_total).saturating_sub(sv_login + sv_idle);
+        // Summed over the PgBouncer processes, as a fleet's dashboards add up each process's
+        // `SHOW POOLS` rows.
+        let (mut sv_login, mut sv_idle, mut servers) = (0u64, 0u64, 0u64);
+        for pg in &self.pgbs {
+            sv_login += u64::from(pg.servers_login);
+            sv_idle += pg.idle_servers.len() as u64;
+            servers += u64::from(pg.servers_total);
+        }
+        let sv_active = servers.saturating_sub(sv_login + sv_idle);
         ShowPools {
             cl_active: u64::from(self.pooler_clients.saturating_sub(self.cl_waiting)),
             cl_waiting: u64::from(self.cl_waiting),
@@ -305,18 +321,28 @@ impl Sim {
             })
             .take(SNAPSHOT_INDIVIDUALS)
             .collect();
-        let pooler = if self.pooler_proc != NONE {
-            let pr = &self.procs[self.pooler_proc as usize];
-            PoolerCounts {
-                present: true,
-                running: pr.state == PState::Running,
-                runnable: pr.state == PState::Runnable,
-                idle: pr.state == PState::Blocked,
-                queue_len: self.pooler_q.len() as u32 + u32::from(pr.job.is_some()),
-                clients: self.pooler_clients,
-            }
-        } else {
+        let pooler = if self.pgbs.is_empty() {
             PoolerCounts::default()
+        } else {
+            let mut c = PoolerCounts {
+                present: true,
+                processes: self.pgbs.len() as u32,
+                clients: self.pooler_clients,
+                ..PoolerCounts::default()
+            };
+            for pg in &self.pgbs {
+                let pr = &self.procs[pg.proc as usize];
+                match pr.state {
+                    PState::Running => c.running_processes += 1,
+                    PState::Runnable => c.runnable_processes += 1,
+                    PState::Blocked => {}
+                }
+                c.queue_len += pg.q.len() as u32 + u32::from(pr.job.is_some());
+            }
+            c.running = c.running_processes > 0;
+            c.runnable = !c.running && c.runnable_processes > 0;
+            c.idle = c.running_processes == 0 && c.runnable_processes == 0;
+            c
         };
         let cores = self
             .cores
@@ -326,7 +352,7 @@ impl Sim {
                     CoreUse::Idle
                 } else {
                     match self.procs[c.running as usize].kind {
-                        ProcKind::Pooler => CoreUse::Pooler,
+                        ProcKind::Pooler(_) => CoreUse::Pooler,
                         ProcKind::Postmaster => CoreUse::Postmaster,
                         _ => CoreUse::Backend,
                     }

@@ -16,9 +16,10 @@ pub struct Latency {
 pub use poolsim_model::CpuShare as CpuShares;
 
 /// The parts of a CPU-time bar: (css class, label, share) in drawing order.
-pub fn cpu_parts(c: &CpuShares) -> [(&'static str, &'static str, f64); 6] {
+pub fn cpu_parts(c: &CpuShares) -> [(&'static str, &'static str, f64); 7] {
     [
         ("work", "work", c.work),
+        ("client-cpu", "clients", c.clients),
         ("switching", "context switches", c.switching),
         ("snapshots", "snapshots", c.snapshots),
         ("fork", "fork + auth", c.fork_auth),

@@ -1,4 +1,5 @@
-//! Where the cores' time goes: one stacked bar (work / switching / snapshots / fork / pooler / idle).
+//! Where the cores' time goes: one stacked bar (work / clients / switching / snapshots / fork /
+//! pooler / idle; clients only when they run on the server).
 
 use crate::format;
 use crate::sim::{cpu_parts, CpuShares};
