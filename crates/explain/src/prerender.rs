@@ -54,6 +54,9 @@ pub fn island_html(id: &str) -> String {
         out.push_str("</ul>\n");
         return out;
     }
+    if id == "realism" {
+        return realism_static();
+    }
     let what = match id {
         "process" => "the postmaster and one backend process per connection",
         "memory" => "the memory of idle connections, as top adds it up and as it really is",
@@ -72,6 +75,62 @@ pub fn island_html(id: &str) -> String {
         "<p class=\"island-static\">A live figure — {what} — is drawn here. The numbers in the text are \
          the model’s at this figure’s default settings; with JavaScript they follow its controls.</p>"
     )
+}
+
+/// The realism figure before its module mounts it: the lab's points against the model's, as the
+/// figure's tables show them, computed here with the same runs (`poolsim_model::lab`, the same
+/// seed and lengths as `poolsim validate` and the page).
+fn realism_static() -> String {
+    use crate::format::count;
+    use poolsim_model::lab::{self, Route, RunSpec};
+    let Ok(points) = crate::sections::realism::lab_points() else {
+        return String::new();
+    };
+    let done = lab::compare(&points, &RunSpec::default());
+    let mut out = String::from(
+        "<p class=\"island-static\">Live charts of the lab's throughput and p99 latency against the \
+         model's are drawn here. The tables are the same comparison, computed when this page was \
+         built.</p>\n<div class=\"realism-tables\">\n",
+    );
+    for route in Route::ALL {
+        let caption = match route {
+            Route::Direct => "Direct to Postgres".to_string(),
+            Route::PgBouncer => format!(
+                "Through PgBouncer (pool of {})",
+                poolsim_model::calibration::LAB_POOL_SIZE
+            ),
+        };
+        out.push_str(&format!(
+            "<div class=\"table-wrap\"><table class=\"features realism-table\"><caption>{}: \
+             transactions per second</caption>\n<thead><tr><th scope=\"col\">Clients</th><th \
+             scope=\"col\">Measured<span class=\"sub\">median (range)</span></th><th \
+             scope=\"col\">Model</th><th scope=\"col\">Error</th></tr></thead>\n<tbody>\n",
+            escape(&caption)
+        ));
+        let mut rows: Vec<_> = done.iter().filter(|c| c.lab.route == route).collect();
+        rows.sort_by_key(|c| c.lab.clients);
+        for c in rows {
+            let e = c.tps_error();
+            out.push_str(&format!(
+                "<tr><th scope=\"row\">{}</th><td>{}<span class=\"sub\">{}–{}</span></td><td>{}</td>\
+                 <td{}>{}</td></tr>\n",
+                count(c.lab.clients.into()),
+                count(c.lab.tps.median.round() as u64),
+                count(c.lab.tps.min.round() as u64),
+                count(c.lab.tps.max.round() as u64),
+                count(c.model.tps.round() as u64),
+                if e.abs() > lab::TPS_TOLERANCE {
+                    " class=\"outside\""
+                } else {
+                    ""
+                },
+                crate::sections::realism::signed_percent(e)
+            ));
+        }
+        out.push_str("</tbody></table></div>\n");
+    }
+    out.push_str("</div>\n");
+    out
 }
 
 /// The whole explanation as HTML.
@@ -108,6 +167,18 @@ pub fn fill_index(index: &str, explanation: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_realism_figure_is_prerendered_as_its_tables_with_the_models_numbers() {
+        let html = island_html("realism");
+        assert_eq!(html.matches("<table").count(), 2, "{html}");
+        // One row per lab point (11 client counts per route), each with the model's figure.
+        assert_eq!(html.matches("<tr><th scope=\"row\">").count(), 22);
+        let points = crate::sections::realism::lab_points().unwrap();
+        let done = poolsim_model::lab::compare(&points, &Default::default());
+        let first = &done[0];
+        assert!(html.contains(&crate::format::count(first.model.tps.round() as u64)));
+    }
 
     #[test]
     fn the_masthead_and_the_explanation_fill_their_markers() {
