@@ -205,7 +205,7 @@ fn drawn(canvas: &web_sys::HtmlCanvasElement) -> bool {
 #[wasm_bindgen_test]
 async fn the_realism_figure_draws_the_lab_and_fills_its_table_with_the_model() {
     let root = mount();
-    let lab = poolsim_web::sections::realism::lab_points().unwrap();
+    let lab = poolsim_explain::sections::realism::lab_points().unwrap();
     let mut finished = false;
     for _ in 0..POLLS {
         sleep(50).await;
