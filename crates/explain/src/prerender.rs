@@ -146,10 +146,126 @@ pub fn explanation(content: &Content) -> Result<String, String> {
 /// Where the masthead (the title and its lede, as the figure's app draws them) goes.
 pub const MASTHEAD_MARKER: &str = "<!--poolsim:masthead-->";
 
+/// Where the live figure's static rendering goes (inside its reserved place).
+pub const FIGURE_MARKER: &str = "<!--poolsim:figure-->";
+
+/// Simulated time the live figure's static rendering shows: the first view's numbers after this
+/// long, as the figure shows them a few seconds after it starts.
+pub const FIGURE_STATIC_NS: u64 = 5_000_000_000;
+
+/// The live figure at its first view, before its module replaces it: the scenario, both sides'
+/// readouts after [`FIGURE_STATIC_NS`] of simulated time (same parameters and seed as the page),
+/// and the challenges it sets. For readers without scripts, and for search engines.
+pub fn figure_static() -> String {
+    use crate::format::{bytes, count, duration, percent, rate};
+    use crate::sim::{cpu_parts, SideView, SimPair};
+    let state = crate::state::PageState::new(true);
+    let p = &state.params;
+    let mut pair = SimPair::new(p, state.seed);
+    pair.run_until(FIGURE_STATIC_NS, f64::INFINITY, &|| 0.0);
+    let v = pair.view();
+    let direct = &v.direct;
+    let pooled = v.pooled.clone().unwrap_or_default();
+    let cpu = |s: &SideView| {
+        cpu_parts(&s.cpu)
+            .iter()
+            .filter(|(_, _, share)| *share >= 0.005)
+            .map(|(_, label, share)| format!("{label} {}", percent(*share)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let errors = |s: &SideView| format!("{}/s", rate(s.errors_per_s()));
+    let rows: [(&str, String, String); 8] = [
+        (
+            "Memory, private",
+            format!(
+                "{} ({} backends)",
+                bytes(direct.memory_private),
+                count(p.clients.into())
+            ),
+            format!(
+                "{} ({} backends)",
+                bytes(pooled.memory_private),
+                count(p.pool_size.into())
+            ),
+        ),
+        (
+            "Memory, what top shows (sum of RSS)",
+            bytes(direct.memory_rss),
+            bytes(pooled.memory_rss),
+        ),
+        (
+            "Throughput",
+            format!("{} transactions/s", rate(direct.throughput_tps)),
+            format!("{} transactions/s", rate(pooled.throughput_tps)),
+        ),
+        (
+            "Latency p99 (p50)",
+            format!(
+                "{} ({})",
+                duration(direct.latency.p99),
+                duration(direct.latency.p50)
+            ),
+            format!(
+                "{} ({})",
+                duration(pooled.latency.p99),
+                duration(pooled.latency.p50)
+            ),
+        ),
+        (
+            "Context switches",
+            format!("{}/s", rate(direct.context_switches_per_s)),
+            format!("{}/s", rate(pooled.context_switches_per_s)),
+        ),
+        (
+            "CPU migrations",
+            format!("{}/s", rate(direct.cpu_migrations_per_s)),
+            format!("{}/s", rate(pooled.cpu_migrations_per_s)),
+        ),
+        ("Errors", errors(direct), errors(&pooled)),
+        ("CPU time", cpu(direct), cpu(&pooled)),
+    ];
+    let mut out = format!(
+        "<section class=\"figure-static\" aria-labelledby=\"figure-static-h\">\n<h2 \
+         id=\"figure-static-h\">The same clients, direct and through a pooler</h2>\n<p>{} \
+         clients on a {}-core server, each running a {}-statement transaction and then thinking \
+         {} ms; once straight to Postgres, once through PgBouncer with a pool of {} server \
+         connections in transaction mode. The live simulation draws both sides as it runs and \
+         lets you change every setting; here are its numbers after its first {} simulated \
+         seconds:</p>\n<table class=\"features\"><thead><tr><th scope=\"col\"></th><th \
+         scope=\"col\">Straight to Postgres</th><th scope=\"col\">Through \
+         PgBouncer</th></tr></thead>\n<tbody>\n",
+        count(p.clients.into()),
+        p.cores,
+        p.stmts_per_txn,
+        p.think_ms,
+        p.pool_size,
+        FIGURE_STATIC_NS / 1_000_000_000
+    );
+    for (label, d, q) in rows {
+        out.push_str(&format!(
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td></tr>\n",
+            escape(label),
+            escape(&d),
+            escape(&q)
+        ));
+    }
+    out.push_str("</tbody></table>\n<p>Challenges it sets its readers:</p>\n<ol>\n");
+    for c in poolsim_web::challenges::CHALLENGES.iter() {
+        out.push_str(&format!(
+            "<li>{} <span class=\"hint\">{}</span></li>\n",
+            escape(c.goal),
+            escape(c.hint)
+        ));
+    }
+    out.push_str("</ol>\n</section>\n");
+    out
+}
+
 /// `index.html` with the masthead in place of [`MASTHEAD_MARKER`] and the explanation in place of
 /// [`MARKER`].
 pub fn fill_index(index: &str, explanation: &str) -> Result<String, String> {
-    for marker in [MARKER, MASTHEAD_MARKER] {
+    for marker in [MARKER, MASTHEAD_MARKER, FIGURE_MARKER] {
         if !index.contains(marker) {
             return Err(format!("no {marker} in index.html (see www/index.html)"));
         }
@@ -161,7 +277,8 @@ pub fn fill_index(index: &str, explanation: &str) -> Result<String, String> {
     );
     Ok(index
         .replacen(MARKER, explanation, 1)
-        .replacen(MASTHEAD_MARKER, &masthead, 1))
+        .replacen(MASTHEAD_MARKER, &masthead, 1)
+        .replacen(FIGURE_MARKER, &figure_static(), 1))
 }
 
 #[cfg(test)]
@@ -182,7 +299,9 @@ mod tests {
 
     #[test]
     fn the_masthead_and_the_explanation_fill_their_markers() {
-        let index = format!("<header>{MASTHEAD_MARKER}</header><div>{MARKER}</div>");
+        let index = format!(
+            "<header>{MASTHEAD_MARKER}</header><div>{FIGURE_MARKER}</div><div>{MARKER}</div>"
+        );
         let page = fill_index(&index, "<p>explained</p>").unwrap();
         assert!(page.contains(&format!("<header><h1>{}</h1>", crate::outline::TITLE)));
         assert!(page.contains("<p class=\"lede\">Postgres serves every client connection"));
