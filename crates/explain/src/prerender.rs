@@ -86,12 +86,44 @@ fn realism_static() -> String {
     let Ok(points) = crate::sections::realism::lab_points() else {
         return String::new();
     };
+    use crate::sections::realism::{route_words, Piece};
     let done = lab::compare(&points, &RunSpec::default());
     let mut out = String::from(
         "<p class=\"island-static\">Live charts of the lab's throughput and p99 latency against the \
-         model's are drawn here. The tables are the same comparison, computed when this page was \
-         built.</p>\n<div class=\"realism-tables\">\n",
+         model's are drawn here. The words and tables below are the same comparison, computed when \
+         this page was built.</p>\n<p>The model's throughput, against the lab's:</p>\n<ul \
+         class=\"realism-words\">\n",
     );
+    for route in Route::ALL {
+        let Some(s) = lab::route_summary(&done, route) else {
+            continue;
+        };
+        let last = points
+            .iter()
+            .filter(|p| p.route == route)
+            .map(|p| p.clients)
+            .max()
+            .unwrap_or(1);
+        let words: String = route_words(&s, last)
+            .into_iter()
+            .map(|p| match p {
+                Piece::Text(t) => escape(&t),
+                Piece::Live(_, _, t) => format!("<strong>{}</strong>", escape(&t)),
+            })
+            .collect();
+        let name = match route {
+            Route::Direct => "Direct: ",
+            Route::PgBouncer => "Through PgBouncer: ",
+        };
+        out.push_str(&format!("<li><strong>{name}</strong>{words}</li>\n"));
+    }
+    let checks = lab::checks(&done);
+    out.push_str(&format!(
+        "</ul>\n<p>Of the {} checks <code>poolsim validate</code> makes with these same runs, {} \
+         pass.</p>\n<div class=\"realism-tables\">\n",
+        checks.len(),
+        checks.iter().filter(|c| c.pass).count()
+    ));
     for route in Route::ALL {
         let caption = match route {
             Route::Direct => "Direct to Postgres".to_string(),
