@@ -206,7 +206,7 @@ pub fn figure_static() -> String {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let errors = |s: &SideView| format!("{}/s", rate(s.errors_per_s()));
+    let errors = |s: &SideView| rate(s.errors_per_s());
     let rows: [(&str, String, String); 8] = [
         (
             "Memory, private",
@@ -228,8 +228,8 @@ pub fn figure_static() -> String {
         ),
         (
             "Throughput",
-            format!("{} transactions/s", rate(direct.throughput_tps)),
-            format!("{} transactions/s", rate(pooled.throughput_tps)),
+            format!("{} tx", rate(direct.throughput_tps)),
+            format!("{} tx", rate(pooled.throughput_tps)),
         ),
         (
             "Latency p99 (p50)",
@@ -246,13 +246,13 @@ pub fn figure_static() -> String {
         ),
         (
             "Context switches",
-            format!("{}/s", rate(direct.context_switches_per_s)),
-            format!("{}/s", rate(pooled.context_switches_per_s)),
+            rate(direct.context_switches_per_s),
+            rate(pooled.context_switches_per_s),
         ),
         (
             "CPU migrations",
-            format!("{}/s", rate(direct.cpu_migrations_per_s)),
-            format!("{}/s", rate(pooled.cpu_migrations_per_s)),
+            rate(direct.cpu_migrations_per_s),
+            rate(pooled.cpu_migrations_per_s),
         ),
         ("Errors", errors(direct), errors(&pooled)),
         ("CPU time", cpu(direct), cpu(&pooled)),
