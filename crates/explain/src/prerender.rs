@@ -318,6 +318,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_live_figure_is_prerendered_at_its_first_view_with_the_pages_seed() {
+        let html = figure_static();
+        assert!(html.contains("Straight to Postgres") && html.contains("Through PgBouncer"));
+        // The same numbers the page's own pair gives after the same simulated time.
+        let state = crate::state::PageState::new(true);
+        let mut pair = crate::sim::SimPair::new(&state.params, state.seed);
+        pair.run_until(FIGURE_STATIC_NS, f64::INFINITY, &|| 0.0);
+        let v = pair.view();
+        let tps = crate::format::rate(v.direct.throughput_tps);
+        assert!(html.contains(&format!("{tps} tx")), "{tps}: {html}");
+        for c in poolsim_web::challenges::CHALLENGES.iter() {
+            assert!(html.contains(&escape(c.goal)), "{}", c.goal);
+        }
+    }
+
+    #[test]
     fn the_realism_figure_is_prerendered_as_its_tables_with_the_models_numbers() {
         let html = island_html("realism");
         assert_eq!(html.matches("<table").count(), 2, "{html}");
