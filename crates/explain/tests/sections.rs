@@ -9,6 +9,8 @@ use web_sys::{Element, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+// The helpers the figure's browser tests use too (one file, shared by path).
+#[path = "../../web/tests/common/mod.rs"]
 mod common;
 use common::{fire, metric, sleep};
 
