@@ -13,6 +13,10 @@ use std::path::Path;
 /// gzip of text, the first thing a reader reads), the first load carries it too.
 pub const FIRST_LOAD_BUDGET_GZIP: u64 = 270_000;
 
+/// The first load's target, gzip -9, in bytes: what the page benchmark reports against (OVER
+/// until the figure's own module shrinks), while the test guards [`FIRST_LOAD_BUDGET_GZIP`].
+pub const FIRST_LOAD_TARGET_GZIP: u64 = 200_000;
+
 /// One file of the first load.
 pub struct Entry {
     pub name: String,
