@@ -448,6 +448,14 @@ pub struct RouteSummary {
     pub worst_counted: (u32, f64),
 }
 
+/// The point with the largest throughput error (the first of equals), if any.
+fn largest_error<'a>(points: impl Iterator<Item = &'a Compared>) -> Option<&'a Compared> {
+    points.fold(None, |w, p| match w {
+        Some(w) if w.tps_error().abs() >= p.tps_error().abs() => Some(w),
+        _ => Some(p),
+    })
+}
+
 /// The peak's position (the fewest clients that reach [`PEAK_SHARE`] of the highest
 /// throughput), and the fall from the highest throughput to the largest client count.
 fn peak_and_fall(points: &[&Compared], tps: impl Fn(&Compared) -> f64) -> (u32, f64) {
@@ -470,22 +478,10 @@ fn peak_and_fall(points: &[&Compared], tps: impl Fn(&Compared) -> f64) -> (u32, 
 pub fn route_summary(points: &[Compared], route: Route) -> Option<RouteSummary> {
     let pts: Vec<&Compared> = points.iter().filter(|p| p.lab.route == route).collect();
     let first = *pts.first()?;
-    let worst = pts.iter().copied().fold(first, |w, p| {
-        if p.tps_error().abs() > w.tps_error().abs() {
-            p
-        } else {
-            w
-        }
-    });
+    let worst = largest_error(pts.iter().copied()).unwrap_or(first);
     let missed = |p: &Compared| known_miss(route, p.lab.clients).is_some();
     let counted: Vec<&Compared> = pts.iter().copied().filter(|p| !missed(p)).collect();
-    let worst_counted = counted.iter().copied().fold(first, |w, p| {
-        if missed(w) || p.tps_error().abs() > w.tps_error().abs() {
-            p
-        } else {
-            w
-        }
-    });
+    let worst_counted = largest_error(counted.iter().copied()).unwrap_or(first);
     let (m_peak, m_fall) = peak_and_fall(&pts, |p| p.lab.tps.median);
     let (s_peak, s_fall) = peak_and_fall(&pts, |p| p.model.tps);
     Some(RouteSummary {

@@ -342,9 +342,6 @@ pub(crate) struct Sim {
     pub runq: VecDeque<u32>,
     /// Sum of hot working sets of runnable and running processes.
     pub ws_active: f64,
-    /// Idle-state exit of the core about to be dispatched to (`scheduler::wake_on_idle_core`).
-    pub wake_delay: u64,
-    pub wake_cpu: u64,
     /// Runnable and running connection processes/threads (`ProcKind::Conn`).
     pub conns_active: u32,
     /// Footprint of one connection process or thread in the shared L3 (its private memory,
@@ -417,8 +414,6 @@ impl Sim {
             idle_cores: Vec::new(),
             runq: VecDeque::new(),
             ws_active: 0.0,
-            wake_delay: 0,
-            wake_cpu: 0,
             conns_active: 0,
             conn_footprint: conn_fp,
             fork_q: VecDeque::new(),

@@ -19,6 +19,19 @@ use super::{Job, JobWhat, PState, ProcKind, Sim, NONE};
 use crate::calibration as cal;
 use crate::metrics::CpuCat;
 
+/// What a core pays to leave its idle state before it runs a woken process (`Sim::idle_exit`).
+#[derive(Clone, Copy)]
+struct IdleExit {
+    /// Delay with the core idle, ns.
+    delay: u64,
+    /// CPU on the core, ns, counted with the switch.
+    cpu: u64,
+}
+
+impl IdleExit {
+    const NONE: IdleExit = IdleExit { delay: 0, cpu: 0 };
+}
+
 impl Sim {
     /// Sets the number of cores; removed cores hand their process back to the run queue's front.
     pub fn set_cores(&mut self, n: u32) {
@@ -138,12 +151,12 @@ impl Sim {
         }
         let pref = pr.last_core;
         if let Some(c) = self.take_core_for_wake(p, pref) {
-            self.wake_on_idle_core(c);
-            self.dispatch(c, p);
+            let exit = self.idle_exit(c);
+            self.dispatch(c, p, exit);
         } else if !self.overheads() {
             self.set_cores(self.cores.len() as u32 + 1);
             let c = self.take_idle_core(NONE).expect("just added");
-            self.dispatch(c, p);
+            self.dispatch(c, p, IdleExit::NONE);
         } else {
             let pr = &mut self.procs[p as usize];
             pr.runq_since = self.now;
@@ -171,26 +184,26 @@ impl Sim {
             let p = self.runq.pop_front().expect("non-empty");
             self.metrics
                 .runq_leave(self.now - self.procs[p as usize].runq_since);
-            self.wake_on_idle_core(c);
-            self.dispatch(c, p);
+            let exit = self.idle_exit(c);
+            self.dispatch(c, p, exit);
         }
     }
 
-    /// Core `c`, taken from the idle set, must leave its idle state first if it has been idle
-    /// for at least `IDLE_WAKE_MIN_IDLE_NS` (before that it is still awake): `idle_wake_us`, of which
-    /// `IDLE_WAKE_CPU_SHARE` is CPU on the core and the rest a delay with the core idle. Sets
-    /// `wake_delay` and `wake_cpu` for the dispatch that follows.
-    fn wake_on_idle_core(&mut self, c: u32) {
-        self.wake_delay = 0;
-        self.wake_cpu = 0;
+    /// What core `c`, taken from the idle set, pays to leave its idle state: nothing if it has
+    /// been idle less than `IDLE_WAKE_MIN_IDLE_NS` (it is still awake), else `idle_wake_us`, of
+    /// which `IDLE_WAKE_CPU_SHARE` is CPU on the core and the rest a delay with the core idle.
+    fn idle_exit(&self, c: u32) -> IdleExit {
         if !self.overheads()
             || self.now < self.cores[c as usize].idle_since + cal::IDLE_WAKE_MIN_IDLE_NS
         {
-            return;
+            return IdleExit::NONE;
         }
         let total = self.p.idle_wake_us * 1e3;
-        self.wake_cpu = crate::rng::ns(total * cal::IDLE_WAKE_CPU_SHARE);
-        self.wake_delay = crate::rng::ns(total).saturating_sub(self.wake_cpu);
+        let cpu = crate::rng::ns(total * cal::IDLE_WAKE_CPU_SHARE);
+        IdleExit {
+            delay: crate::rng::ns(total).saturating_sub(cpu),
+            cpu,
+        }
     }
 
     fn switch_cost(&self, p: u32) -> u64 {
@@ -238,7 +251,7 @@ impl Sim {
         (cal::SCHED_TARGET_LATENCY_NS / nr).max(cal::SCHED_MIN_GRANULARITY_NS)
     }
 
-    fn dispatch(&mut self, c: u32, p: u32) {
+    fn dispatch(&mut self, c: u32, p: u32, exit: IdleExit) {
         let mut ovh = 0;
         if self.overheads() {
             if self.cores[c as usize].last != p {
@@ -250,13 +263,12 @@ impl Sim {
                 ovh += cal::MIGRATION_PENALTY_NS;
             }
         }
-        // Leaving the idle state (set by `wake_on_idle_core` just before, else 0): a delay,
-        // then CPU counted with the switch.
-        ovh += std::mem::take(&mut self.wake_cpu);
+        // Leaving the idle state: a delay, then CPU counted with the switch.
+        ovh += exit.cpu;
         if std::mem::take(&mut self.procs[p as usize].queued_wake) && self.overheads() {
             ovh += crate::rng::ns(self.p.wake_ipi_us * 1e3);
         }
-        let start = self.now + std::mem::take(&mut self.wake_delay);
+        let start = self.now + exit.delay;
         let slice = self.slice();
         let pr = &mut self.procs[p as usize];
         pr.state = PState::Running;
@@ -419,7 +431,7 @@ impl Sim {
         if let Some(p) = self.runq.pop_front() {
             self.metrics
                 .runq_leave(self.now - self.procs[p as usize].runq_since);
-            self.dispatch(c, p);
+            self.dispatch(c, p, IdleExit::NONE);
         } else {
             self.push_idle_core(c);
         }
