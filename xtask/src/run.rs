@@ -48,6 +48,15 @@ pub fn command(program: &str) -> Command {
     cmd
 }
 
+/// The release `poolsim` CLI with `args` (built first if needed):
+/// `cargo run --quiet --release -p poolsim-cli -- args`.
+pub fn poolsim(args: &[&str]) -> Command {
+    let mut cmd = command("cargo");
+    cmd.args(["run", "--quiet", "--release", "-p", "poolsim-cli", "--"])
+        .args(args);
+    cmd
+}
+
 /// Runs `cmd`, streaming its output; an error names the command.
 pub fn status(mut cmd: Command, what: &str) -> Result<()> {
     match cmd.status() {
@@ -105,7 +114,14 @@ pub fn trunk(args: &[&str], env: Option<(&str, &str)>) -> Result<()> {
 
 /// Output of a command, or `None` when it cannot run or fails.
 pub fn output_of(program: &str, args: &[&str]) -> Option<String> {
-    let out = command(program).args(args).output().ok()?;
+    let mut cmd = command(program);
+    cmd.args(args);
+    stdout_of(cmd)
+}
+
+/// Standard output of `cmd`, or `None` when it cannot run or fails.
+pub fn stdout_of(mut cmd: Command) -> Option<String> {
+    let out = cmd.output().ok()?;
     out.status
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())

@@ -115,16 +115,7 @@ pub fn test_all() -> Result<()> {
     count_cargo_tests(&mut tally, "native tests", native);
 
     banner("the model against the real server (poolsim validate, bench/lab/results)");
-    let mut validate = command("cargo");
-    validate.args([
-        "run",
-        "--release",
-        "-q",
-        "-p",
-        "poolsim-cli",
-        "--",
-        "validate",
-    ]);
+    let validate = run::poolsim(&["validate"]);
     tally.check(
         "validate",
         run::status(validate, "poolsim validate").is_ok(),
@@ -251,26 +242,17 @@ fn report_wasm_speed(wasm_output: &str) {
             .nth(1)
             .and_then(|n| n.trim().parse::<f64>().ok())
     });
-    let native = run::output_of(
-        "cargo",
-        &[
-            "run",
-            "--quiet",
-            "--release",
-            "-p",
-            "poolsim-cli",
-            "--",
-            "run",
-            "--preset",
-            "fleet",
-            "--warmup",
-            "1",
-            "--duration",
-            "5",
-            "--format",
-            "json",
-        ],
-    )
+    let native = run::stdout_of(run::poolsim(&[
+        "run",
+        "--preset",
+        "fleet",
+        "--warmup",
+        "1",
+        "--duration",
+        "5",
+        "--format",
+        "json",
+    ]))
     .and_then(|json| crate::bench::json_number(&json, "events_per_wall_s"));
     match (wasm, native) {
         (Some(w), Some(n)) => println!(

@@ -5,7 +5,7 @@
 //! to the model or to `bench/lab/results/select_only.csv`; a failing check is reported, not an
 //! error (the section says which checks fail).
 
-use crate::run::{command, root};
+use crate::run::root;
 use crate::{Failure, Result};
 
 /// The comment lines that enclose the generated part of `MODEL.md`.
@@ -16,21 +16,7 @@ const SVG: &str = "crates/model/validation.svg";
 const MODEL_MD: &str = "crates/model/MODEL.md";
 
 pub fn validate() -> Result<()> {
-    let mut cmd = command("cargo");
-    cmd.args([
-        "run",
-        "--quiet",
-        "--release",
-        "-p",
-        "poolsim-cli",
-        "--",
-        "validate",
-        "--format",
-        "markdown",
-        "--svg",
-        SVG,
-    ]);
-    let out = cmd
+    let out = crate::run::poolsim(&["validate", "--format", "markdown", "--svg", SVG])
         .output()
         .map_err(|e| Failure::Failed(format!("poolsim validate could not start: {e}")))?;
     // Exit status 1: a check fails, which the tables say; anything else is an error.
