@@ -47,7 +47,9 @@
       // explainer" link); a sandbox allowing all three adds little. Styles are set through
       // CSSOM, which a host's Content-Security-Policy allows.
       f.style.cssText = 'width:100%;border:0;display:block';
-      f.style.height = (parseInt(this.getAttribute('height'), 10) || 720) + 'px';
+      // Until the figure reports its height: the compact layout's at most (the full one's taller).
+      var full = /^full$/i.test(this.getAttribute('layout') || '');
+      f.style.height = (parseInt(this.getAttribute('height'), 10) || (full ? 720 : 560)) + 'px';
       f.src = url.href;
       if (getComputedStyle(this).display === 'inline') this.style.display = 'block';
       // An open shadow root keeps the host page's CSS (`iframe {…}` rules) off the iframe, and

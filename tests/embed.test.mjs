@@ -209,7 +209,7 @@ test('<poolsim-figure> builds its iframe from its attributes and routes messages
   assert.deepEqual(Object.fromEntries(stubUrl.searchParams),
     { v: '1', embed: '1', id: 'stub', clients: '10', pool_mode: 'session', paused: '1' });
   assert.equal(stub.title, 'Stub figure');
-  assert.equal(stub.height, '720px');
+  assert.equal(stub.height, '560px');
   const frame = await frameOf(page, 'stub');
   await frame.waitForLoadState('load');
   await frame.evaluate(() => {

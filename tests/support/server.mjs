@@ -2,7 +2,9 @@
 // It serves `.wasm` as application/wasm (needed for streaming compilation) and can mount the
 // site under a sub-path to check that `dist/` works from any prefix. With `gzip`, it compresses
 // responses (gzip -9) for clients that accept it, as a static host would (the page benchmark's
-// throttled load).
+// throttled load). With `cors`, every response carries `Access-Control-Allow-Origin: *`, as GitHub
+// Pages and most static hosts send (a sandboxed frame, whose origin is opaque, needs it for its
+// module scripts, WebAssembly and stylesheets); without it, none does.
 import http from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { readFile, stat } from 'node:fs/promises';
@@ -20,7 +22,7 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-export async function serve(root, { prefix = '/', gzip = false } = {}) {
+export async function serve(root, { prefix = '/', gzip = false, cors = false } = {}) {
   const server = http.createServer(async (req, res) => {
     try {
       const url = new URL(req.url, 'http://127.0.0.1');
@@ -43,6 +45,7 @@ export async function serve(root, { prefix = '/', gzip = false } = {}) {
         'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-store',
       };
+      if (cors) headers['access-control-allow-origin'] = '*';
       if (gzip && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
         body = gzipSync(body, { level: 9 });
         headers['content-encoding'] = 'gzip';

@@ -31,7 +31,9 @@ pub const SITE_URL_VAR: &str = "POOLSIM_SITE_URL";
 
 const EMBED_TITLE: &str = "Why does Postgres need a connection pooler?";
 const EMBED_FRAME_TITLE: &str = "poolsim: Postgres connections with and without PgBouncer";
-const EMBED_SIZE: u32 = 720;
+/// The oEmbed frame's width, and its height: the compact embed's at that width, at most.
+const EMBED_WIDTH: u32 = 720;
+const EMBED_HEIGHT: u32 = 560;
 
 /// Applies the CSP and oEmbed post-processing to the site Trunk built into `dist`, whose assets
 /// Trunk prefixed with `public_url` (`./` by default). The oEmbed URLs use `public_url` when it is
@@ -55,6 +57,7 @@ fn finish_dist_with(dist: &Path, public_url: &str, site_url: Option<&str>) -> Re
     }
     let base = oembed_base(public_url, site_url);
     write(&dist.join(OEMBED_FILE), oembed_json(&base))?;
+    write(&dist.join(HEADERS_FILE), HEADERS)?;
     let html = read_text(&index)?;
     let with_metadata = insert_metadata(&html, &base)
         .map_err(|e| Failure::Failed(format!("{}: {e}", index.display())))?;
@@ -106,8 +109,38 @@ fn finish_html(html: &str, public_url: &str) -> std::result::Result<Finished, St
     }
     let html = insert_csp(&html)?;
     let html = insert_oembed_link(&html, public_url)?;
+    let html = cors_stylesheets(&html);
     Ok(Finished { html, scripts })
 }
+
+/// Adds `crossorigin="anonymous"` to every stylesheet `<link>` with an `integrity` (Trunk writes
+/// none). In a sandboxed frame (an opaque origin, as WordPress makes) every file is cross-origin:
+/// without the attribute the stylesheet is fetched in no-cors mode, and an opaque response always
+/// fails its integrity check. With it, the site's `Access-Control-Allow-Origin: *` lets it load;
+/// on the site's own origin nothing changes.
+fn cors_stylesheets(html: &str) -> String {
+    let mut out = html.to_string();
+    for tag in tags(html, "link").iter().rev() {
+        let stylesheet = attr(&tag.attrs, "rel")
+            .flatten()
+            .is_some_and(|r| r.eq_ignore_ascii_case("stylesheet"));
+        if stylesheet
+            && attr(&tag.attrs, "integrity").is_some()
+            && attr(&tag.attrs, "crossorigin").is_none()
+        {
+            out.insert_str(tag.start + "<link".len(), " crossorigin=\"anonymous\"");
+        }
+    }
+    out
+}
+
+/// `_headers`, read by Netlify and Cloudflare Pages: every file may be fetched from any origin,
+/// which a sandboxed frame needs (docs/PUBLISHING.md).
+pub const HEADERS_FILE: &str = "_headers";
+const HEADERS: &str = "# Netlify and Cloudflare Pages read this file (docs/PUBLISHING.md).\n\
+# Sandboxed frames (WordPress embeds) fetch the figure's scripts, WebAssembly and styles\n\
+# cross-origin: they load only with this header.\n\
+/*\n  Access-Control-Allow-Origin: *\n";
 
 fn placeholder(i: usize) -> String {
     format!("<!--poolsim:inline-module:{i}-->")
@@ -337,7 +370,7 @@ fn sitemap_xml(base: &str) -> String {
 fn oembed_json(base: &str) -> String {
     let src = format!("{base}index.html?v=1&embed=1");
     let html = format!(
-        "<iframe src=\"{}\" title=\"{EMBED_FRAME_TITLE}\" width=\"100%\" height=\"{EMBED_SIZE}\" \
+        "<iframe src=\"{}\" title=\"{EMBED_FRAME_TITLE}\" width=\"100%\" height=\"{EMBED_HEIGHT}\" \
          style=\"border:0;width:100%\" loading=\"lazy\"></iframe>",
         attr_escape(&src)
     );
@@ -348,8 +381,8 @@ fn oembed_json(base: &str) -> String {
         "provider_url": base,
         "title": EMBED_TITLE,
         "html": html,
-        "width": EMBED_SIZE,
-        "height": EMBED_SIZE,
+        "width": EMBED_WIDTH,
+        "height": EMBED_HEIGHT,
         "thumbnail_url": format!("{base}social.png"),
         "thumbnail_width": 1200,
         "thumbnail_height": 630,
@@ -612,6 +645,26 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
     }
 
     #[test]
+    fn stylesheets_with_integrity_are_fetched_in_cors_mode() {
+        let done = finish_html(TRUNK_INDEX, "./").unwrap();
+        let sheets: Vec<Tag> = tags(&done.html, "link")
+            .into_iter()
+            .filter(|t| attr(&t.attrs, "rel") == Some(Some("stylesheet")))
+            .collect();
+        assert_eq!(sheets.len(), 2);
+        for t in &sheets {
+            assert_eq!(attr(&t.attrs, "crossorigin"), Some(Some("anonymous")));
+            assert!(attr(&t.attrs, "integrity").is_some());
+        }
+        // Once only, and nothing else changes (the icon is fetched without CORS).
+        assert_eq!(cors_stylesheets(&done.html), done.html);
+        assert_eq!(done.html.matches("crossorigin").count(), 5, "{}", done.html);
+        assert!(done
+            .html
+            .contains("<link rel=\"icon\" href=\"favicon.svg\""));
+    }
+
+    #[test]
     fn a_second_run_changes_nothing() {
         let once = finish_html(TRUNK_INDEX, "./").unwrap();
         let twice = finish_html(&once.html, "./").unwrap();
@@ -683,6 +736,7 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
             "https://example.org/poolsim/social.png"
         );
         assert_eq!(json["width"], 720);
+        assert_eq!(json["height"], 560);
         let html = json["html"].as_str().unwrap();
         assert!(
             html.starts_with(
@@ -725,13 +779,17 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
         let first = snapshot(&dir);
         let names: Vec<&str> = first.iter().map(|(n, _)| n.as_str()).collect();
         // The site's address is known (absolute): a sitemap too, and the canonical URL.
-        assert_eq!(names.len(), 4, "{names:?}");
-        assert!(names[0] == "index.html" && names[1].starts_with("init-"));
-        assert_eq!((names[2], names[3]), (OEMBED_FILE, SITEMAP_FILE));
-        assert!(first[2]
+        assert_eq!(names.len(), 5, "{names:?}");
+        assert_eq!(names[0], HEADERS_FILE);
+        assert!(first[0]
+            .1
+            .contains("/*\n  Access-Control-Allow-Origin: *\n"));
+        assert!(names[1] == "index.html" && names[2].starts_with("init-"));
+        assert_eq!((names[3], names[4]), (OEMBED_FILE, SITEMAP_FILE));
+        assert!(first[3]
             .1
             .contains("https://example.org/poolsim/index.html?v=1&amp;embed=1"));
-        assert!(first[0]
+        assert!(first[1]
             .1
             .contains("<link rel=\"canonical\" href=\"https://example.org/poolsim/\">"));
         finish_dist_with(&dir, "./", Some("https://example.org/poolsim")).unwrap();

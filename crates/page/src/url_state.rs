@@ -60,10 +60,59 @@ pub const MAX_ID_LEN: usize = 64;
 /// The controls an embed shows when the link does not choose.
 pub const DEFAULT_EMBED_CONTROLS: [&str; 2] = ["clients", "pool_size"];
 
-/// How the page is embedded (`embed=1`): which controls it shows, the id it puts in its
-/// messages to the host page, and whether it posts live metrics.
+/// The readouts of one side, by the key `readouts=` uses: (key, the readout's `data-metric`
+/// name without its `_direct`/`_pooled` suffix). `pooler_memory` and `pool_wait` exist on the
+/// pooled side only.
+pub const READOUT_KEYS: [(&str, &str); 10] = [
+    ("memory", "memory_private"),
+    ("memory_steady", "memory_steady"),
+    ("memory_rss", "memory_rss"),
+    ("throughput", "throughput"),
+    ("p99", "latency_p99"),
+    ("context_switches", "context_switches"),
+    ("cpu_migrations", "cpu_migrations"),
+    ("errors", "errors"),
+    ("pooler_memory", "memory_pooler"),
+    ("pool_wait", "pool_wait"),
+];
+/// The readouts of the compact embed when the link does not choose: the key numbers.
+pub const DEFAULT_COMPACT_READOUTS: [&str; 4] = ["memory", "throughput", "p99", "context_switches"];
+
+/// How an embed lays the figure out (`layout=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// One card: per side a slim architecture strip and the key readouts, the chosen controls,
+    /// play/pause. Fits a blog column (at most 560 px tall at 720 px wide).
+    #[default]
+    Compact,
+    /// The whole live figure: every readout, the legend, the CPU bars and the transport.
+    Full,
+}
+
+impl Layout {
+    pub fn key(self) -> &'static str {
+        match self {
+            Layout::Compact => "compact",
+            Layout::Full => "full",
+        }
+    }
+
+    /// The readouts shown when the link does not choose.
+    pub fn default_readouts(self) -> Vec<&'static str> {
+        match self {
+            Layout::Compact => DEFAULT_COMPACT_READOUTS.to_vec(),
+            Layout::Full => READOUT_KEYS.iter().map(|(k, _)| *k).collect(),
+        }
+    }
+}
+
+/// How the page is embedded (`embed=1`): its layout, which readouts and controls it shows, the
+/// id it puts in its messages to the host page, and whether it posts live metrics.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Embed {
+    pub layout: Layout,
+    /// Keys of [`READOUT_KEYS`], in their order.
+    pub readouts: Vec<&'static str>,
     pub controls: Vec<&'static str>,
     pub id: String,
     pub metrics: bool,
@@ -72,10 +121,21 @@ pub struct Embed {
 impl Default for Embed {
     fn default() -> Self {
         Embed {
+            layout: Layout::default(),
+            readouts: Layout::default().default_readouts(),
             controls: DEFAULT_EMBED_CONTROLS.to_vec(),
             id: String::new(),
             metrics: false,
         }
+    }
+}
+
+impl Embed {
+    /// Whether the readout with this `data-metric` stem (e.g. `latency_p99`) is shown.
+    pub fn shows(&self, metric: &str) -> bool {
+        READOUT_KEYS
+            .iter()
+            .any(|(k, m)| *m == metric && self.readouts.contains(k))
     }
 }
 
@@ -273,11 +333,25 @@ pub fn decode(query: &str) -> Decoded {
                 Some(false) => {}
                 None => bad_switch(&mut notices),
             },
-            "controls" | "id" | "metrics" => {} // read below, for embeds only
+            "controls" | "id" | "metrics" | "layout" | "readouts" => {} // read below, for embeds only
             _ => notices.push(format!("unknown setting “{}” ignored", shown(key))),
         }
     }
     if let Some(e) = embed.as_mut() {
+        if let Some(layout) = value_of("layout") {
+            match layout.trim().to_ascii_lowercase().as_str() {
+                "compact" => e.layout = Layout::Compact,
+                "full" => e.layout = Layout::Full,
+                _ => notices.push(format!(
+                    "layout: no layout “{}” (expected compact or full); using compact",
+                    shown(layout)
+                )),
+            }
+        }
+        e.readouts = match value_of("readouts") {
+            Some(list) => decode_readouts(list, &mut notices),
+            None => e.layout.default_readouts(),
+        };
         if let Some(list) = value_of("controls") {
             e.controls = decode_controls(list, &mut notices);
         }
@@ -362,6 +436,23 @@ fn decode_speed(value: &str, notices: &mut Vec<String>) -> usize {
     }
 }
 
+fn decode_readouts(list: &str, notices: &mut Vec<String>) -> Vec<&'static str> {
+    let mut wanted = Vec::new();
+    for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let item = item.to_ascii_lowercase().replace('-', "_");
+        match READOUT_KEYS.iter().find(|(k, _)| *k == item) {
+            Some((k, _)) => wanted.push(*k),
+            None => notices.push(format!("readouts: no readout “{}”; left out", shown(&item))),
+        }
+    }
+    // In the figure's own order, each once.
+    READOUT_KEYS
+        .iter()
+        .map(|(k, _)| *k)
+        .filter(|k| wanted.contains(k))
+        .collect()
+}
+
 fn decode_controls(list: &str, notices: &mut Vec<String>) -> Vec<&'static str> {
     let mut out = Vec::new();
     for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
@@ -416,6 +507,12 @@ pub fn encode(state: &PageState, embed: Option<&Embed>) -> String {
     }
     if let Some(e) = embed {
         q.append_pair("embed", "1");
+        if e.layout != Layout::default() {
+            q.append_pair("layout", e.layout.key());
+        }
+        if e.readouts != e.layout.default_readouts() {
+            q.append_pair("readouts", &e.readouts.join(","));
+        }
         if e.controls != DEFAULT_EMBED_CONTROLS {
             q.append_pair("controls", &e.controls.join(","));
         }
@@ -526,6 +623,48 @@ mod tests {
     }
 
     #[test]
+    fn embeds_are_compact_unless_the_link_asks_for_the_full_layout() {
+        let e = decode("v=1&embed=1").embed.expect("embed");
+        assert_eq!(e.layout, Layout::Compact);
+        assert_eq!(e.readouts, DEFAULT_COMPACT_READOUTS);
+        assert!(e.shows("latency_p99") && e.shows("memory_private"));
+        assert!(!e.shows("cpu_migrations") && !e.shows("errors"));
+        let full = decode("v=1&embed=1&layout=FULL").embed.expect("embed");
+        assert_eq!(full.layout, Layout::Full);
+        assert_eq!(full.readouts.len(), READOUT_KEYS.len());
+        assert_eq!(
+            encode(&PageState::new(true), Some(&full)),
+            "v=1&embed=1&layout=full"
+        );
+        // An unknown layout is said and falls back to compact.
+        let d = decode("v=1&embed=1&layout=poster");
+        assert_eq!(d.embed.expect("embed").layout, Layout::Compact);
+        assert_eq!(d.notices.len(), 1, "{:?}", d.notices);
+        assert!(d.notices[0].contains("layout"), "{:?}", d.notices);
+    }
+
+    #[test]
+    fn readouts_are_chosen_in_the_figures_order_and_unknown_ones_said() {
+        let d = decode("v=1&embed=1&readouts=p99,errors,Memory,p99,bogus");
+        let e = d.embed.expect("embed");
+        assert_eq!(e.readouts, vec!["memory", "p99", "errors"]);
+        assert_eq!(d.notices.len(), 1, "{:?}", d.notices);
+        assert!(d.notices[0].contains("bogus"));
+        let q = encode(&d.state, Some(&e));
+        assert!(q.ends_with("embed=1&readouts=memory%2Cp99%2Cerrors"), "{q}");
+        assert_eq!(decode(&q).embed, Some(e));
+        // None at all is a choice too, and `metrics=1` keeps meaning "post live metrics".
+        let e = decode("v=1&embed=1&readouts=&metrics=1")
+            .embed
+            .expect("embed");
+        assert!(e.readouts.is_empty() && e.metrics);
+        assert_eq!(decode(&encode(&d.state, Some(&e))).embed, Some(e));
+        // Without embed=1 the keys mean nothing and are not written back.
+        let d = decode("v=1&layout=full&readouts=p99");
+        assert!(d.embed.is_none() && d.notices.is_empty(), "{:?}", d.notices);
+    }
+
+    #[test]
     fn a_presenter_link_opens_on_its_steps_scenario() {
         let d = decode("?v=1&present=1");
         assert!(d.state.present);
@@ -610,8 +749,14 @@ mod corpus {
         #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
         #[test]
-        fn any_valid_state_survives_its_url(s in state(), metrics in any::<bool>()) {
-            let embed = Embed { controls: vec!["cores", "clients"], id: "fig-1".into(), metrics };
+        fn any_valid_state_survives_its_url(
+            s in state(),
+            metrics in any::<bool>(),
+            full in any::<bool>(),
+            readouts in proptest::sample::subsequence(READOUT_KEYS.map(|(k, _)| k).to_vec(), 0..=READOUT_KEYS.len()),
+        ) {
+            let layout = if full { Layout::Full } else { Layout::Compact };
+            let embed = Embed { layout, readouts, controls: vec!["cores", "clients"], id: "fig-1".into(), metrics };
             let q = encode(&s, Some(&embed));
             let d = decode(&q);
             prop_assert!(d.notices.is_empty(), "{:?} for {}", d.notices, q);
@@ -701,6 +846,8 @@ mod corpus {
         "controls",
         "id",
         "metrics",
+        "layout",
+        "readouts",
         "bogus",
         "__proto__",
         "constructor",

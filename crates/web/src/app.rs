@@ -13,7 +13,7 @@ use crate::hooks::{
 use crate::lazy::{use_lazy_explanation, use_preset_events};
 use crate::presenter::{self, key_command, HelpOverlay, KeyCommand, StepMove, StepPanel};
 use crate::state::{Action, PageState};
-use crate::url_state::{decode, encode, Decoded, Embed};
+use crate::url_state::{decode, encode, Decoded, Embed, Layout};
 use gloo::timers::callback::Timeout;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -277,10 +277,11 @@ pub fn App() -> Html {
         .then(|| html! { <LinkNotice notices={(*notices).clone()} on_dismiss={on_dismiss} /> });
     // One shared copy of the state per render for the components that take it whole.
     let shared = Rc::new((*state).clone());
-    let figure = |only: Option<Vec<&'static str>>, compact: bool| {
+    let figure = |only: Option<Vec<&'static str>>, embed: Option<Rc<Embed>>| {
+        let compact = embed.is_some();
         html! {
             <LiveFigure state={shared.clone()} view={view.clone()} on_action={on_action.clone()}
-                        figure_ref={figure_ref.clone()} {dark} {resize} {calm} {only} {compact} />
+                        figure_ref={figure_ref.clone()} {dark} {resize} {calm} {only} {compact} {embed} />
         }
     };
 
@@ -291,9 +292,10 @@ pub fn App() -> Html {
             encode(&state, None)
         );
         return html! {
-            <div class="page embed" data-embed-id={e.id.clone()}>
+            <div class={classes!("page", "embed", (e.layout == Layout::Compact).then_some("compact"))}
+                 data-embed-id={e.id.clone()}>
                 { notice.unwrap_or_default() }
-                { figure(Some(e.controls.clone()), true) }
+                { figure(Some(e.controls.clone()), Some(e.clone())) }
                 <p class="embed-credit">
                     <a href={full} target="_blank" rel="noopener">{ "Open the full explainer ↗" }</a>
                     { " · poolsim, a calibrated simulation of Postgres connections" }
@@ -318,7 +320,7 @@ pub fn App() -> Html {
                     <p class="lede">{ crate::outline::LEDE }</p>
                 </header>
             }
-            { figure(None, false) }
+            { figure(None, None) }
             if !state.present {
                 <ShareBar state={shared.clone()} history={view.history.clone()} on_present={on_present} />
                 <p class="shortcut-hint">{ "Press ? for keyboard shortcuts, P for presenter mode." }</p>

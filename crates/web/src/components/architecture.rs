@@ -22,6 +22,9 @@ pub struct ArchitectureProps {
     /// Reduced motion: no flow dots.
     #[prop_or_default]
     pub calm: bool,
+    /// A slim strip (the compact embed): about half the height.
+    #[prop_or_default]
+    pub slim: bool,
 }
 
 /// Most squares a block draws; more things than that share a square.
@@ -35,11 +38,12 @@ pub fn Architecture(props: &ArchitectureProps) -> Html {
         let palette = Palette::for_scheme(props.dark);
         let flow = (!props.calm).then(|| flow_phase(props.now_s, props.view.throughput_tps));
         let flow = flow.flatten();
+        let slim = props.slim;
         use_effect_with(
             (props.view.clone(), props.resize, flow.map(f64::to_bits)),
             move |(view, _, _)| {
                 if let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() {
-                    draw(&canvas, view, &palette, flow);
+                    draw(&canvas, view, &palette, flow, slim);
                 }
             },
         );
@@ -175,8 +179,12 @@ fn unit_note(unit: u32) -> String {
     }
 }
 
-fn draw(canvas: &HtmlCanvasElement, v: &SideView, p: &Palette, flow: Option<f64>) {
-    let (w, h, dpr) = fit(canvas, 0.5, 190.0, 240.0);
+fn draw(canvas: &HtmlCanvasElement, v: &SideView, p: &Palette, flow: Option<f64>, slim: bool) {
+    let (w, h, dpr) = if slim {
+        fit(canvas, 0.28, 90.0, 120.0)
+    } else {
+        fit(canvas, 0.5, 190.0, 240.0)
+    };
     let Some(ctx) = canvas
         .get_context("2d")
         .ok()
@@ -239,8 +247,14 @@ fn draw(canvas: &HtmlCanvasElement, v: &SideView, p: &Palette, flow: Option<f64>
     if v.pooled {
         let waiting = o.clients_waiting;
         pen.text("Queue", x, 14.0, font, p.text, true);
+        // "1,269 waiting" runs into the backends' label when the column is narrow: the count alone.
+        let count = format::count(waiting.into());
         pen.text(
-            &format!("{} waiting", format::count(waiting.into())),
+            &if queue_w + arrow_w < 72.0 {
+                count
+            } else {
+                format!("{count} waiting")
+            },
             x,
             30.0,
             font * 0.9,

@@ -5,6 +5,7 @@
 use super::*;
 use crate::sim::LiveView;
 use crate::state::{Action, PageState};
+use crate::url_state::{Embed, Layout};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -38,6 +39,9 @@ pub struct LiveFigureProps {
     /// Embeds leave out the charts and PgBouncer's console unless there is room.
     #[prop_or_default]
     pub compact: bool,
+    /// An embed's layout and readouts; `None` on the page (everything shown).
+    #[prop_or_default]
+    pub embed: Option<Rc<Embed>>,
 }
 
 #[component]
@@ -46,17 +50,22 @@ pub fn LiveFigure(props: &LiveFigureProps) -> Html {
     let view = &props.view;
     let p = &state.params;
     let (dark, resize, calm, now_s) = (props.dark, props.resize, props.calm, view.now_s);
+    // An embed shows the readouts of its `readouts=` (www/share.css hides the others).
+    let (slim, shown) = props.embed.as_ref().map_or((false, None), |e| {
+        (e.layout == Layout::Compact, Some(e.readouts.join(" ")))
+    });
     html! {
-        <section class="figure live-figure" ref={props.figure_ref.clone()} aria-labelledby="live-title">
+        <section class={classes!("figure", "live-figure", slim.then_some("slim"))} data-readouts={shown}
+                 ref={props.figure_ref.clone()} aria-labelledby="live-title">
             <h2 id="live-title">{ "The same clients, direct and through a pooler" }</h2>
             <LiveSummary view={view.clone()} clients={p.clients} />
             <div class={classes!("sides", view.pooled.is_none().then_some("single"))}>
                 <SideReadouts view={view.direct.clone()} clients={p.clients} pool_size={p.pool_size}>
-                    <Architecture view={view.direct.clone()} {dark} {resize} {now_s} {calm} />
+                    <Architecture view={view.direct.clone()} {dark} {resize} {now_s} {calm} {slim} />
                 </SideReadouts>
                 if let Some(pooled) = &view.pooled {
                     <SideReadouts view={pooled.clone()} clients={p.clients} pool_size={p.pool_size}>
-                        <Architecture view={pooled.clone()} {dark} {resize} {now_s} {calm} />
+                        <Architecture view={pooled.clone()} {dark} {resize} {now_s} {calm} {slim} />
                     </SideReadouts>
                 }
             </div>

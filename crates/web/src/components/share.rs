@@ -177,6 +177,7 @@ pub fn EmbedDialog(props: &DialogProps) -> Html {
         controls: (*controls).clone(),
         id: String::new(),
         metrics: false,
+        ..Embed::default()
     };
     let toggle = |key: &'static str| {
         let controls = controls.clone();
