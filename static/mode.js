@@ -48,7 +48,10 @@
       } else el.style.cssText = 'display:block;margin:0 0 .5rem';
     });
     function show() {
-      if (embed) document.body.replaceChildren(note);
+      if (embed) {
+        document.body.style.margin = 0;
+        document.body.replaceChildren(note);
+      }
       else (document.getElementById('app') || document.body).prepend(note);
     }
     document.body ? show() : addEventListener('DOMContentLoaded', show);
