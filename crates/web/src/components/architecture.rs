@@ -314,8 +314,10 @@ fn draw(canvas: &HtmlCanvasElement, v: &SideView, p: &Palette, flow: Option<f64>
 
     pen.text("Cores", x, 14.0, font, p.text, true);
     let busy = o.cores.iter().filter(|c| **c != CoreUse::Idle).count();
+    // "8 of 8 busy" is cut at the canvas's edge when the column is narrow: "8/8 busy".
+    let of = if w - x < 64.0 { "/" } else { " of " };
     pen.text(
-        &format!("{busy} of {} busy", o.cores.len()),
+        &format!("{busy}{of}{} busy", o.cores.len()),
         x,
         30.0,
         font * 0.9,
