@@ -10,9 +10,11 @@
     parent.postMessage({ secret: m[1], message: message, value: value }, '*');
   }
   if (m) {
+    // From the moment the figure (or the note below) is there: WordPress shows the frame at its
+    // first height, so an earlier one would make the host's article jump.
     var last = -1, sizes = new ResizeObserver(function () {
       var h = Math.ceil(document.body.scrollHeight);
-      if (h !== last) wp('height', (last = h));
+      if (h !== last && document.querySelector('.live-figure,.load-failed-note')) wp('height', (last = h));
     });
     addEventListener('DOMContentLoaded', function () { sizes.observe(document.body); });
     addEventListener('click', function (e) {

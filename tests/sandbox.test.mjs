@@ -149,6 +149,9 @@ test("in WordPress's sandboxed iframe, with ACAO *, the figure runs and speaks W
   const last = await pollUntil(async () => (await messages(page)).filter((m) => m.data?.secret === 'abc' && m.data.message === 'height').at(-1),
     (m) => m !== undefined && Number(m.data.value) > 200, { what: "WordPress's height message" });
   assert.deepEqual(Object.keys(last.data).sort(), ['message', 'secret', 'value']);
+  // The first one already measures the figure, not the page before it rendered.
+  const first = (await messages(page)).find((m) => m.data?.secret === 'abc' && m.data.message === 'height');
+  assert.ok(first.data.value > 300, `the first height message: ${first.data.value}`);
   assert.ok(Number.isInteger(last.data.value), `an integer height: ${last.data.value}`);
   assert.equal(last.origin, 'null');
   const applied = await pollUntil(() => page.getAttribute('#figure iframe', 'height'),
