@@ -197,6 +197,19 @@ test('without Access-Control-Allow-Origin the sandboxed frame shows a static not
   await page.close();
 });
 
+test('the full page that cannot load its module keeps its prerendered text, with the note above it', async () => {
+  const { page, frame } = await openBlog(`${s.plain.url}index.html?v=1&clients=3000`, { sandbox: true });
+  const note = await frame.waitForSelector('#app > .load-failed-note');
+  assert.match(await note.textContent(), /cannot run here/);
+  const after = await frame.evaluate(() => ({
+    first: document.querySelector('#app').firstElementChild.className,
+    explanation: document.querySelector('#explanation')?.textContent.length ?? 0,
+  }));
+  assert.equal(after.first, 'load-failed-note');
+  assert.ok(after.explanation > 10_000, `the prerendered explanation stays (${after.explanation} characters)`);
+  await page.close();
+});
+
 test('screenshots of the compact embed in a blog column (720 px light and dark, 360 px)', async () => {
   for (const [name, width, colorScheme, viewport] of [
     ['embed-blog-720.png', 720, 'light'],
