@@ -34,10 +34,12 @@
 //! * [`lab`]: the measurement lab's select-only points and the model run at each of them.
 //! * [`theory`]: Erlang C and the finite-source M/M/c//N queue. [`presets`]: named scenarios.
 //! * [`reproduce`]: pgbouncer.ini, postgresql.conf and a pgbench run to reproduce params for real.
+//! * [`decimal`]: decimal text to `f64`, as std reads it, without std's table of powers.
 //! * [`golden_case`]: the fixed case whose digest is pinned natively and in the browser.
 
 pub mod architecture;
 pub mod calibration;
+pub mod decimal;
 mod hist;
 pub mod lab;
 pub mod memory;

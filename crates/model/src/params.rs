@@ -808,7 +808,7 @@ impl Params {
             value: value.to_string(),
             expected: format!("{expected} in {}..{}", fmt_num(s.min), fmt_num(s.max)),
         };
-        let v: f64 = value_t.parse().map_err(|_| bad())?;
+        let v = crate::decimal::parse_f64(value_t).ok_or_else(bad)?;
         if v.is_nan() {
             return Err(bad());
         }

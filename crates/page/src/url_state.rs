@@ -29,6 +29,7 @@ pub const CONTROL_KEYS: [&str; 12] = [
 
 use crate::outline::STEPS;
 use crate::state::{PageState, DEFAULT_SEED, DEFAULT_SPEED, SPEEDS};
+use poolsim_model::decimal::parse_f64;
 use poolsim_model::params::{spec, ParamError, PARAMS};
 use poolsim_model::{preset_params, Params, PRESET_NAMES};
 
@@ -306,8 +307,8 @@ pub fn decode(query: &str) -> Decoded {
                 None => bad_switch(&mut notices),
             },
             "speed" => state.speed = decode_speed(value, &mut notices),
-            "step" => match value.trim().parse::<f64>() {
-                Ok(n) if n.is_finite() => {
+            "step" => match parse_f64(value.trim()) {
+                Some(n) if n.is_finite() => {
                     let last = STEPS.len() - 1;
                     let step = n.round().clamp(1.0, STEPS.len() as f64) as usize - 1;
                     if n.round() != (step + 1) as f64 {
@@ -401,8 +402,8 @@ fn decode_speed(value: &str, notices: &mut Vec<String>) -> usize {
     if v == "max" {
         return SPEEDS.len() - 1;
     }
-    match v.parse::<f64>() {
-        Ok(s) if s.is_finite() => {
+    match parse_f64(&v) {
+        Some(s) if s.is_finite() => {
             // The nearest offered speed (on a log scale).
             let target = s.max(1e-9).ln();
             let (i, _) = SPEEDS

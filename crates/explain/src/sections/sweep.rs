@@ -274,7 +274,9 @@ fn draw(canvas: &HtmlCanvasElement, points: &[Point]) -> Result<(), Box<dyn std:
     root.fill(&bg)?;
     let panels = root.split_evenly((3, 1));
     let x_range = (f64::from(CLIENTS[0]) * 0.8)..(f64::from(CLIENTS[CLIENTS.len() - 1]) * 1.25);
-    let font = |size: f64| ("sans-serif", size * dpr).into_font().color(&text);
+    // The family named, not given as a `&str` plotters would lowercase (linking the Unicode case
+    // tables).
+    let font = |size: f64| (FontFamily::SansSerif, size * dpr).into_font().color(&text);
     let specs: [Panel; 3] = [
         ("transactions per second", |p, i| p.tps[i], |v| rate(v)),
         ("p99 latency", |p, i| p.p99[i], |v| duration(v)),

@@ -35,8 +35,8 @@ pub fn parse_typed(text: &str, min: u32, max: u32) -> (Option<u32>, Option<Strin
         .chars()
         .filter(|c| !matches!(c, ',' | '_' | ' ' | '\u{a0}'))
         .collect();
-    match cleaned.parse::<f64>() {
-        Ok(v) if v.is_finite() => {
+    match poolsim_model::decimal::parse_f64(&cleaned) {
+        Some(v) if v.is_finite() => {
             let rounded = v.round();
             let clamped = rounded.clamp(f64::from(min), f64::from(max)) as u32;
             let note = (rounded != f64::from(clamped)).then(|| {
