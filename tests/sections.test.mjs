@@ -194,30 +194,33 @@ test('with JavaScript off, every figure shows its default state: its drawing, it
   await context.close();
 });
 
-test('with JavaScript on, each figure takes the place of its static rendering at the same size', async () => {
-  const page = await newPage();
-  const errors = watchErrors(page);
-  await page.goto(site.server.url, { waitUntil: 'load' });
-  await page.waitForSelector('[data-metric]');
-  // Each figure's own height, without the reserved minimum (measured once per layout).
-  const heights = () => page.$$eval('[data-island]', (els) => Object.fromEntries(els.map((el) => {
-    el.style.minHeight = '0';
-    const h = el.getBoundingClientRect().height;
-    el.style.minHeight = '';
-    return [el.dataset.island, h];
-  })));
-  assert.equal(await page.$$eval('.island-prerendered', (els) => els.length), PRERENDERED.length);
-  const before = await heights();
-  await loadExplanation(page);
-  await allRunsDone(page);
-  await page.waitForFunction(() => document.querySelector('[data-metric="sweep_progress"]')?.getAttribute('data-value') === '1',
-    null, { timeout: 180_000 });
-  const after = await heights();
-  for (const id of PRERENDERED) {
-    assert.ok(Math.abs(after[id] - before[id]) <= 2, `${id}: ${before[id]} px static, ${after[id]} px live`);
+test('with JavaScript on, each figure takes the place of its static rendering at the same size, wide and on a phone', async () => {
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+    const page = await newPage(viewport);
+    const errors = watchErrors(page);
+    await page.goto(site.server.url, { waitUntil: 'load' });
+    await page.waitForSelector('[data-metric]');
+    // Each figure's own height, without the reserved minimum (measured once per layout).
+    const heights = () => page.$$eval('[data-island]', (els) => Object.fromEntries(els.map((el) => {
+      el.style.minHeight = '0';
+      const h = el.getBoundingClientRect().height;
+      el.style.minHeight = '';
+      return [el.dataset.island, h];
+    })));
+    assert.equal(await page.$$eval('.island-prerendered', (els) => els.length), PRERENDERED.length);
+    const before = await heights();
+    await loadExplanation(page);
+    await allRunsDone(page);
+    await page.waitForFunction(() => document.querySelector('[data-metric="sweep_progress"]')?.getAttribute('data-value') === '1',
+      null, { timeout: 180_000 });
+    const after = await heights();
+    for (const id of PRERENDERED) {
+      assert.ok(Math.abs(after[id] - before[id]) <= 2,
+        `${viewport.width} px: ${id}: ${before[id]} px static, ${after[id]} px live`);
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
   }
-  assert.deepEqual(errors, []);
-  await page.close();
 });
 
 test('with JavaScript on, the figures compute the numbers the page was prerendered with', async () => {
