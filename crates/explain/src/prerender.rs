@@ -527,6 +527,14 @@ mod tests {
     }
 
     #[test]
+    fn the_static_figures_are_the_same_bytes_every_build() {
+        // The runs are cut by a wall clock natively too; the page must not depend on how.
+        for id in RENDERED_FIGURES {
+            assert_eq!(island_html(id), island_html(id), "{id}");
+        }
+    }
+
+    #[test]
     fn the_theory_panel_is_prerendered_with_its_runs_numbers() {
         use crate::sections::theory::{erlang_prediction, workload, THEORY_POOL};
         let w = workload(THEORY_POOL);
