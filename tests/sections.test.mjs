@@ -47,11 +47,13 @@ test('the first load fetches only the figure; the explanation comes when the rea
   assert.equal(await page.getAttribute('#explanation', 'data-state'), 'waiting');
   // The prose is there before the module: prerendered, with each figure's static rendering.
   assert.match(await page.textContent('#connect'), /Reconnecting for each one, it completes/);
-  assert.ok(await page.$$eval('#explanation .island-static', (els) => els.length) >= 10, 'static figures');
+  assert.equal(await page.$$eval('#explanation .island-prerendered', (els) => els.length), PRERENDERED.length,
+    'static figures');
   await loadExplanation(page);
   assert.equal(seen.length, 3, seen.join(', '));
   assert.ok(seen.some((p) => /poolsim-explain-[0-9a-f]{16}_bg\.wasm$/.test(p)), 'hashed wasm name');
-  assert.equal(await page.$$eval('#explanation .island-static', (els) => els.length), 0, 'static figures replaced');
+  assert.equal(await page.$$eval('#explanation .island-static, #explanation .island-prerendered', (els) => els.length), 0,
+    'static figures replaced');
   // One main landmark holds the figure and the explanation alike.
   assert.deepEqual(await page.evaluate(() => [document.querySelectorAll('main').length,
     !!document.querySelector('main .live-figure'), !!document.querySelector('main section.explain')]), [1, true, true]);
@@ -96,6 +98,11 @@ test('presenter mode and embeds never fetch the explanation', async () => {
   }
 });
 
+// The figures the prerender renders from their own components (crates/explain/src/prerender.rs
+// `RENDERED_FIGURES`).
+const PRERENDERED = ['process', 'memory', 'switches', 'migration', 'connect', 'snapshots', 'poolers', 'modes',
+  'threads', 'sweep', 'theory'];
+
 // The sections of crates/page/src/outline.rs, in page order.
 const SECTION_IDS = ['process', 'memory', 'switches', 'migration', 'connect', 'snapshots', 'poolers', 'modes',
   'threads', 'sweep', 'theory', 'presets', 'realism', 'sources'];
@@ -128,6 +135,92 @@ test('with JavaScript off, every section heading and its prose, with the default
   assert.deepEqual(toc, SECTION_IDS.filter((id) => id !== 'presets').map((id) => `#${id}`));
   assert.match(await page.textContent('noscript'), /figures become interactive with JavaScript/);
   await context.close();
+});
+
+test('with JavaScript off, every figure shows its default state: its drawing, its numbers, its controls disabled', async () => {
+  const context = await site.browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT_MS);
+  await page.goto(site.server.url, { waitUntil: 'load' });
+  await page.waitForSelector('[data-island="theory"] .island-prerendered');
+  const figures = await page.$$eval('[data-island]', (els) => els.map((el) => ({
+    id: el.dataset.island,
+    height: el.getBoundingClientRect().height,
+    prerendered: !!el.querySelector('.island-prerendered'),
+    text: el.innerText,
+    inputs: el.querySelectorAll('input').length,
+    enabled: [...el.querySelectorAll('input, button')].filter((i) => !i.matches(':disabled')).length,
+    note: el.querySelector('.island-note')?.getBoundingClientRect().height ?? 0,
+    prose: Object.fromEntries([...el.closest('section').querySelectorAll('[data-live]')]
+      .map((e) => [e.dataset.live, e.textContent])),
+  })));
+  for (const id of PRERENDERED) {
+    const f = figures.find((f) => f.id === id);
+    assert.ok(f?.prerendered, `${id} is prerendered`);
+    assert.ok(f.height > 80, `${id} has its figure's size (${f.height} px)`);
+    assert.ok(f.inputs > 0 && f.enabled === 0, `${id}: ${f.inputs} controls, all disabled`);
+    assert.ok(f.note > 0, `${id}: the note says the controls need JavaScript`);
+    assert.doesNotMatch(f.text, /Simulating/, `${id}: its runs are done`);
+  }
+  // The numbers the figures show are the prose's (both computed at the default state).
+  const shows = (id, names) => {
+    const f = figures.find((f) => f.id === id);
+    for (const name of names) {
+      assert.ok(f.prose[name], `${id}: ${name} in the prose`);
+      assert.ok(f.text.includes(f.prose[name]), `${id}: ${name} = ${f.prose[name]} in the figure: ${f.text}`);
+    }
+  };
+  shows('memory', ['s2_rss_total', 's2_private_total']);
+  shows('switches', ['s3_cs_direct', 's3_cs_pooled']);
+  shows('migration', ['s4_migrations_direct', 's4_migrations_pooled']);
+  shows('connect', ['s5_tps_persistent', 's5_tps_reconnect', 's5_tps_pooled']);
+  shows('poolers', ['s7_p99_direct', 's7_p99_pooled']);
+  shows('threads', ['s9_memory', 's9_memory_process', 's9_tps', 's9_tps_process', 's9_p99', 's9_p99_process']);
+  // The sweep's chart as SVG, in the canvas's box: three panels, two series, a dot per client count.
+  const sweep = await page.$eval('[data-island="sweep"] svg.sweep-svg-wide', (svg) => ({
+    height: svg.getBoundingClientRect().height,
+    width: svg.getBoundingClientRect().width,
+    dots: svg.querySelectorAll('circle').length,
+    titles: [...svg.querySelectorAll('text')].map((t) => t.textContent.trim()),
+  }));
+  assert.equal(sweep.height, 540);
+  assert.ok(sweep.width > 600, `${sweep.width}`);
+  assert.equal(sweep.dots, 60);
+  for (const title of ['transactions per second', 'p99 latency', 'connection memory']) {
+    assert.ok(sweep.titles.includes(title), title);
+  }
+  assert.equal(await page.$eval('[data-island="sweep"] svg.sweep-svg-narrow', (svg) => svg.getBoundingClientRect().height), 0,
+    'one drawing per screen width');
+  await context.close();
+});
+
+test('with JavaScript on, each figure takes the place of its static rendering at the same size, wide and on a phone', async () => {
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+    const page = await newPage(viewport);
+    const errors = watchErrors(page);
+    await page.goto(site.server.url, { waitUntil: 'load' });
+    await page.waitForSelector('[data-metric]');
+    // Each figure's own height, without the reserved minimum (measured once per layout).
+    const heights = () => page.$$eval('[data-island]', (els) => Object.fromEntries(els.map((el) => {
+      el.style.minHeight = '0';
+      const h = el.getBoundingClientRect().height;
+      el.style.minHeight = '';
+      return [el.dataset.island, h];
+    })));
+    assert.equal(await page.$$eval('.island-prerendered', (els) => els.length), PRERENDERED.length);
+    const before = await heights();
+    await loadExplanation(page);
+    await allRunsDone(page);
+    await page.waitForFunction(() => document.querySelector('[data-metric="sweep_progress"]')?.getAttribute('data-value') === '1',
+      null, { timeout: 180_000 });
+    const after = await heights();
+    for (const id of PRERENDERED) {
+      assert.ok(Math.abs(after[id] - before[id]) <= 2,
+        `${viewport.width} px: ${id}: ${before[id]} px static, ${after[id]} px live`);
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
 });
 
 test('with JavaScript on, the figures compute the numbers the page was prerendered with', async () => {

@@ -147,7 +147,8 @@ async function liveRun(browser, url, errors, clients, sampleSteps) {
 // from the frame it first exists (or was seen below 100, with `again`) to the frame it reads 100.
 function timeSweep([again, timeoutMs]) {
   return new Promise((resolve) => {
-    const bar = () => document.querySelector('progress[data-metric="sweep_progress"]');
+    // The live figure's bar, not the prerendered one (at 100 from the start).
+    const bar = () => document.querySelector('progress[data-metric="sweep_progress"]:not(.island-prerendered progress)');
     let t0 = null;
     const deadline = performance.now() + timeoutMs;
     if (again) {

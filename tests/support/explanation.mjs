@@ -8,7 +8,8 @@ export async function loadExplanation(page) {
     null, { timeout: 30_000 });
   await page.waitForSelector('section.explain');
   // Every figure has replaced its static rendering.
-  await page.waitForFunction(() => !document.querySelector('#explanation .island-static'), null, { timeout: 30_000 });
+  await page.waitForFunction(() => !document.querySelector('#explanation .island-static, #explanation .island-prerendered'),
+    null, { timeout: 30_000 });
 }
 
 // Records the paths of requests for the explanation's files (loader, glue, wasm).

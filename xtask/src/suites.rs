@@ -32,6 +32,10 @@ const FORBIDDEN_IN_PAGE: &[&str] = &[
     "plotters-canvas",
 ];
 
+/// Crates the explanation's wasm module must never carry: the prerender's server rendering
+/// (`yew/ssr` pulls `html-escape`, its runtime `tokio`) and SVG drawing are native only.
+const FORBIDDEN_IN_EXPLAIN_WASM: &[&str] = &["tokio", "html-escape", "plotters-svg"];
+
 #[derive(Default)]
 struct Tally {
     passed: u64,
@@ -74,6 +78,16 @@ pub fn test_all() -> Result<()> {
     tally.check(
         "page-deps",
         has_no_dependency("poolsim-page", FORBIDDEN_IN_PAGE),
+    );
+
+    banner("the explanation's wasm carries no server rendering");
+    tally.check(
+        "explain-wasm-deps",
+        has_no_dependency_on(
+            "poolsim-explain",
+            "wasm32-unknown-unknown",
+            FORBIDDEN_IN_EXPLAIN_WASM,
+        ),
     );
 
     banner("cargo clippy (native) -D warnings");
@@ -197,6 +211,12 @@ pub fn test_all() -> Result<()> {
 
 /// Whether `package`'s dependency tree (normal and build, every target) has none of `forbidden`.
 fn has_no_dependency(package: &str, forbidden: &[&str]) -> bool {
+    has_no_dependency_on(package, "all", forbidden)
+}
+
+/// Whether `package`'s dependency tree (normal and build) for `target` (or `all`) has none of
+/// `forbidden`.
+fn has_no_dependency_on(package: &str, target: &str, forbidden: &[&str]) -> bool {
     let tree = run::output_of(
         "cargo",
         &[
@@ -206,7 +226,7 @@ fn has_no_dependency(package: &str, forbidden: &[&str]) -> bool {
             "-e",
             "normal,build",
             "--target",
-            "all",
+            target,
             "--prefix",
             "none",
             "--format",

@@ -14,8 +14,15 @@ use std::collections::HashMap;
 /// Where the explanation goes in Trunk's `index.html`.
 pub const MARKER: &str = "<!--poolsim:explanation-->";
 
-/// Every section's live values at its default state, computed on all cores.
-pub fn default_values() -> HashMap<&'static str, Vec<Live>> {
+/// What the prerender computes for one section: its live values at its default state and its
+/// figure's static rendering.
+pub struct Prerendered {
+    pub values: Vec<Live>,
+    pub island: String,
+}
+
+/// Every section's live values and figure at its default state, computed on all cores.
+pub fn prerendered() -> HashMap<&'static str, Prerendered> {
     // The sweep is most of the work: start it first.
     let mut ids: Vec<&'static str> = SECTIONS.iter().map(|s| s.id).collect();
     ids.sort_by_key(|id| *id != "sweep");
@@ -28,19 +35,49 @@ pub fn default_values() -> HashMap<&'static str, Vec<Live>> {
                 let Some(id) = next.lock().expect("no panic while holding").next() else {
                     break;
                 };
-                let values = crate::sections::defaults(id, &run_to_end);
-                out.lock()
-                    .expect("no panic while holding")
-                    .insert(id, values);
+                let done = Prerendered {
+                    values: crate::sections::defaults(id, &run_to_end),
+                    island: island_html(id),
+                };
+                out.lock().expect("no panic while holding").insert(id, done);
             });
         }
     });
     out.into_inner().expect("no panic while holding")
 }
 
-/// The static rendering of a figure before its module mounts it. The presets are a list of the
-/// model's scenarios (their buttons come with the module); each other figure is a box the size of
-/// the figure (`www/sections.css`, `.island[data-island=…]`) saying what it will show.
+/// Every section's live values at its default state.
+pub fn default_values() -> HashMap<&'static str, Vec<Live>> {
+    prerendered()
+        .into_iter()
+        .map(|(id, p)| (id, p.values))
+        .collect()
+}
+
+/// The figures whose static rendering is their own component rendered to HTML
+/// ([`crate::sections::static_html`]).
+pub const RENDERED_FIGURES: [&str; 11] = [
+    "process",
+    "memory",
+    "switches",
+    "migration",
+    "connect",
+    "snapshots",
+    "poolers",
+    "modes",
+    "threads",
+    "sweep",
+    "theory",
+];
+
+/// The static rendering of a figure before its module mounts it, at the figure's default state.
+/// The presets are a list of the model's scenarios (their buttons come with the module); the
+/// realism figure is its comparison as words and tables ([`realism_static`]). Every other figure
+/// is its own component, rendered natively by Yew's server renderer with its runs done
+/// ([`crate::sections::static_html`]): the same elements, numbers and size as the island once its
+/// runs finish, the sweep's canvas drawn as SVG by the same plotting code. Its controls show their
+/// default values, disabled (a disabled `<fieldset>` that does not lay out, `www/sections.css`)
+/// until the module replaces them; without JavaScript a small note says so.
 pub fn island_html(id: &str) -> String {
     if id == "presets" {
         let mut out = String::from("<ul class=\"presets\">\n");
@@ -57,23 +94,14 @@ pub fn island_html(id: &str) -> String {
     if id == "realism" {
         return realism_static();
     }
-    let what = match id {
-        "process" => "the postmaster and one backend process per connection",
-        "memory" => "the memory of idle connections, as top adds it up and as it really is",
-        "switches" => "where the cores’ time goes, context switches and throughput",
-        "migration" => "CPU migrations and throughput, direct and pooled",
-        "connect" => "throughput keeping connections, reconnecting, and through PgBouncer",
-        "snapshots" => "where the cores’ time goes with PostgreSQL 13 and 14",
-        "poolers" => "application connections, PgBouncer and server connections, and p99 latency",
-        "modes" => "the pool mode and the clients relying on session state",
-        "threads" => "processes against threads: memory, throughput, latency, switches",
-        "sweep" => "throughput, p99 latency and memory from 10 to 10,000 clients",
-        "theory" => "Little’s law, utilisation and Erlang C on the running model",
-        _ => "this section’s figure",
-    };
+    if !RENDERED_FIGURES.contains(&id) {
+        return String::new();
+    }
     format!(
-        "<p class=\"island-static\">A live figure — {what} — is drawn here. The numbers in the text are \
-         the model’s at this figure’s default settings; with JavaScript they follow its controls.</p>"
+        "<fieldset class=\"island-prerendered\" disabled>{}</fieldset>\n<p class=\"island-note\">\
+         This figure as it stands at its default settings, computed when the page was built; its \
+         controls work with JavaScript.</p>\n",
+        crate::sections::static_html(id)
     )
 }
 
@@ -167,11 +195,11 @@ fn realism_static() -> String {
 
 /// The whole explanation as HTML.
 pub fn explanation(content: &Content) -> Result<String, String> {
-    let values = default_values();
+    let done = prerendered();
     content::render(
         content,
-        &|id| values.get(id).cloned().unwrap_or_default(),
-        &island_html,
+        &|id| done.get(id).map(|p| p.values.clone()).unwrap_or_default(),
+        &|id| done.get(id).map(|p| p.island.clone()).unwrap_or_default(),
     )
 }
 
@@ -359,9 +387,200 @@ mod tests {
 
     #[test]
     fn every_figure_has_a_static_rendering() {
-        for s in crate::outline::SECTIONS.iter() {
-            assert!(!island_html(s.id).is_empty(), "{}", s.id);
+        let content = crate::content::english();
+        for (section, markdown) in &content.sections {
+            for id in crate::content::islands(markdown) {
+                assert!(!island_html(id).is_empty(), "{}: {id}", section.id);
+            }
         }
         assert!(island_html("presets").contains("<li class=\"preset\">"));
+    }
+
+    /// The live values each figure shows itself (the others are only in the prose).
+    const SHOWN: [(&str, &[&str]); 11] = [
+        ("process", &["s1_clients"]),
+        (
+            "memory",
+            &[
+                "s2_clients",
+                "s2_rss_total",
+                "s2_touched",
+                "s2_private_total",
+            ],
+        ),
+        (
+            "switches",
+            &[
+                "s3_clients",
+                "s3_cores",
+                "s3_cs_direct",
+                "s3_switch_share_direct",
+                "s3_cs_pooled",
+                "s3_switch_share_pooled",
+            ],
+        ),
+        (
+            "migration",
+            &["s4_cores", "s4_migrations_direct", "s4_migrations_pooled"],
+        ),
+        (
+            "connect",
+            &[
+                "s5_clients",
+                "s5_tps_persistent",
+                "s5_tps_reconnect",
+                "s5_tps_pooled",
+            ],
+        ),
+        (
+            "snapshots",
+            &["s6_clients", "s6_version", "s6_snapshot_share"],
+        ),
+        (
+            "poolers",
+            &[
+                "s7_clients",
+                "s7_backends_pooled",
+                "s7_cores",
+                "s7_p99_direct",
+                "s7_p99_pooled",
+            ],
+        ),
+        ("modes", &["s8_mode"]),
+        (
+            "threads",
+            &[
+                "s9_clients",
+                "s9_arch",
+                "s9_memory",
+                "s9_memory_process",
+                "s9_tps",
+                "s9_tps_process",
+                "s9_p99",
+                "s9_p99_process",
+            ],
+        ),
+        ("sweep", &["sweep_pool_size", "sweep_last_clients"]),
+        // The theory panel's numbers are its run's, not the prose's: its own test.
+        ("theory", &[]),
+    ];
+
+    /// Whether `html` has `text` as a whole: a text, a sentence's word or number, an SVG text.
+    fn shows(html: &str, text: &str) -> bool {
+        html.match_indices(text).any(|(i, _)| {
+            let before = html[..i].chars().next_back();
+            let after = html[i + text.len()..].chars().next();
+            matches!(before, Some(' ' | '>' | '(' | '\n'))
+                && matches!(after, Some('<' | ' ' | ',' | ')' | '"' | '\n'))
+        })
+    }
+
+    #[test]
+    fn each_figure_is_prerendered_at_its_default_state_with_the_numbers_of_its_live_values() {
+        let done = prerendered();
+        for id in RENDERED_FIGURES {
+            let html = &done[id].island;
+            // The component's own elements, its controls there but disabled.
+            assert!(
+                html.starts_with("<fieldset class=\"island-prerendered\" disabled>"),
+                "{id}"
+            );
+            assert!(html.contains("<input "), "{id}: {html}");
+            assert!(!html.contains("Simulating"), "{id}: its runs are done");
+            let names = SHOWN.iter().find(|(s, _)| *s == id).expect("listed").1;
+            for name in names {
+                let v = done[id]
+                    .values
+                    .iter()
+                    .find(|v| v.name == *name)
+                    .unwrap_or_else(|| panic!("{id} has no {name}"));
+                let text = escape(&v.text);
+                assert!(
+                    shows(html, &text),
+                    "{id}: {name} = {text} not shown in {html}"
+                );
+            }
+        }
+        // The bars' value texts, each as the figure writes it.
+        let switches = &done["switches"];
+        let cs = |name: &str| {
+            switches
+                .values
+                .iter()
+                .find(|v| v.name == name)
+                .expect("named")
+                .text
+                .clone()
+        };
+        assert!(switches.island.contains(&format!(
+            "<span class=\"bar-value\">direct {}</span>",
+            cs("s3_cs_direct")
+        )));
+        assert!(switches.island.contains(&format!(
+            "<span class=\"bar-value\">pooled {}</span>",
+            cs("s3_cs_pooled")
+        )));
+        assert!(done["process"]
+            .island
+            .contains("<figcaption>40 backend processes on a 8-core server</figcaption>"));
+        assert!(done["modes"].island.contains("value=\"session\" checked"));
+    }
+
+    #[test]
+    fn the_static_figures_are_the_same_bytes_every_build() {
+        // The runs are cut by a wall clock natively too; the page must not depend on how.
+        for id in RENDERED_FIGURES {
+            assert_eq!(island_html(id), island_html(id), "{id}");
+        }
+    }
+
+    #[test]
+    fn the_theory_panel_is_prerendered_with_its_runs_numbers() {
+        use crate::sections::theory::{erlang_prediction, workload, THEORY_POOL};
+        let w = workload(THEORY_POOL);
+        let v = run_to_end(&w, crate::live::RUN_NS);
+        let pooled = v.pooled.expect("the theory panel's workload is pooled");
+        let html = island_html("theory");
+        let tps = crate::sections::common::rate(pooled.throughput_tps);
+        assert!(html.contains(&format!(">{tps}/s × ")), "{tps}: {html}");
+        let (_, wait) = erlang_prediction(&pooled, THEORY_POOL);
+        let wait = crate::format::duration(wait);
+        assert!(
+            html.contains(&format!(">{wait}</strong>")),
+            "{wait}: {html}"
+        );
+    }
+
+    #[test]
+    fn the_sweep_chart_is_prerendered_as_svg_from_the_same_points() {
+        use crate::sections::sweep::{default_base, points, CLIENTS, SVG_SIZES};
+        let html = island_html("sweep");
+        assert_eq!(html.matches("<svg ").count(), SVG_SIZES.len(), "{html}");
+        assert!(!html.contains("<canvas"));
+        // Per chart: three panels, two series, a dot per client count.
+        assert_eq!(
+            html.matches("<circle ").count(),
+            SVG_SIZES.len() * 3 * 2 * CLIENTS.len()
+        );
+        for title in [
+            "transactions per second",
+            "p99 latency",
+            "connection memory",
+        ] {
+            assert_eq!(
+                html.matches(&format!("\n{title}\n</text>")).count(),
+                2,
+                "{title}"
+            );
+        }
+        // Its labels at the canvas's sizes (13 px titles, 11 px axes).
+        assert!(html.contains("font-size=\"13\"") && html.contains("font-size=\"11\""));
+        // The chart is the same drawing as the canvas's, from the same points.
+        let (_, w, h) = SVG_SIZES[0];
+        let svg = crate::sections::sweep::chart_svg(&points(&default_base(), &run_to_end), w, h);
+        let body = &svg[svg.find('>').expect("an svg")..];
+        assert!(html.contains(body));
+        // An empty sweep draws no dots: the points are what put them there.
+        assert!(!crate::sections::sweep::chart_svg(&[], w, h).contains("<circle"));
     }
 }

@@ -86,10 +86,23 @@ pub struct JobView<O> {
 }
 
 pub fn now_ms() -> f64 {
-    gloo::utils::window()
-        .performance()
-        .map(|p| p.now())
-        .unwrap_or(0.0)
+    #[cfg(target_arch = "wasm32")]
+    {
+        gloo::utils::window()
+            .performance()
+            .map(|p| p.now())
+            .unwrap_or(0.0)
+    }
+    // Natively (the prerender) there is no page: a monotonic clock cuts the work the same way.
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+        START
+            .get_or_init(std::time::Instant::now)
+            .elapsed()
+            .as_secs_f64()
+            * 1e3
+    }
 }
 
 /// The running job of one component, with the inputs it was made from and its latest view.
@@ -117,7 +130,8 @@ fn work<J: Job>(job: &mut J, budget: f64, worst: f64) -> JobView<J::Output> {
 }
 
 /// Runs the job made by `make(&deps)` progressively; restarts it whenever `deps` change.
-/// No work is done during render: the first numbers appear one frame later.
+/// No work is done during render: the first numbers appear one frame later. (Natively, in the
+/// prerender's server rendering, the job is done during the one render.)
 #[hook]
 pub fn use_job<D, J, F>(deps: D, make: F) -> JobView<J::Output>
 where
@@ -130,7 +144,16 @@ where
     let stale = running.borrow().as_ref().is_none_or(|r| r.deps != deps);
     if stale {
         let mut job = make(&deps);
+        #[cfg(target_arch = "wasm32")]
         let view = work(&mut job, 0.0, 0.0);
+        // Natively the figure is rendered once, by the prerender (`sections::static_html`): its
+        // runs go to the end here, so the static figure shows their results. (How the work is cut
+        // does not change the results: same seed, same events.) No frame was measured.
+        #[cfg(not(target_arch = "wasm32"))]
+        let view = JobView {
+            worst_frame_ms: 0.0,
+            ..work(&mut job, f64::INFINITY, 0.0)
+        };
         *running.borrow_mut() = Some(Running {
             deps: deps.clone(),
             job: Rc::new(RefCell::new(job)),

@@ -96,6 +96,27 @@ pub fn mount_island(id: &str, root: web_sys::Element, on_preset: Callback<String
     yew::Renderer::<Island>::with_root_and_props(root, props).render();
 }
 
+/// Section `id`'s figure at its default state as HTML: the same component the island mounts,
+/// rendered natively by Yew's server renderer, its runs done to the end during that one render
+/// (`job::use_job`), so the figure shows what the island shows once its runs are done. For the
+/// prerender (`crate::prerender`).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn static_html(id: &str) -> String {
+    let props = IslandProps {
+        id: AttrValue::from(id.to_string()),
+        on_preset: Callback::noop(),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a current-thread runtime needs no OS resources");
+    tokio::task::LocalSet::new().block_on(
+        &runtime,
+        yew::LocalServerRenderer::<Island>::with_props(props)
+            .hydratable(false)
+            .render(),
+    )
+}
+
 #[derive(Properties, PartialEq, Default)]
 pub struct ExplanationProps {
     /// Loads a preset (by its key in `poolsim_model::presets`) into the live figure.

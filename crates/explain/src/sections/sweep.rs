@@ -209,8 +209,7 @@ pub fn SweepSection() -> Html {
     html! {
         <>
             <figure class="explain-figure">
-                <canvas ref={canvas.clone()} class="sweep-canvas" role="img"
-                        aria-label="Three charts against the number of clients, direct and pooled: throughput, 99th percentile latency and private memory" />
+                { chart(&canvas, points) }
                 <figcaption class="legend">
                     <span class="key direct">{ "direct to Postgres" }</span>
                     <span class="key pooled">{ format!("through PgBouncer (pool of {})", w.pool_size) }</span>
@@ -230,6 +229,34 @@ pub fn SweepSection() -> Html {
             <span hidden=true data-metric="sweep_worst_frame_ms" data-value={sweep.worst_frame_ms.to_string()} />
         </>
     }
+}
+
+const CHART_LABEL: &str = "Three charts against the number of clients, direct and pooled: \
+                           throughput, 99th percentile latency and private memory";
+
+/// The chart's element: the canvas the effect draws on.
+#[cfg(target_arch = "wasm32")]
+fn chart(canvas: &NodeRef, _points: &[Point]) -> Html {
+    html! { <canvas ref={canvas.clone()} class="sweep-canvas" role="img" aria-label={CHART_LABEL} /> }
+}
+
+/// The chart's element natively (the prerender's server rendering): the same chart as SVG, in
+/// the canvas's box, one per screen width (`SVG_SIZES`).
+#[cfg(not(target_arch = "wasm32"))]
+fn chart(_canvas: &NodeRef, points: &[Point]) -> Html {
+    let svgs: String = SVG_SIZES
+        .iter()
+        .map(|(name, w, h)| {
+            chart_svg(points, *w, *h).replacen(
+                "<svg ",
+                &format!(
+                    "<svg class=\"sweep-canvas sweep-svg sweep-svg-{name}\" role=\"img\" aria-label=\"{CHART_LABEL}\" "
+                ),
+                1,
+            )
+        })
+        .collect();
+    Html::from_html_unchecked(svgs.into())
 }
 
 /// Reads a colour variable of the page (`--direct`, …) as RGB; falls back to grey.
@@ -252,31 +279,61 @@ fn css_colour(el: &web_sys::Element, var: &str) -> RGBColor {
 /// One panel of the sweep chart: title, which value of a point (0 direct, 1 pooled), its format.
 type Panel = (&'static str, fn(&Point, usize) -> f64, fn(f64) -> String);
 
+/// The chart's colours (the page's `--panel`, `--text`, `--line`, `--direct`, `--pooled`) and
+/// its device pixels per CSS pixel.
+struct Look {
+    dpr: f64,
+    bg: RGBColor,
+    text: RGBColor,
+    grid: RGBColor,
+    colours: [RGBColor; 2],
+}
+
 fn draw(canvas: &HtmlCanvasElement, points: &[Point]) -> Result<(), Box<dyn std::error::Error>> {
     let dpr = gloo::utils::window().device_pixel_ratio().max(1.0);
     let css_w = f64::from(canvas.client_width().max(260));
     let css_h = f64::from(canvas.client_height().max(300));
     canvas.set_width((css_w * dpr) as u32);
     canvas.set_height((css_h * dpr) as u32);
-    let px = |v: f64| (v * dpr) as i32;
-    let (bg, text, grid) = (
-        css_colour(canvas, "--panel"),
-        css_colour(canvas, "--text"),
-        css_colour(canvas, "--line"),
-    );
-    let colours = [
-        css_colour(canvas, "--direct"),
-        css_colour(canvas, "--pooled"),
-    ];
+    let look = Look {
+        dpr,
+        bg: css_colour(canvas, "--panel"),
+        text: css_colour(canvas, "--text"),
+        grid: css_colour(canvas, "--line"),
+        colours: [
+            css_colour(canvas, "--direct"),
+            css_colour(canvas, "--pooled"),
+        ],
+    };
     let root = MeasuredCanvas::new(canvas)
         .ok_or("no 2d context")?
         .into_drawing_area();
-    root.fill(&bg)?;
+    draw_on(&root, points, &look)
+}
+
+/// The chart on any plotters backend: the canvas in the browser, SVG in the prerender.
+fn draw_on<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    points: &[Point],
+    look: &Look,
+) -> Result<(), Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let Look {
+        dpr,
+        bg,
+        text,
+        grid,
+        colours,
+    } = look;
+    let px = |v: f64| (v * dpr) as i32;
+    root.fill(bg)?;
     let panels = root.split_evenly((3, 1));
     let x_range = (f64::from(CLIENTS[0]) * 0.8)..(f64::from(CLIENTS[CLIENTS.len() - 1]) * 1.25);
     // The family named, not given as a `&str` plotters would lowercase (linking the Unicode case
     // tables).
-    let font = |size: f64| (FontFamily::SansSerif, size * dpr).into_font().color(&text);
+    let font = |size: f64| (FontFamily::SansSerif, size * dpr).into_font().color(text);
     let specs: [Panel; 3] = [
         ("transactions per second", |p, i| p.tps[i], |v| rate(v)),
         ("p99 latency", |p, i| p.p99[i], |v| duration(v)),
@@ -305,7 +362,8 @@ fn draw(canvas: &HtmlCanvasElement, points: &[Point]) -> Result<(), Box<dyn std:
             .build_cartesian_2d(x_range.clone().log_scale(), (min..max).log_scale())?;
         chart
             .configure_mesh()
-            .light_line_style(bg)
+            // No minor grid (the major lines and labels carry the scale).
+            .light_line_style(TRANSPARENT)
             .bold_line_style(grid)
             .axis_style(text)
             .x_label_style(font(11.0))
@@ -333,4 +391,56 @@ fn draw(canvas: &HtmlCanvasElement, points: &[Point]) -> Result<(), Box<dyn std:
     }
     root.present()?;
     Ok(())
+}
+
+/// Sizes of the chart's SVG renderings, CSS pixels: the canvas's box on a wide screen (the
+/// explanation's column less the figure's padding) and on a phone (`www/sections.css`,
+/// `.sweep-canvas`). Each is shown at its width (`.sweep-svg-wide`, `.sweep-svg-narrow`).
+#[cfg(not(target_arch = "wasm32"))]
+pub const SVG_SIZES: [(&str, u32, u32); 2] = [("wide", 702, 540), ("narrow", 330, 620)];
+
+/// The chart as SVG, drawn by the same code as the canvas (`draw_on`), for the prerender: in the
+/// light theme's colours, which `www/sections.css` maps to the page's colour variables (so it
+/// follows dark mode).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn chart_svg(points: &[Point], width: u32, height: u32) -> String {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        let hex = |h: u32| RGBColor((h >> 16) as u8, (h >> 8) as u8, h as u8);
+        let look = Look {
+            dpr: 1.0,
+            bg: hex(0xffffff),
+            text: hex(0x22262e),
+            grid: hex(0xdfe3e9),
+            colours: [hex(0xc83a2c), hex(0x1f6fb5)],
+        };
+        // Drawing into a string cannot fail but for a panel too small to lay out: then no chart.
+        if draw_on(&root, points, &look).is_err() {
+            return String::new();
+        }
+    }
+    canvas_font_sizes(&svg)
+}
+
+/// Each `font-size` as the canvas draws it: plotters' SVG backend writes the style's size divided
+/// by 1.24 (and every digit of it), its canvas backend the size itself, so the SVG's labels would
+/// be a fifth smaller than the live chart's.
+#[cfg(not(target_arch = "wasm32"))]
+fn canvas_font_sizes(svg: &str) -> String {
+    const ATTR: &str = "font-size=\"";
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg;
+    while let Some(i) = rest.find(ATTR) {
+        let (head, tail) = rest.split_at(i + ATTR.len());
+        out.push_str(head);
+        let end = tail.find('"').unwrap_or(tail.len());
+        match tail[..end].parse::<f64>() {
+            Ok(size) => out.push_str(&format!("{}", (size * 1.24 * 100.0).round() / 100.0)),
+            Err(_) => out.push_str(&tail[..end]),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
 }

@@ -6,8 +6,15 @@ use yew::prelude::*;
 /// Whether the media query currently matches.
 #[hook]
 pub fn use_media_query(query: &'static str) -> bool {
+    // Natively (a server rendering) there is no window: no query matches.
     let list = use_memo(query, |q| {
-        gloo::utils::window().match_media(q).ok().flatten()
+        #[cfg(target_arch = "wasm32")]
+        return gloo::utils::window().match_media(q).ok().flatten();
+        #[cfg(not(target_arch = "wasm32"))]
+        return {
+            let _ = q;
+            None::<web_sys::MediaQueryList>
+        };
     });
     let matches = use_state(|| list.as_ref().as_ref().is_some_and(|m| m.matches()));
     {
