@@ -91,6 +91,40 @@ impl StepMove {
     }
 }
 
+impl StepMove {
+    /// The step this move lands on from `current` when a teacher chose the steps of the talk
+    /// (`talk`: 0-based, ascending; empty means every step). A step outside the talk moves to the
+    /// first chosen step at or after it.
+    pub fn within(self, current: usize, talk: &[usize]) -> usize {
+        if talk.is_empty() {
+            return self.from(current);
+        }
+        let at = talk.partition_point(|s| *s < current).min(talk.len() - 1);
+        let last = talk.len() - 1;
+        let i = match self {
+            StepMove::Next if talk[at] == current => (at + 1).min(last),
+            StepMove::Next => at,
+            StepMove::Previous => at.saturating_sub(1),
+            StepMove::First => 0,
+            StepMove::Last => last,
+            StepMove::To(n) => talk.partition_point(|s| *s < n).min(last),
+        };
+        talk[i]
+    }
+}
+
+/// Where step `n` is in the talk: (1-based position, length of the talk).
+pub fn position(n: usize, talk: &[usize]) -> (usize, usize) {
+    if talk.is_empty() {
+        (n.min(STEPS.len() - 1) + 1, STEPS.len())
+    } else {
+        (
+            talk.partition_point(|s| *s < n).min(talk.len() - 1) + 1,
+            talk.len(),
+        )
+    }
+}
+
 /// Step `n`'s scenario: its parameters and the preset they come from, read like a shared link.
 pub fn scenario(n: usize) -> (Params, Option<&'static str>) {
     let decoded = crate::url_state::decode(STEPS[n.min(STEPS.len() - 1)].scenario);

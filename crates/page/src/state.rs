@@ -67,6 +67,44 @@ pub const SPEEDS: [Option<f64>; 8] = [
 pub const DEFAULT_SPEED: usize = 3;
 pub const DEFAULT_SEED: u64 = 1;
 
+/// The page's colours: the reader's system setting, or one a teacher's link fixes (a projector
+/// washes out a light page; a phone in a dark room wants the dark one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Palette {
+    #[default]
+    Auto,
+    Light,
+    Dark,
+    /// Presenter mode's black, high-contrast palette, without its large type.
+    Projector,
+}
+
+impl Palette {
+    pub const ALL: [Palette; 4] = [
+        Palette::Auto,
+        Palette::Light,
+        Palette::Dark,
+        Palette::Projector,
+    ];
+    /// Its name in the URL (`palette=dark`) and on `<html data-palette>`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Palette::Auto => "auto",
+            Palette::Light => "light",
+            Palette::Dark => "dark",
+            Palette::Projector => "projector",
+        }
+    }
+    /// Whether canvases draw on a dark background, given the system's preference.
+    pub fn dark(self, prefers_dark: bool) -> bool {
+        match self {
+            Palette::Auto => prefers_dark,
+            Palette::Light => false,
+            Palette::Dark | Palette::Projector => true,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageState {
     /// What both models simulate. `pool_mode == none` means the pooler is switched off (only the
@@ -87,6 +125,11 @@ pub struct PageState {
     pub generation: u32,
     /// Bumped on every "step" press while paused.
     pub steps: u32,
+    /// The steps of the talk a teacher chose (0-based, ascending); empty: every step.
+    pub talk: Vec<usize>,
+    /// The challenges a teacher chose, by id (`url_state::CHALLENGE_IDS` order); empty: all.
+    pub challenges: Vec<&'static str>,
+    pub palette: Palette,
 }
 
 impl PageState {
@@ -102,6 +145,9 @@ impl PageState {
             step: 0,
             generation: 0,
             steps: 0,
+            talk: Vec::new(),
+            challenges: Vec::new(),
+            palette: Palette::Auto,
         }
     }
     pub fn speed(&self) -> Option<f64> {
@@ -187,7 +233,7 @@ impl PageState {
             Action::Reset => self.generation = self.generation.wrapping_add(1),
             Action::Present(true) => {
                 self.present = true;
-                let step = self.step;
+                let step = StepMove::To(self.step).within(self.step, &self.talk);
                 self = self.load_step(step);
             }
             Action::Present(false) => {
@@ -199,7 +245,7 @@ impl PageState {
                 self = self.apply(Action::Present(on));
             }
             Action::GoTo(to) if self.present => {
-                let step = to.from(self.step);
+                let step = to.within(self.step, &self.talk);
                 self = self.load_step(step);
             }
             Action::GoTo(_) => {}
@@ -296,6 +342,29 @@ mod tests {
             s.apply(Action::GoTo(StepMove::Next)).step,
             0,
             "no moves outside presenter mode"
+        );
+    }
+
+    #[test]
+    fn a_chosen_talk_moves_only_through_its_steps() {
+        let s = PageState {
+            talk: vec![1, 4, 7],
+            ..PageState::default()
+        }
+        .apply(Action::TogglePresent);
+        assert_eq!(s.step, 1, "the talk starts at its first chosen step");
+        let s = s.apply(Action::GoTo(StepMove::Next));
+        assert_eq!((s.step, &s.params), (4, &presenter::scenario(4).0));
+        let s = s.apply(Action::GoTo(StepMove::Last));
+        assert_eq!(s.step, 7);
+        let s = s.apply(Action::GoTo(StepMove::Next));
+        assert_eq!(s.step, 7);
+        let s = s.apply(Action::GoTo(StepMove::First));
+        assert_eq!(s.step, 1);
+        let s = s.apply(Action::GoTo(StepMove::To(5)));
+        assert_eq!(
+            s.step, 7,
+            "a step outside the talk goes to the next chosen one"
         );
     }
 

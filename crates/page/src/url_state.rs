@@ -27,8 +27,19 @@ pub const CONTROL_KEYS: [&str; 12] = [
     "connect",
 ];
 
+/// The challenges under the live figure, by id (`poolsim_web::challenges::CHALLENGES` in this
+/// order; a test there checks it). A teacher's link may choose some (`challenges=fleet,storm`).
+pub const CHALLENGE_IDS: [&str; 5] = [
+    "fleet",
+    "idle_hurts",
+    "idle_fix_version",
+    "idle_fix_pooler",
+    "storm",
+];
+
 use crate::outline::STEPS;
-use crate::state::{PageState, DEFAULT_SEED, DEFAULT_SPEED, SPEEDS};
+use crate::presenter::StepMove;
+use crate::state::{PageState, Palette, DEFAULT_SEED, DEFAULT_SPEED, SPEEDS};
 use poolsim_model::params::{spec, ParamError, PARAMS};
 use poolsim_model::{preset_params, Params, PRESET_NAMES};
 
@@ -273,6 +284,18 @@ pub fn decode(query: &str) -> Decoded {
                 Some(false) => {}
                 None => bad_switch(&mut notices),
             },
+            "steps" => state.talk = decode_talk(value, &mut notices),
+            "challenges" => state.challenges = decode_challenges(value, &mut notices),
+            "palette" => {
+                let name = value.trim().to_ascii_lowercase();
+                match Palette::ALL.iter().find(|p| p.key() == name) {
+                    Some(p) => state.palette = *p,
+                    None => notices.push(format!(
+                        "palette: no palette “{}” (light, dark or projector); using the system's",
+                        shown(value)
+                    )),
+                }
+            }
             "controls" | "id" | "metrics" => {} // read below, for embeds only
             _ => notices.push(format!("unknown setting “{}” ignored", shown(key))),
         }
@@ -305,7 +328,7 @@ pub fn decode(query: &str) -> Decoded {
     }
     // A presenter link opens on its step's scenario (the step's text and the figure agree).
     state = if state.present {
-        let step = state.step;
+        let step = StepMove::To(state.step).within(state.step, &state.talk);
         state.with_step_scenario(step)
     } else {
         PageState { step: 0, ..state }
@@ -362,6 +385,47 @@ fn decode_speed(value: &str, notices: &mut Vec<String>) -> usize {
     }
 }
 
+/// A teacher's steps (`steps=2,5,8`, 1-based): the talk's steps in order, each once.
+fn decode_talk(list: &str, notices: &mut Vec<String>) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::new();
+    for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        match item.parse::<usize>() {
+            Ok(n) if (1..=STEPS.len()).contains(&n) => out.push(n - 1),
+            _ => notices.push(format!(
+                "steps: no step “{}” (1–{}); left out",
+                shown(item),
+                STEPS.len()
+            )),
+        }
+        if out.len() > STEPS.len() {
+            break;
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// A teacher's challenges (`challenges=fleet,storm`), in the page's order, each once.
+fn decode_challenges(list: &str, notices: &mut Vec<String>) -> Vec<&'static str> {
+    let mut chosen = [false; CHALLENGE_IDS.len()];
+    for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let item = item.to_ascii_lowercase().replace('-', "_");
+        match CHALLENGE_IDS.iter().position(|k| *k == item) {
+            Some(i) => chosen[i] = true,
+            None => notices.push(format!(
+                "challenges: no challenge “{}”; left out",
+                shown(&item)
+            )),
+        }
+    }
+    CHALLENGE_IDS
+        .iter()
+        .zip(chosen)
+        .filter_map(|(k, on)| on.then_some(*k))
+        .collect()
+}
+
 fn decode_controls(list: &str, notices: &mut Vec<String>) -> Vec<&'static str> {
     let mut out = Vec::new();
     for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
@@ -413,6 +477,16 @@ pub fn encode(state: &PageState, embed: Option<&Embed>) -> String {
     if state.present {
         q.append_pair("present", "1");
         q.append_pair("step", &(state.step + 1).to_string());
+    }
+    if !state.talk.is_empty() {
+        let steps: Vec<String> = state.talk.iter().map(|s| (s + 1).to_string()).collect();
+        q.append_pair("steps", &steps.join(","));
+    }
+    if !state.challenges.is_empty() {
+        q.append_pair("challenges", &state.challenges.join(","));
+    }
+    if state.palette != Palette::Auto {
+        q.append_pair("palette", state.palette.key());
     }
     if let Some(e) = embed {
         q.append_pair("embed", "1");
@@ -544,6 +618,36 @@ mod tests {
     }
 
     #[test]
+    fn a_teachers_choices_round_trip_and_bad_ones_are_said() {
+        let q = "v=1&seed=42&present=1&step=3&steps=3,5,9&challenges=fleet,storm&palette=projector";
+        let d = decode(q);
+        assert!(d.notices.is_empty(), "{:?}", d.notices);
+        assert_eq!(d.state.talk, vec![2, 4, 8]);
+        assert_eq!(d.state.challenges, vec!["fleet", "storm"]);
+        assert_eq!(d.state.palette, Palette::Projector);
+        assert_eq!((d.state.step, d.state.seed), (2, 42));
+        assert_eq!(d.state.params, crate::presenter::scenario(2).0);
+        assert_eq!(encode(&d.state, None), q.replace(',', "%2C"));
+        // Out of range, repeated, unknown and unordered: clamped to what exists, in order, and said.
+        let d = decode(
+            "v=1&present=1&step=1&steps=9,0,3,3,x,99&challenges=STORM,warp,fleet&palette=neon",
+        );
+        assert_eq!(d.state.talk, vec![2, 8]);
+        assert_eq!(d.state.step, 2, "the talk opens on its first chosen step");
+        assert_eq!(d.state.challenges, vec!["fleet", "storm"]);
+        assert_eq!(d.state.palette, Palette::Auto);
+        let all = d.notices.join("\n");
+        for needle in ["“0”", "“x”", "“99”", "warp", "neon"] {
+            assert!(all.contains(needle), "{needle} not in {all}");
+        }
+        // Links written before these keys existed mean every step, every challenge, the system's
+        // colours.
+        let d = decode("v=1&present=1&step=4");
+        assert!(d.state.talk.is_empty() && d.state.challenges.is_empty());
+        assert_eq!(d.state.palette, Palette::Auto);
+    }
+
+    #[test]
     fn notices_are_bounded() {
         let q: String = (0..500).map(|i| format!("k{i}=1&")).collect();
         let d = decode(&q);
@@ -570,40 +674,60 @@ mod corpus {
             proptest::option::of(0..PRESET_NAMES.len()),
             any::<bool>(),
             0..STEPS.len(),
+            (
+                proptest::collection::btree_set(0..STEPS.len(), 0..4),
+                proptest::collection::btree_set(0..CHALLENGE_IDS.len(), 0..3),
+                0..Palette::ALL.len(),
+            ),
         )
-            .prop_map(|(values, seed, playing, speed, preset_i, present, step)| {
-                let mut s = PageState::new(playing);
-                if let Some(i) = preset_i {
-                    s.preset = Some(PRESET_NAMES[i]);
-                }
-                for (spec, u) in PARAMS.iter().zip(values) {
-                    let text = match spec.kind {
-                        ParamKind::Enum(choices) => choices
-                            [((u * choices.len() as f64) as usize).min(choices.len() - 1)]
-                        .to_string(),
-                        ParamKind::Int => {
-                            (spec.min + u * (spec.max - spec.min)).round().to_string()
-                        }
-                        ParamKind::Float => (spec.min + u * (spec.max - spec.min)).to_string(),
-                    };
-                    s.params
-                        .set(spec.key, &text)
-                        .expect("valid by construction");
-                }
-                if s.params.pooled() {
-                    s.last_mode = s.params.pool_mode;
-                }
-                s.seed = seed;
-                s.speed = speed;
-                s.present = present;
-                if present {
-                    // A presenter state is its step's scenario; the remembered pool mode of a
-                    // pooler that the step switches off is not part of a link.
-                    s.last_mode = PageState::default().last_mode;
-                    s = s.with_step_scenario(step);
-                }
-                s
-            })
+            .prop_map(
+                |(
+                    values,
+                    seed,
+                    playing,
+                    speed,
+                    preset_i,
+                    present,
+                    step,
+                    (talk, challenges, palette),
+                )| {
+                    let mut s = PageState::new(playing);
+                    if let Some(i) = preset_i {
+                        s.preset = Some(PRESET_NAMES[i]);
+                    }
+                    for (spec, u) in PARAMS.iter().zip(values) {
+                        let text = match spec.kind {
+                            ParamKind::Enum(choices) => choices
+                                [((u * choices.len() as f64) as usize).min(choices.len() - 1)]
+                            .to_string(),
+                            ParamKind::Int => {
+                                (spec.min + u * (spec.max - spec.min)).round().to_string()
+                            }
+                            ParamKind::Float => (spec.min + u * (spec.max - spec.min)).to_string(),
+                        };
+                        s.params
+                            .set(spec.key, &text)
+                            .expect("valid by construction");
+                    }
+                    if s.params.pooled() {
+                        s.last_mode = s.params.pool_mode;
+                    }
+                    s.seed = seed;
+                    s.speed = speed;
+                    s.present = present;
+                    s.talk = talk.into_iter().collect();
+                    s.challenges = challenges.into_iter().map(|i| CHALLENGE_IDS[i]).collect();
+                    s.palette = Palette::ALL[palette];
+                    if present {
+                        // A presenter state is its step's scenario; the remembered pool mode of a
+                        // pooler that the step switches off is not part of a link.
+                        s.last_mode = PageState::default().last_mode;
+                        let step = StepMove::To(step).within(step, &s.talk);
+                        s = s.with_step_scenario(step);
+                    }
+                    s
+                },
+            )
     }
 
     proptest! {
@@ -686,6 +810,11 @@ mod corpus {
         "#frag",
         "<script>",
         "\u{202e}",
+        "1,3,99",
+        "3,,0,-2,3",
+        "fleet,STORM,x",
+        "projector",
+        "dark",
     ];
     const EXTRA_KEYS: &[&str] = &[
         "",
@@ -701,6 +830,9 @@ mod corpus {
         "controls",
         "id",
         "metrics",
+        "steps",
+        "challenges",
+        "palette",
         "bogus",
         "__proto__",
         "constructor",
