@@ -19,4 +19,5 @@ pub mod scale;
 pub mod sim;
 pub mod snippets;
 pub mod state;
+pub mod teach;
 pub mod url_state;

@@ -16,6 +16,9 @@ pub fn scroll_to_top() {
 #[derive(Properties, PartialEq)]
 pub struct StepPanelProps {
     pub step: usize,
+    /// The steps a teacher chose (0-based); empty: every step.
+    #[prop_or_default]
+    pub talk: Vec<usize>,
     pub on_go: Callback<usize>,
     pub on_exit: Callback<()>,
 }
@@ -25,22 +28,24 @@ pub struct StepPanelProps {
 pub fn StepPanel(props: &StepPanelProps) -> Html {
     let n = props.step.min(STEPS.len() - 1);
     let step = &STEPS[n];
-    let go = |to: usize| {
+    let (at, of) = position(n, &props.talk);
+    let go = |to: StepMove| {
         let on_go = props.on_go.clone();
+        let to = to.within(n, &props.talk);
         Callback::from(move |_| on_go.emit(to))
     };
     let exit = props.on_exit.reform(|_| ());
     html! {
         <section class="step-panel" aria-live="polite" aria-labelledby="step-title"
                  data-step={(n + 1).to_string()}>
-            <p class="step-count">{ format!("Step {} of {}", n + 1, STEPS.len()) }</p>
+            <p class="step-count">{ format!("Step {at} of {of}") }</p>
             <h2 id="step-title">{ step.title }</h2>
             <p class="step-text">{ step.text }</p>
             <div class="step-nav">
-                <button type="button" onclick={go(n.saturating_sub(1))} disabled={n == 0}>
+                <button type="button" onclick={go(StepMove::Previous)} disabled={at == 1}>
                     { "← Previous" }
                 </button>
-                <button type="button" onclick={go(n + 1)} disabled={n + 1 == STEPS.len()}>
+                <button type="button" onclick={go(StepMove::Next)} disabled={at == of}>
                     { "Next →" }
                 </button>
                 <button type="button" class="quiet" onclick={exit}>{ "Leave presenter mode (P)" }</button>
