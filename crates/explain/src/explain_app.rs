@@ -186,6 +186,7 @@ fn DialogHost() -> Html {
 /// `<div id="explanation">` on their islands, and adds the dialogs' host to the page.
 pub fn start_explanation() {
     let document = gloo::utils::document();
+    link_stylesheet(&document);
     if let (Ok(host), Some(body)) = (document.create_element("div"), document.body()) {
         host.set_id(DIALOGS_ID);
         if body.append_child(&host).is_ok() {
@@ -195,6 +196,18 @@ pub fn start_explanation() {
     if let Some(root) = root() {
         mount_predictions(&root);
         mount_islands(&root);
+    }
+}
+
+/// The styles of what this module draws besides the islands (the dialogs' snippets, the teacher's
+/// page, predict-first): `static/share-dialogs.css`, next to `index.html`, not in the first load.
+const STYLESHEET: &str = "share-dialogs.css";
+
+fn link_stylesheet(document: &web_sys::Document) {
+    if let (Ok(link), Some(head)) = (document.create_element("link"), document.head()) {
+        let _ = link.set_attribute("rel", "stylesheet");
+        let _ = link.set_attribute("href", STYLESHEET);
+        let _ = head.append_child(&link);
     }
 }
 

@@ -290,10 +290,7 @@ pub fn decode(query: &str) -> Decoded {
                 let name = value.trim().to_ascii_lowercase();
                 match Palette::ALL.iter().find(|p| p.key() == name) {
                     Some(p) => state.palette = *p,
-                    None => notices.push(format!(
-                        "palette: no palette “{}” (light, dark or projector); using the system's",
-                        shown(value)
-                    )),
+                    None => notices.push(format!("palette: no “{}”; left out", shown(value))),
                 }
             }
             "controls" | "id" | "metrics" => {} // read below, for embeds only
@@ -385,45 +382,51 @@ fn decode_speed(value: &str, notices: &mut Vec<String>) -> usize {
     }
 }
 
-/// A teacher's steps (`steps=2,5,8`, 1-based): the talk's steps in order, each once.
-fn decode_talk(list: &str, notices: &mut Vec<String>) -> Vec<usize> {
-    let mut out: Vec<usize> = Vec::new();
+/// The items of a comma-separated list that name one of `names` (matched by `matches`), in the
+/// order of `names`, each once; the others are left out and said.
+fn decode_list<T: Copy>(
+    key: &str,
+    list: &str,
+    names: &[T],
+    matches: impl Fn(&T, &str) -> bool,
+    notices: &mut Vec<String>,
+) -> Vec<T> {
+    let mut chosen = vec![false; names.len()];
     for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        match item.parse::<usize>() {
-            Ok(n) if (1..=STEPS.len()).contains(&n) => out.push(n - 1),
-            _ => notices.push(format!(
-                "steps: no step “{}” (1–{}); left out",
-                shown(item),
-                STEPS.len()
-            )),
-        }
-        if out.len() > STEPS.len() {
-            break;
+        let item = item.to_ascii_lowercase().replace('-', "_");
+        match names.iter().position(|n| matches(n, &item)) {
+            Some(i) => chosen[i] = true,
+            None => notices.push(format!("{key}: no “{}”; left out", shown(&item))),
         }
     }
-    out.sort_unstable();
-    out.dedup();
-    out
+    names
+        .iter()
+        .zip(chosen)
+        .filter_map(|(n, on)| on.then_some(*n))
+        .collect()
+}
+
+/// A teacher's steps (`steps=2,5,8`, 1-based): the talk's steps in order (0-based), each once.
+fn decode_talk(list: &str, notices: &mut Vec<String>) -> Vec<usize> {
+    let steps: Vec<usize> = (0..STEPS.len()).collect();
+    decode_list(
+        "steps",
+        list,
+        &steps,
+        |n, item| item.parse() == Ok(n + 1),
+        notices,
+    )
 }
 
 /// A teacher's challenges (`challenges=fleet,storm`), in the page's order, each once.
 fn decode_challenges(list: &str, notices: &mut Vec<String>) -> Vec<&'static str> {
-    let mut chosen = [false; CHALLENGE_IDS.len()];
-    for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        let item = item.to_ascii_lowercase().replace('-', "_");
-        match CHALLENGE_IDS.iter().position(|k| *k == item) {
-            Some(i) => chosen[i] = true,
-            None => notices.push(format!(
-                "challenges: no challenge “{}”; left out",
-                shown(&item)
-            )),
-        }
-    }
-    CHALLENGE_IDS
-        .iter()
-        .zip(chosen)
-        .filter_map(|(k, on)| on.then_some(*k))
-        .collect()
+    decode_list(
+        "challenges",
+        list,
+        &CHALLENGE_IDS,
+        |n, item| *n == item,
+        notices,
+    )
 }
 
 fn decode_controls(list: &str, notices: &mut Vec<String>) -> Vec<&'static str> {
