@@ -5,6 +5,7 @@
 
 use crate::export;
 use crate::sections::lab::use_run;
+use crate::url_state::CHALLENGE_IDS;
 use poolsim_page::predict::{outcome, trials_csv, Outcome, Prediction, Trial, PREDICTIONS};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -117,7 +118,7 @@ fn Question(props: &QuestionProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct PredictProps {
     /// The challenges a teacher's link chose (empty: all).
-    pub challenges: Vec<&'static str>,
+    pub challenges: poolsim_page::state::Chosen,
 }
 
 /// The questions of the chosen challenges and the trial table.
@@ -140,7 +141,10 @@ pub fn PredictPanel(props: &PredictProps) -> Html {
     };
     let shown: Vec<&'static Prediction> = PREDICTIONS
         .iter()
-        .filter(|p| props.challenges.is_empty() || props.challenges.contains(&p.challenge))
+        .filter(|p| {
+            let i = CHALLENGE_IDS.iter().position(|id| *id == p.challenge);
+            i.is_some_and(|i| props.challenges.has(i))
+        })
         .collect();
     if shown.is_empty() {
         return Html::default();

@@ -67,6 +67,41 @@ pub const SPEEDS: [Option<f64>; 8] = [
 pub const DEFAULT_SPEED: usize = 3;
 pub const DEFAULT_SEED: u64 = 1;
 
+/// A teacher's choice among a few numbered things (the talk's steps, the challenges), as bits: bit
+/// `i` set means item `i` is chosen. No bit set means every item (what a link without the key
+/// means).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Chosen(pub u32);
+
+impl Chosen {
+    /// Every item (no choice made).
+    pub const ALL: Chosen = Chosen(0);
+    pub fn is_all(self) -> bool {
+        self.0 == 0
+    }
+    /// Whether item `i` is shown.
+    pub fn has(self, i: usize) -> bool {
+        self.0 == 0 || (i < 32 && self.0 & (1 << i) != 0)
+    }
+    /// The same with item `i` chosen (`i` < 32).
+    pub fn with(self, i: usize) -> Chosen {
+        Chosen(self.0 | 1u32.checked_shl(i as u32).unwrap_or(0))
+    }
+    /// The chosen items, in order (none when every item is meant).
+    pub fn items(self) -> impl Iterator<Item = usize> {
+        (0..32).filter(move |i| self.0 & (1 << i) != 0)
+    }
+    pub fn count(self) -> usize {
+        self.0.count_ones() as usize
+    }
+}
+
+impl FromIterator<usize> for Chosen {
+    fn from_iter<I: IntoIterator<Item = usize>>(items: I) -> Chosen {
+        items.into_iter().fold(Chosen::ALL, Chosen::with)
+    }
+}
+
 /// The page's colours: the reader's system setting, or one a teacher's link fixes (a projector
 /// washes out a light page; a phone in a dark room wants the dark one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -125,10 +160,10 @@ pub struct PageState {
     pub generation: u32,
     /// Bumped on every "step" press while paused.
     pub steps: u32,
-    /// The steps of the talk a teacher chose (0-based, ascending); empty: every step.
-    pub talk: Vec<usize>,
-    /// The challenges a teacher chose, by id (`url_state::CHALLENGE_IDS` order); empty: all.
-    pub challenges: Vec<&'static str>,
+    /// The steps of the talk a teacher chose (0-based).
+    pub talk: Chosen,
+    /// The challenges a teacher chose (indices into `url_state::CHALLENGE_IDS`).
+    pub challenges: Chosen,
     pub palette: Palette,
 }
 
@@ -145,8 +180,8 @@ impl PageState {
             step: 0,
             generation: 0,
             steps: 0,
-            talk: Vec::new(),
-            challenges: Vec::new(),
+            talk: Chosen::ALL,
+            challenges: Chosen::ALL,
             palette: Palette::Auto,
         }
     }
@@ -233,7 +268,7 @@ impl PageState {
             Action::Reset => self.generation = self.generation.wrapping_add(1),
             Action::Present(true) => {
                 self.present = true;
-                let step = StepMove::To(self.step).within(self.step, &self.talk);
+                let step = StepMove::To(self.step).within(self.step, self.talk);
                 self = self.load_step(step);
             }
             Action::Present(false) => {
@@ -245,7 +280,7 @@ impl PageState {
                 self = self.apply(Action::Present(on));
             }
             Action::GoTo(to) if self.present => {
-                let step = to.within(self.step, &self.talk);
+                let step = to.within(self.step, self.talk);
                 self = self.load_step(step);
             }
             Action::GoTo(_) => {}
@@ -348,7 +383,7 @@ mod tests {
     #[test]
     fn a_chosen_talk_moves_only_through_its_steps() {
         let s = PageState {
-            talk: vec![1, 4, 7],
+            talk: [1, 4, 7].into_iter().collect(),
             ..PageState::default()
         }
         .apply(Action::TogglePresent);

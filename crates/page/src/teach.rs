@@ -5,7 +5,7 @@
 
 use crate::outline::STEPS;
 use crate::presenter::StepMove;
-use crate::state::{PageState, Palette};
+use crate::state::{Chosen, PageState, Palette};
 use crate::url_state::{encode, Embed, CHALLENGE_IDS};
 
 /// What the link opens.
@@ -70,32 +70,33 @@ pub fn chosen_state(state: &PageState, c: &Choices) -> (PageState, Option<Embed>
         palette: c.palette,
         present: false,
         step: 0,
-        talk: Vec::new(),
-        challenges: Vec::new(),
+        talk: Chosen::ALL,
+        challenges: Chosen::ALL,
         ..state.clone()
     };
     let every = |n: usize, len: usize| n == 0 || n == len;
     let mut embed = None;
     match c.target {
         Target::Present => {
-            let mut talk = c.steps.clone();
-            talk.sort_unstable();
-            talk.dedup();
-            talk.retain(|n| *n < STEPS.len());
-            if !every(talk.len(), STEPS.len()) {
+            let talk: Chosen = c
+                .steps
+                .iter()
+                .copied()
+                .filter(|n| *n < STEPS.len())
+                .collect();
+            if !every(talk.count(), STEPS.len()) {
                 s.talk = talk;
             }
             s.present = true;
-            let first = StepMove::First.within(0, &s.talk);
+            let first = StepMove::First.within(0, s.talk);
             s = s.with_step_scenario(first);
         }
         Target::Page => {
-            if !every(c.challenges.len(), CHALLENGE_IDS.len()) {
-                s.challenges = CHALLENGE_IDS
-                    .iter()
-                    .filter(|id| c.challenges.contains(id))
-                    .copied()
-                    .collect();
+            let chosen: Chosen = (0..CHALLENGE_IDS.len())
+                .filter(|i| c.challenges.contains(&CHALLENGE_IDS[*i]))
+                .collect();
+            if !every(chosen.count(), CHALLENGE_IDS.len()) {
+                s.challenges = chosen;
             }
         }
         Target::Embed => {
@@ -148,13 +149,13 @@ mod tests {
             assert_eq!((d.state.seed, d.state.palette), (42, Palette::Projector));
             match target {
                 Target::Present => {
-                    assert_eq!(d.state.talk, vec![2, 4, 7]);
+                    assert_eq!(d.state.talk.items().collect::<Vec<_>>(), [2, 4, 7]);
                     assert_eq!(d.state.step, 2, "the talk opens on its first chosen step");
                     assert!(d.state.present);
                     assert!(!q.contains("challenges") && !q.contains("controls"), "{q}");
                 }
                 Target::Page => {
-                    assert_eq!(d.state.challenges, vec!["fleet", "storm"]);
+                    assert_eq!(d.state.challenges.items().collect::<Vec<_>>(), [0, 4]);
                     assert_eq!(d.state.params.clients, 5000);
                     assert!(!q.contains("steps") && !q.contains("present"), "{q}");
                 }

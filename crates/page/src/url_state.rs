@@ -39,7 +39,7 @@ pub const CHALLENGE_IDS: [&str; 5] = [
 
 use crate::outline::STEPS;
 use crate::presenter::StepMove;
-use crate::state::{PageState, Palette, DEFAULT_SEED, DEFAULT_SPEED, SPEEDS};
+use crate::state::{Chosen, PageState, Palette, DEFAULT_SEED, DEFAULT_SPEED, SPEEDS};
 use poolsim_model::params::{spec, ParamError, PARAMS};
 use poolsim_model::{preset_params, Params, PRESET_NAMES};
 
@@ -284,8 +284,17 @@ pub fn decode(query: &str) -> Decoded {
                 Some(false) => {}
                 None => bad_switch(&mut notices),
             },
-            "steps" => state.talk = decode_talk(value, &mut notices),
-            "challenges" => state.challenges = decode_challenges(value, &mut notices),
+            "steps" => {
+                let step = |item: &str| {
+                    let n = item.parse::<usize>().ok()?;
+                    (1..=STEPS.len()).contains(&n).then(|| n - 1)
+                };
+                state.talk = decode_chosen(key, value, &step, &mut notices);
+            }
+            "challenges" => {
+                let id = |item: &str| CHALLENGE_IDS.iter().position(|k| *k == item);
+                state.challenges = decode_chosen(key, value, &id, &mut notices);
+            }
             "palette" => {
                 let name = value.trim().to_ascii_lowercase();
                 match Palette::ALL.iter().find(|p| p.key() == name) {
@@ -325,7 +334,7 @@ pub fn decode(query: &str) -> Decoded {
     }
     // A presenter link opens on its step's scenario (the step's text and the figure agree).
     state = if state.present {
-        let step = StepMove::To(state.step).within(state.step, &state.talk);
+        let step = StepMove::To(state.step).within(state.step, state.talk);
         state.with_step_scenario(step)
     } else {
         PageState { step: 0, ..state }
@@ -382,51 +391,35 @@ fn decode_speed(value: &str, notices: &mut Vec<String>) -> usize {
     }
 }
 
-/// The items of a comma-separated list that name one of `names` (matched by `matches`), in the
-/// order of `names`, each once; the others are left out and said.
-fn decode_list<T: Copy>(
+/// A teacher's list (`steps=2,5,8`, `challenges=fleet,storm`): the items `find` knows, each once;
+/// the others are left out and said.
+fn decode_chosen(
     key: &str,
     list: &str,
-    names: &[T],
-    matches: impl Fn(&T, &str) -> bool,
+    find: &dyn Fn(&str) -> Option<usize>,
     notices: &mut Vec<String>,
-) -> Vec<T> {
-    let mut chosen = vec![false; names.len()];
+) -> Chosen {
+    let mut chosen = Chosen::ALL;
     for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        let item = item.to_ascii_lowercase().replace('-', "_");
-        match names.iter().position(|n| matches(n, &item)) {
-            Some(i) => chosen[i] = true,
+        let item = item.to_ascii_lowercase();
+        match find(&item) {
+            Some(i) => chosen = chosen.with(i),
             None => notices.push(format!("{key}: no “{}”; left out", shown(&item))),
         }
     }
-    names
-        .iter()
-        .zip(chosen)
-        .filter_map(|(n, on)| on.then_some(*n))
-        .collect()
+    chosen
 }
 
-/// A teacher's steps (`steps=2,5,8`, 1-based): the talk's steps in order (0-based), each once.
-fn decode_talk(list: &str, notices: &mut Vec<String>) -> Vec<usize> {
-    let steps: Vec<usize> = (0..STEPS.len()).collect();
-    decode_list(
-        "steps",
-        list,
-        &steps,
-        |n, item| item.parse() == Ok(n + 1),
-        notices,
-    )
-}
-
-/// A teacher's challenges (`challenges=fleet,storm`), in the page's order, each once.
-fn decode_challenges(list: &str, notices: &mut Vec<String>) -> Vec<&'static str> {
-    decode_list(
-        "challenges",
-        list,
-        &CHALLENGE_IDS,
-        |n, item| *n == item,
-        notices,
-    )
+/// A teacher's list as the link writes it: the chosen items' names, comma-separated.
+fn chosen_list(chosen: Chosen, name: &dyn Fn(usize) -> String) -> String {
+    let mut out = String::new();
+    for i in chosen.items() {
+        if !out.is_empty() {
+            out.push(',');
+        }
+        out.push_str(&name(i));
+    }
+    out
 }
 
 fn decode_controls(list: &str, notices: &mut Vec<String>) -> Vec<&'static str> {
@@ -481,12 +474,12 @@ pub fn encode(state: &PageState, embed: Option<&Embed>) -> String {
         q.append_pair("present", "1");
         q.append_pair("step", &(state.step + 1).to_string());
     }
-    if !state.talk.is_empty() {
-        let steps: Vec<String> = state.talk.iter().map(|s| (s + 1).to_string()).collect();
-        q.append_pair("steps", &steps.join(","));
+    if !state.talk.is_all() {
+        q.append_pair("steps", &chosen_list(state.talk, &|i| (i + 1).to_string()));
     }
-    if !state.challenges.is_empty() {
-        q.append_pair("challenges", &state.challenges.join(","));
+    if !state.challenges.is_all() {
+        let id = |i: usize| CHALLENGE_IDS[i].to_string();
+        q.append_pair("challenges", &chosen_list(state.challenges, &id));
     }
     if state.palette != Palette::Auto {
         q.append_pair("palette", state.palette.key());
@@ -625,8 +618,8 @@ mod tests {
         let q = "v=1&seed=42&present=1&step=3&steps=3,5,9&challenges=fleet,storm&palette=projector";
         let d = decode(q);
         assert!(d.notices.is_empty(), "{:?}", d.notices);
-        assert_eq!(d.state.talk, vec![2, 4, 8]);
-        assert_eq!(d.state.challenges, vec!["fleet", "storm"]);
+        assert_eq!(d.state.talk.items().collect::<Vec<_>>(), [2, 4, 8]);
+        assert_eq!(d.state.challenges.items().collect::<Vec<_>>(), [0, 4]);
         assert_eq!(d.state.palette, Palette::Projector);
         assert_eq!((d.state.step, d.state.seed), (2, 42));
         assert_eq!(d.state.params, crate::presenter::scenario(2).0);
@@ -635,9 +628,9 @@ mod tests {
         let d = decode(
             "v=1&present=1&step=1&steps=9,0,3,3,x,99&challenges=STORM,warp,fleet&palette=neon",
         );
-        assert_eq!(d.state.talk, vec![2, 8]);
+        assert_eq!(d.state.talk.items().collect::<Vec<_>>(), [2, 8]);
         assert_eq!(d.state.step, 2, "the talk opens on its first chosen step");
-        assert_eq!(d.state.challenges, vec!["fleet", "storm"]);
+        assert_eq!(d.state.challenges.items().collect::<Vec<_>>(), [0, 4]);
         assert_eq!(d.state.palette, Palette::Auto);
         let all = d.notices.join("\n");
         for needle in ["“0”", "“x”", "“99”", "warp", "neon"] {
@@ -646,7 +639,7 @@ mod tests {
         // Links written before these keys existed mean every step, every challenge, the system's
         // colours.
         let d = decode("v=1&present=1&step=4");
-        assert!(d.state.talk.is_empty() && d.state.challenges.is_empty());
+        assert!(d.state.talk.is_all() && d.state.challenges.is_all());
         assert_eq!(d.state.palette, Palette::Auto);
     }
 
@@ -719,13 +712,13 @@ mod corpus {
                     s.speed = speed;
                     s.present = present;
                     s.talk = talk.into_iter().collect();
-                    s.challenges = challenges.into_iter().map(|i| CHALLENGE_IDS[i]).collect();
+                    s.challenges = challenges.into_iter().collect();
                     s.palette = Palette::ALL[palette];
                     if present {
                         // A presenter state is its step's scenario; the remembered pool mode of a
                         // pooler that the step switches off is not part of a link.
                         s.last_mode = PageState::default().last_mode;
-                        let step = StepMove::To(step).within(step, &s.talk);
+                        let step = StepMove::To(step).within(step, s.talk);
                         s = s.with_step_scenario(step);
                     }
                     s

@@ -311,7 +311,7 @@ pub fn App() -> Html {
             // The figure keeps its place in the tree in both modes, so it is the same element
             // (and the same running models, and the same visibility observer) across P presses.
             if state.present {
-                <StepPanel step={state.step} talk={state.talk.clone()} on_go={on_go} on_exit={on_present.clone()} />
+                <StepPanel step={state.step} talk={state.talk} on_go={on_go} on_exit={on_present.clone()} />
             } else {
                 <header class="masthead">
                     <h1>{ crate::outline::TITLE }</h1>

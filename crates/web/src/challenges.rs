@@ -122,13 +122,10 @@ pub fn Challenges(props: &ChallengesProps) -> Html {
     }
     let d = done.borrow();
     // A teacher's link may choose some of the challenges (`challenges=`); the rest are hidden.
-    let shown =
-        |c: &Challenge| props.state.challenges.is_empty() || props.state.challenges.contains(&c.id);
-    let total = CHALLENGES.iter().filter(|c| shown(c)).count();
-    let count = CHALLENGES
-        .iter()
-        .zip(d.iter())
-        .filter(|(c, ok)| **ok && shown(c))
+    let chosen = props.state.challenges;
+    let total = (0..CHALLENGES.len()).filter(|i| chosen.has(*i)).count();
+    let count = (0..CHALLENGES.len())
+        .filter(|i| d[*i] && chosen.has(*i))
         .count();
     html! {
         <section class="explain challenges" id="challenges" aria-labelledby="challenges-h">
@@ -141,7 +138,7 @@ pub fn Challenges(props: &ChallengesProps) -> Html {
                 </strong>
             </p>
             <ol class="challenge-list">
-                { for CHALLENGES.iter().zip(d.iter()).filter(|(c, _)| shown(c)).map(|(c, ok)| html! {
+                { for CHALLENGES.iter().zip(d.iter()).enumerate().filter(|(i, _)| chosen.has(*i)).map(|(_, (c, ok))| html! {
                     <li class={classes!("challenge", ok.then_some("done"))} data-challenge={c.id}
                         data-done={ok.to_string()}>
                         <span class="tick" aria-hidden="true">{ if *ok { "✓" } else { "○" } }</span>

@@ -18,7 +18,7 @@ pub struct StepPanelProps {
     pub step: usize,
     /// The steps a teacher chose (0-based); empty: every step.
     #[prop_or_default]
-    pub talk: Vec<usize>,
+    pub talk: poolsim_page::state::Chosen,
     pub on_go: Callback<usize>,
     pub on_exit: Callback<()>,
 }
@@ -28,10 +28,10 @@ pub struct StepPanelProps {
 pub fn StepPanel(props: &StepPanelProps) -> Html {
     let n = props.step.min(STEPS.len() - 1);
     let step = &STEPS[n];
-    let (at, of) = position(n, &props.talk);
+    let (at, of) = position(n, props.talk);
     let go = |to: StepMove| {
         let on_go = props.on_go.clone();
-        let to = to.within(n, &props.talk);
+        let to = to.within(n, props.talk);
         Callback::from(move |_| on_go.emit(to))
     };
     let exit = props.on_exit.reform(|_| ());
