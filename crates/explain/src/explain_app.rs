@@ -200,8 +200,9 @@ pub fn start_explanation() {
 }
 
 /// The styles of what this module draws besides the islands (the dialogs' snippets, the teacher's
-/// page, predict-first): `static/share-dialogs.css`, next to `index.html`, not in the first load.
-const STYLESHEET: &str = "share-dialogs.css";
+/// page, predict-first): `static/poolsim-explain-dialogs.css`, next to `index.html`, fetched with
+/// this module (named like it, so the size report counts it on demand, not in the first load).
+const STYLESHEET: &str = "poolsim-explain-dialogs.css";
 
 fn link_stylesheet(document: &web_sys::Document) {
     if let (Ok(link), Some(head)) = (document.create_element("link"), document.head()) {

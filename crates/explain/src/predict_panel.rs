@@ -109,6 +109,8 @@ fn Question(props: &QuestionProps) -> Html {
                     <dt>{ "You predicted" }</dt><dd>{ p.choices[mine].label }</dd>
                     <dt>{ "The model gives" }</dt>
                     <dd>{ format!("{}: {} → {} ({:.2}×)", p.choices[o.choice].label, p.shown(o.before), p.shown(o.after), o.ratio) }</dd>
+                    <dt>{ "So" }</dt>
+                    <dd class="predict-verdict">{ if mine == o.choice { "you predicted what the model gives." } else { "the model disagrees with your prediction: why?" } }</dd>
                 </dl>
             }
         </li>

@@ -286,8 +286,10 @@ pub fn decode(query: &str) -> Decoded {
             },
             "steps" => {
                 let step = |item: &str| {
-                    let n = item.parse::<usize>().ok()?;
-                    (1..=STEPS.len()).contains(&n).then(|| n - 1)
+                    let n = item.parse::<u64>().ok()?;
+                    (1..=STEPS.len() as u64)
+                        .contains(&n)
+                        .then(|| n as usize - 1)
                 };
                 state.talk = decode_chosen(key, value, &step, &mut notices);
             }
