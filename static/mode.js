@@ -5,6 +5,6 @@ document.documentElement.classList.add('js');
 if (/[?&](embed|present)=(1|true|yes|on)(&|$)/i.test(location.search)) {
   document.documentElement.classList.add('figure-only');
 }
-// A teacher's link may fix the palette (url_state.rs), before the first paint.
-var palette = /[?&]palette=(light|dark|projector)(&|$)/i.exec(location.search);
-if (palette) document.documentElement.dataset.palette = palette[1].toLowerCase();
+// ?palette= (url_state.rs), before the first paint.
+var p = /[?&]palette=(light|dark|projector)(&|$)/i.exec(location.search);
+if (p) document.documentElement.dataset.palette = p[1].toLowerCase();

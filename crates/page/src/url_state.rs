@@ -298,10 +298,11 @@ pub fn decode(query: &str) -> Decoded {
                 state.challenges = decode_chosen(key, value, &id, &mut notices);
             }
             "palette" => {
-                let name = value.trim().to_ascii_lowercase();
-                match Palette::ALL.iter().find(|p| p.key() == name) {
-                    Some(p) => state.palette = *p,
-                    None => notices.push(format!("palette: no “{}”; left out", shown(value))),
+                // Read like a list of one; the last name it knows wins.
+                let palette = |item: &str| Palette::ALL.iter().position(|p| p.key() == item);
+                let chosen = decode_chosen(key, value, &palette, &mut notices);
+                if let Some(i) = chosen.items().last() {
+                    state.palette = Palette::ALL[i];
                 }
             }
             "controls" | "id" | "metrics" => {} // read below, for embeds only

@@ -258,8 +258,8 @@ pub fn App() -> Html {
     };
     use_preset_events(on_preset);
     use_lazy_explanation(embed.is_none() && !state.present);
-    let on_go = use_callback(state.dispatcher(), |n: usize, dispatcher| {
-        go(dispatcher, StepMove::To(n))
+    let on_go = use_callback(state.dispatcher(), |to: StepMove, dispatcher| {
+        go(dispatcher, to)
     });
     let on_present = use_callback(
         (state.dispatcher(), state.present),

@@ -19,7 +19,7 @@ pub struct StepPanelProps {
     /// The steps a teacher chose (0-based); empty: every step.
     #[prop_or_default]
     pub talk: poolsim_page::state::Chosen,
-    pub on_go: Callback<usize>,
+    pub on_go: Callback<StepMove>,
     pub on_exit: Callback<()>,
 }
 
@@ -31,7 +31,6 @@ pub fn StepPanel(props: &StepPanelProps) -> Html {
     let (at, of) = position(n, props.talk);
     let go = |to: StepMove| {
         let on_go = props.on_go.clone();
-        let to = to.within(n, props.talk);
         Callback::from(move |_| on_go.emit(to))
     };
     let exit = props.on_exit.reform(|_| ());
