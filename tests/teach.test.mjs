@@ -71,6 +71,11 @@ test('every snippet in the embed dialog is parsed back into the state', async ()
   // The page it points at advertises oEmbed.
   assert.equal(await page.locator('link[type="application/json+oembed"]').count(), 1);
   await page.screenshot({ path: path.join(shots, 'embed-dialog-snippets-1280x800.png'), fullPage: false });
+  // The dialog opens the teacher's link builder on the same state.
+  await page.click('[data-opens="teach"]');
+  await page.waitForSelector('#teach-title');
+  await page.check('input[name="teach-target"][value="page"]');
+  await page.waitForFunction(() => /clients=3000/.test(document.querySelector('#teach-link').textContent));
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -213,11 +213,12 @@ pub fn EmbedDialog(props: &DialogProps) -> Html {
         ..Default::default()
     };
     let close = props.on_close.reform(|_: MouseEvent| ());
-    let link = format!(
-        "{}?{}",
-        page_address(),
-        crate::url_state::encode(&props.state, None)
-    );
+    let query = crate::url_state::encode(&props.state, None);
+    let open_teach = {
+        let query = query.clone();
+        Callback::from(move |_: MouseEvent| crate::lazy::open_dialog("teach", &query))
+    };
+    let link = format!("{}?{}", page_address(), query);
     let copy_image = {
         let image_status = image_status.clone();
         Callback::from(move |_: MouseEvent| {
@@ -262,6 +263,12 @@ pub fn EmbedDialog(props: &DialogProps) -> Html {
                         }
                     </div>
                 }) }
+                <div class="snippet-group">
+                    <h3>{ "For a class" }</h3>
+                    <p class="snippet-how">{ "A link with the steps, controls and challenges you choose, and its QR code \
+                                              for the projector (also at index.html#teach)." }</p>
+                    <button type="button" data-opens="teach" onclick={open_teach}>{ "Teacher's link…" }</button>
+                </div>
                 <div class="snippet-group" data-snippet="embed-image">
                     <h3>{ "Substack, Medium (images only)" }</h3>
                     <p class="snippet-how">{ "Copies a picture of the figure as it is now, with the link to this state, \

@@ -1,6 +1,7 @@
 //! Sharing and exporting the current state: copy a link, download the time series, open the
-//! embed, teacher's and "reproduce this for real" dialogs (the first two live in the explanation's
-//! module, `poolsim_explain::share_dialogs`), and the reproduce kit (config files and pgbench).
+//! embed and "reproduce this for real" dialogs (in the explanation's module; the embed dialog,
+//! `poolsim_explain::share_dialogs`, also opens the teacher's link builder), and the reproduce kit
+//! (config files and pgbench).
 
 use crate::export;
 use crate::sim::Sample;
@@ -108,7 +109,6 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
             <button type="button" data-opens="reproduce" aria-haspopup="dialog" onclick={show("reproduce")}>{ "Reproduce for real…" }</button>
             <button type="button" onclick={csv}>{ "Time series (CSV)" }</button>
             <button type="button" onclick={present}>{ "Presenter mode (P)" }</button>
-            <button type="button" data-opens="teach" aria-haspopup="dialog" onclick={show("teach")}>{ "Teacher's link…" }</button>
             <span class="share-status" role="status">{ (*status).clone() }</span>
         </div>
     }
