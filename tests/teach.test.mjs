@@ -161,7 +161,8 @@ test('the teacher link builder gives a link and a QR code that decodes to it; th
   // The presenter link opens on its first chosen step, moves through the chosen ones only.
   const present = await open(talk.slice(talk.indexOf('?')));
   await present.page.waitForSelector('.step-panel[data-step="2"]');
-  assert.match(await present.page.textContent('.step-count'), /Step 1 of 3/);
+  assert.match(await present.page.textContent('.step-count'), /Step 2 of 11/);
+  assert.equal(await present.page.isDisabled('.step-nav button >> nth=0'), true, 'no step before the first chosen one');
   assert.equal(await present.page.getAttribute('html', 'data-palette'), 'projector');
   await present.page.keyboard.press('ArrowRight');
   await present.page.waitForSelector('.step-panel[data-step="5"]');

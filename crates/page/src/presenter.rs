@@ -123,18 +123,6 @@ impl StepMove {
     }
 }
 
-/// Where step `n` is in the talk: (1-based position, length of the talk).
-pub fn position(n: usize, talk: Chosen) -> (usize, usize) {
-    let steps = talk.0 & (u32::MAX >> (32 - STEPS.len()));
-    if steps == 0 {
-        (n.min(STEPS.len() - 1) + 1, STEPS.len())
-    } else {
-        let at = StepMove::To(n).within(n, talk);
-        let before = (steps & ((1 << at) - 1)).count_ones() as usize;
-        (before + 1, steps.count_ones() as usize)
-    }
-}
-
 /// Step `n`'s scenario: its parameters and the preset they come from, read like a shared link.
 pub fn scenario(n: usize) -> (Params, Option<&'static str>) {
     let decoded = crate::url_state::decode(STEPS[n.min(STEPS.len() - 1)].scenario);
@@ -168,8 +156,6 @@ mod tests {
         assert_eq!(StepMove::First.within(8, talk), 2);
         assert_eq!(StepMove::Last.within(0, talk), 8);
         assert_eq!(StepMove::To(9).within(0, talk), 8);
-        assert_eq!(position(5, talk), (2, 3));
-        assert_eq!(position(4, Chosen::ALL), (5, STEPS.len()));
         // Bits beyond the talk are not steps.
         assert_eq!(StepMove::Last.within(0, Chosen(1 << 20 | 1 << 3)), 3);
     }

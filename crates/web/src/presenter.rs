@@ -28,7 +28,6 @@ pub struct StepPanelProps {
 pub fn StepPanel(props: &StepPanelProps) -> Html {
     let n = props.step.min(STEPS.len() - 1);
     let step = &STEPS[n];
-    let (at, of) = position(n, props.talk);
     let go = |to: StepMove| {
         let on_go = props.on_go.clone();
         Callback::from(move |_| on_go.emit(to))
@@ -37,14 +36,14 @@ pub fn StepPanel(props: &StepPanelProps) -> Html {
     html! {
         <section class="step-panel" aria-live="polite" aria-labelledby="step-title"
                  data-step={(n + 1).to_string()}>
-            <p class="step-count">{ format!("Step {at} of {of}") }</p>
+            <p class="step-count">{ format!("Step {} of {}", n + 1, STEPS.len()) }</p>
             <h2 id="step-title">{ step.title }</h2>
             <p class="step-text">{ step.text }</p>
             <div class="step-nav">
-                <button type="button" onclick={go(StepMove::Previous)} disabled={at == 1}>
+                <button type="button" onclick={go(StepMove::Previous)} disabled={StepMove::Previous.within(n, props.talk) == n}>
                     { "← Previous" }
                 </button>
-                <button type="button" onclick={go(StepMove::Next)} disabled={at == of}>
+                <button type="button" onclick={go(StepMove::Next)} disabled={StepMove::Next.within(n, props.talk) == n}>
                     { "Next →" }
                 </button>
                 <button type="button" class="quiet" onclick={exit}>{ "Leave presenter mode (P)" }</button>
