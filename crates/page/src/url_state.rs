@@ -425,20 +425,14 @@ fn chosen_list(chosen: Chosen, name: &dyn Fn(usize) -> String) -> String {
     out
 }
 
+/// An embed's controls (`controls=clients,pool-size`), in the page's order, each once.
 fn decode_controls(list: &str, notices: &mut Vec<String>) -> Vec<&'static str> {
-    let mut out = Vec::new();
-    for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        let item = item.to_ascii_lowercase().replace('-', "_");
-        match CONTROL_KEYS.iter().find(|k| **k == item) {
-            Some(k) if !out.contains(k) => out.push(*k),
-            Some(_) => {}
-            None => notices.push(format!("controls: no control “{}”; left out", shown(&item))),
-        }
-        if out.len() >= CONTROL_KEYS.len() {
-            break;
-        }
-    }
-    out
+    let control = |item: &str| {
+        let item = item.replace('-', "_");
+        CONTROL_KEYS.iter().position(|k| *k == item)
+    };
+    let chosen = decode_chosen("controls", list, &control, notices);
+    chosen.items().map(|i| CONTROL_KEYS[i]).collect()
 }
 
 /// Writes `state` (and the embed settings) as a query string without its `?`: `v=1`, the preset,
@@ -596,6 +590,11 @@ mod tests {
         assert_eq!(d.notices.len(), 2, "{:?}", d.notices);
         let q = encode(&d.state, Some(&e));
         assert_eq!(decode(&q).embed, Some(e));
+        // Controls show in the page's order, whatever the link's.
+        let e = decode("v=1&embed=1&controls=cores,clients,cores")
+            .embed
+            .unwrap();
+        assert_eq!(e.controls, vec!["clients", "cores"]);
     }
 
     #[test]
@@ -734,7 +733,7 @@ mod corpus {
 
         #[test]
         fn any_valid_state_survives_its_url(s in state(), metrics in any::<bool>()) {
-            let embed = Embed { controls: vec!["cores", "clients"], id: "fig-1".into(), metrics };
+            let embed = Embed { controls: vec!["clients", "cores"], id: "fig-1".into(), metrics };
             let q = encode(&s, Some(&embed));
             let d = decode(&q);
             prop_assert!(d.notices.is_empty(), "{:?} for {}", d.notices, q);
