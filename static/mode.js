@@ -5,6 +5,8 @@
   var d = document.documentElement, on = '=(1|true|yes|on)(&|$)', embed = RegExp('[?&]embed' + on, 'i').test(location.search);
   d.classList.add('js');
   if (embed || RegExp('[?&]present' + on, 'i').test(location.search)) d.classList.add('figure-only');
+  var p = /[?&]palette=(\w+)/.exec(location.search);
+  if (p) d.dataset.palette = p[1].toLowerCase();
   var m = embed && parent !== window && /[#?&]secret=([A-Za-z0-9]{1,64})(&|$)/.exec(location.hash);
   function wp(message, value) {
     parent.postMessage({ secret: m[1], message: message, value: value }, '*');

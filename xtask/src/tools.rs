@@ -90,7 +90,7 @@ fn ensure_wasm_bindgen() -> Result<()> {
         .map_err(|_| fail_install("wasm-bindgen-cli", &by_hand))
 }
 
-/// npm packages of `tests/` (playwright-core, and binaryen for wasm-opt). Installed with `npm ci`
+/// npm packages of `tests/` (playwright-core, binaryen for wasm-opt, jsqr for the QR code test). Installed with `npm ci`
 /// when `node_modules` is missing or older than the lock file.
 fn ensure_npm_packages() -> Result<()> {
     let tests = run::root().join("tests");
@@ -105,7 +105,7 @@ fn ensure_npm_packages() -> Result<()> {
             "apt-get install -y nodejs npm",
         ));
     }
-    println!("xtask: installing npm packages of tests/ (playwright-core, binaryen)");
+    println!("xtask: installing npm packages of tests/ (playwright-core, binaryen, jsqr)");
     let mut cmd = command("npm");
     cmd.args(["ci", "--no-audit", "--no-fund", "--prefix", "tests"]);
     run::status(cmd, "npm ci")

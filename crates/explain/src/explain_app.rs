@@ -3,10 +3,12 @@
 //! page; the figures update its live numbers in place), and the host of the share bar's embed and
 //! reproduce dialogs on a `<div id="dialogs">` it adds to the page.
 
-use crate::components::share::{EmbedDialog, ReproduceDialog};
+use crate::components::share::ReproduceDialog;
 use crate::lazy::{
     fragment_id, root, DIALOG_ATTR, DIALOG_EVENT, DIALOG_QUERY_ATTR, LOADED, PRESET_EVENT, STATE,
 };
+use crate::predict_panel::{PredictPanel, PredictProps};
+use crate::share_dialogs::{EmbedDialog, TeachDialog};
 use crate::state::PageState;
 use crate::url_state::decode;
 use gloo::events::EventListener;
@@ -16,6 +18,8 @@ use yew::prelude::*;
 
 /// Id of the element the dialogs mount on.
 const DIALOGS_ID: &str = "dialogs";
+/// The fragment that opens the teacher's link builder (`index.html#teach`).
+const TEACH_FRAGMENT: &str = "teach";
 
 /// Dispatches [`PRESET_EVENT`] for the preset `name`.
 fn request_preset(name: &str) {
@@ -55,18 +59,33 @@ fn mount_islands(root: &web_sys::Element) {
 enum Dialog {
     Embed(Rc<PageState>),
     Reproduce(Rc<PageState>),
+    Teach(Rc<PageState>),
+}
+
+/// The page's own state, from its address.
+fn page_state() -> PageState {
+    let search = gloo::utils::window()
+        .location()
+        .search()
+        .unwrap_or_default();
+    decode(&search).state
 }
 
 /// The dialog request left on the explanation's element, if any.
 fn requested() -> Option<Dialog> {
     let root = root()?;
-    let kind = root.get_attribute(DIALOG_ATTR)?;
+    let Some(kind) = root.get_attribute(DIALOG_ATTR) else {
+        // The teacher's page is also a link: index.html#teach.
+        return (fragment_id().as_deref() == Some(TEACH_FRAGMENT))
+            .then(|| Dialog::Teach(Rc::new(page_state())));
+    };
     let query = root.get_attribute(DIALOG_QUERY_ATTR).unwrap_or_default();
     // The figure's app wrote the query from a valid state, so it decodes without notices.
     let state = Rc::new(decode(&query).state);
     match kind.as_str() {
         "embed" => Some(Dialog::Embed(state)),
         "reproduce" => Some(Dialog::Reproduce(state)),
+        "teach" => Some(Dialog::Teach(state)),
         _ => None,
     }
 }
@@ -76,6 +95,18 @@ fn closed(kind: &str) {
     if let Some(root) = root() {
         let _ = root.remove_attribute(DIALOG_ATTR);
         let _ = root.remove_attribute(DIALOG_QUERY_ATTR);
+    }
+    // Closing the teacher's page leaves its address (so it does not open again).
+    if fragment_id().as_deref() == Some(TEACH_FRAGMENT) {
+        let location = gloo::utils::window().location();
+        let url = format!(
+            "{}{}",
+            location.pathname().unwrap_or_default(),
+            location.search().unwrap_or_default()
+        );
+        if let Ok(history) = gloo::utils::window().history() {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+        }
     }
     let opener = gloo::utils::document()
         .query_selector(&format!("[data-opens=\"{kind}\"]"))
@@ -103,6 +134,7 @@ fn DialogHost() -> Html {
     let kind = match &*open {
         Some(Dialog::Embed(_)) => "embed",
         Some(Dialog::Reproduce(_)) => "reproduce",
+        Some(Dialog::Teach(_)) => "teach",
         None => "",
     };
     let close = {
@@ -143,6 +175,9 @@ fn DialogHost() -> Html {
         Some(Dialog::Reproduce(state)) => {
             html! { <ReproduceDialog state={state.clone()} on_close={close} /> }
         }
+        Some(Dialog::Teach(state)) => {
+            html! { <TeachDialog state={state.clone()} on_close={close} /> }
+        }
         None => Html::default(),
     }
 }
@@ -151,6 +186,7 @@ fn DialogHost() -> Html {
 /// `<div id="explanation">` on their islands, and adds the dialogs' host to the page.
 pub fn start_explanation() {
     let document = gloo::utils::document();
+    link_stylesheet(&document);
     if let (Ok(host), Some(body)) = (document.create_element("div"), document.body()) {
         host.set_id(DIALOGS_ID);
         if body.append_child(&host).is_ok() {
@@ -158,6 +194,33 @@ pub fn start_explanation() {
         }
     }
     if let Some(root) = root() {
+        mount_predictions(&root);
         mount_islands(&root);
+    }
+}
+
+/// The styles of what this module draws besides the islands (the dialogs' snippets, the teacher's
+/// page, predict-first): `static/poolsim-explain-dialogs.css`, next to `index.html`, fetched with
+/// this module (named like it, so the size report counts it on demand, not in the first load).
+const STYLESHEET: &str = "poolsim-explain-dialogs.css";
+
+fn link_stylesheet(document: &web_sys::Document) {
+    if let (Ok(link), Some(head)) = (document.create_element("link"), document.head()) {
+        let _ = link.set_attribute("rel", "stylesheet");
+        let _ = link.set_attribute("href", STYLESHEET);
+        let _ = head.append_child(&link);
+    }
+}
+
+/// Puts the predict-first questions of the link's challenges at the top of the explanation, right
+/// under the figure's challenges.
+fn mount_predictions(root: &web_sys::Element) {
+    let Ok(host) = gloo::utils::document().create_element("div") else {
+        return;
+    };
+    if root.prepend_with_node_1(&host).is_ok() {
+        let challenges = page_state().challenges;
+        yew::Renderer::<PredictPanel>::with_root_and_props(host, PredictProps { challenges })
+            .render();
     }
 }

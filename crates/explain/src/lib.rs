@@ -8,9 +8,11 @@
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod claims;
 pub mod explain_app;
+pub mod predict_panel;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod prerender;
 pub mod sections;
+pub mod share_dialogs;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use poolsim_page::content;

@@ -13,7 +13,7 @@ pub const SWEEP_HEADER: &str = "clients,throughput_direct_tps,throughput_pooled_
 p99_direct_s,p99_pooled_s,memory_private_direct_bytes,memory_private_pooled_bytes";
 
 /// A number as a CSV cell: shortest exact form, empty when not a number.
-fn cell(out: &mut String, v: f64) {
+pub(crate) fn cell(out: &mut String, v: f64) {
     out.push(',');
     if v.is_finite() {
         let _ = write!(out, "{v}");

@@ -6,6 +6,7 @@
 //! presentation clickers send) and ←/PageUp; large type and a high-contrast projector palette
 //! (`present` class on the page, see `style.css`).
 
+use crate::state::Chosen;
 use poolsim_model::Params;
 
 pub use crate::outline::{Step, STEPS};
@@ -91,6 +92,37 @@ impl StepMove {
     }
 }
 
+impl StepMove {
+    /// The step this move lands on from `current` when a teacher chose the steps of the talk
+    /// (`talk`: 0-based, ascending; empty means every step). A step outside the talk moves to the
+    /// first chosen step at or after it.
+    pub fn within(self, current: usize, talk: Chosen) -> usize {
+        // The chosen steps as bits (bits beyond the last step are not steps).
+        let steps = talk.0 & (u32::MAX >> (32 - STEPS.len()));
+        if steps == 0 {
+            return self.from(current);
+        }
+        let last = 31 - steps.leading_zeros() as usize;
+        // The first chosen step at or after `n`, else the last one.
+        let at_or_after = |n: usize| match steps & u32::MAX.checked_shl(n as u32).unwrap_or(0) {
+            0 => last,
+            m => m.trailing_zeros() as usize,
+        };
+        let at = at_or_after(current);
+        match self {
+            StepMove::Next if at == current => at_or_after(at + 1),
+            StepMove::Next => at,
+            StepMove::Previous => match steps & ((1 << at) - 1) {
+                0 => at,
+                m => 31 - m.leading_zeros() as usize,
+            },
+            StepMove::First => steps.trailing_zeros() as usize,
+            StepMove::Last => last,
+            StepMove::To(n) => at_or_after(n),
+        }
+    }
+}
+
 /// Step `n`'s scenario: its parameters and the preset they come from, read like a shared link.
 pub fn scenario(n: usize) -> (Params, Option<&'static str>) {
     let decoded = crate::url_state::decode(STEPS[n.min(STEPS.len() - 1)].scenario);
@@ -107,6 +139,25 @@ mod tests {
             let d = crate::url_state::decode(s.scenario);
             assert!(d.notices.is_empty(), "{}: {:?}", s.title, d.notices);
         }
+    }
+
+    #[test]
+    fn moves_in_a_chosen_talk_visit_only_its_steps() {
+        let talk: Chosen = [2, 5, 8].into_iter().collect();
+        assert_eq!(StepMove::Next.within(2, talk), 5);
+        assert_eq!(StepMove::Next.within(8, talk), 8);
+        assert_eq!(
+            StepMove::Next.within(3, talk),
+            5,
+            "from outside: the next chosen step"
+        );
+        assert_eq!(StepMove::Previous.within(5, talk), 2);
+        assert_eq!(StepMove::Previous.within(2, talk), 2);
+        assert_eq!(StepMove::First.within(8, talk), 2);
+        assert_eq!(StepMove::Last.within(0, talk), 8);
+        assert_eq!(StepMove::To(9).within(0, talk), 8);
+        // Bits beyond the talk are not steps.
+        assert_eq!(StepMove::Last.within(0, Chosen(1 << 20 | 1 << 3)), 3);
     }
 
     #[test]

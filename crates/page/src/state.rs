@@ -67,6 +67,79 @@ pub const SPEEDS: [Option<f64>; 8] = [
 pub const DEFAULT_SPEED: usize = 3;
 pub const DEFAULT_SEED: u64 = 1;
 
+/// A teacher's choice among a few numbered things (the talk's steps, the challenges), as bits: bit
+/// `i` set means item `i` is chosen. No bit set means every item (what a link without the key
+/// means).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Chosen(pub u32);
+
+impl Chosen {
+    /// Every item (no choice made).
+    pub const ALL: Chosen = Chosen(0);
+    pub fn is_all(self) -> bool {
+        self.0 == 0
+    }
+    /// Whether item `i` is shown.
+    pub fn has(self, i: usize) -> bool {
+        self.0 == 0 || (i < 32 && self.0 & (1 << i) != 0)
+    }
+    /// The same with item `i` chosen (`i` < 32).
+    pub fn with(self, i: usize) -> Chosen {
+        Chosen(self.0 | 1u32.checked_shl(i as u32).unwrap_or(0))
+    }
+    /// The chosen items, in order (none when every item is meant).
+    pub fn items(self) -> impl Iterator<Item = usize> {
+        (0..32).filter(move |i| self.0 & (1 << i) != 0)
+    }
+    pub fn count(self) -> usize {
+        self.0.count_ones() as usize
+    }
+}
+
+impl FromIterator<usize> for Chosen {
+    fn from_iter<I: IntoIterator<Item = usize>>(items: I) -> Chosen {
+        items.into_iter().fold(Chosen::ALL, Chosen::with)
+    }
+}
+
+/// The page's colours: the reader's system setting, or one a teacher's link fixes (a projector
+/// washes out a light page; a phone in a dark room wants the dark one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Palette {
+    #[default]
+    Auto,
+    Light,
+    Dark,
+    /// Presenter mode's black, high-contrast palette, without its large type.
+    Projector,
+}
+
+impl Palette {
+    pub const ALL: [Palette; 4] = [
+        Palette::Auto,
+        Palette::Light,
+        Palette::Dark,
+        Palette::Projector,
+    ];
+    /// Its name in the URL (`palette=dark`) and on `<html data-palette>`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Palette::Auto => "auto",
+            Palette::Light => "light",
+            Palette::Dark => "dark",
+            Palette::Projector => "projector",
+        }
+    }
+    /// Whether canvases draw on a dark background, given the system's preference.
+    pub fn dark(self, prefers_dark: bool) -> bool {
+        match self {
+            Palette::Auto => prefers_dark,
+            Palette::Light => false,
+            Palette::Dark | Palette::Projector => true,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageState {
     /// What both models simulate. `pool_mode == none` means the pooler is switched off (only the
@@ -87,6 +160,11 @@ pub struct PageState {
     pub generation: u32,
     /// Bumped on every "step" press while paused.
     pub steps: u32,
+    /// The steps of the talk a teacher chose (0-based).
+    pub talk: Chosen,
+    /// The challenges a teacher chose (indices into `url_state::CHALLENGE_IDS`).
+    pub challenges: Chosen,
+    pub palette: Palette,
 }
 
 impl PageState {
@@ -102,6 +180,9 @@ impl PageState {
             step: 0,
             generation: 0,
             steps: 0,
+            talk: Chosen::ALL,
+            challenges: Chosen::ALL,
+            palette: Palette::Auto,
         }
     }
     pub fn speed(&self) -> Option<f64> {
@@ -187,7 +268,7 @@ impl PageState {
             Action::Reset => self.generation = self.generation.wrapping_add(1),
             Action::Present(true) => {
                 self.present = true;
-                let step = self.step;
+                let step = StepMove::To(self.step).within(self.step, self.talk);
                 self = self.load_step(step);
             }
             Action::Present(false) => {
@@ -199,7 +280,7 @@ impl PageState {
                 self = self.apply(Action::Present(on));
             }
             Action::GoTo(to) if self.present => {
-                let step = to.from(self.step);
+                let step = to.within(self.step, self.talk);
                 self = self.load_step(step);
             }
             Action::GoTo(_) => {}
@@ -296,6 +377,29 @@ mod tests {
             s.apply(Action::GoTo(StepMove::Next)).step,
             0,
             "no moves outside presenter mode"
+        );
+    }
+
+    #[test]
+    fn a_chosen_talk_moves_only_through_its_steps() {
+        let s = PageState {
+            talk: [1, 4, 7].into_iter().collect(),
+            ..PageState::default()
+        }
+        .apply(Action::TogglePresent);
+        assert_eq!(s.step, 1, "the talk starts at its first chosen step");
+        let s = s.apply(Action::GoTo(StepMove::Next));
+        assert_eq!((s.step, &s.params), (4, &presenter::scenario(4).0));
+        let s = s.apply(Action::GoTo(StepMove::Last));
+        assert_eq!(s.step, 7);
+        let s = s.apply(Action::GoTo(StepMove::Next));
+        assert_eq!(s.step, 7);
+        let s = s.apply(Action::GoTo(StepMove::First));
+        assert_eq!(s.step, 1);
+        let s = s.apply(Action::GoTo(StepMove::To(5)));
+        assert_eq!(
+            s.step, 7,
+            "a step outside the talk goes to the next chosen one"
         );
     }
 

@@ -27,8 +27,19 @@ pub const CONTROL_KEYS: [&str; 12] = [
     "connect",
 ];
 
+/// The challenges under the live figure, by id (`poolsim_web::challenges::CHALLENGES` in this
+/// order; a test there checks it). A teacher's link may choose some (`challenges=fleet,storm`).
+pub const CHALLENGE_IDS: [&str; 5] = [
+    "fleet",
+    "idle_hurts",
+    "idle_fix_version",
+    "idle_fix_pooler",
+    "storm",
+];
+
 use crate::outline::STEPS;
-use crate::state::{PageState, DEFAULT_SEED, DEFAULT_SPEED, SPEEDS};
+use crate::presenter::StepMove;
+use crate::state::{Chosen, PageState, Palette, DEFAULT_SEED, DEFAULT_SPEED, SPEEDS};
 use poolsim_model::decimal::parse_f64;
 use poolsim_model::params::{spec, ParamError, PARAMS};
 use poolsim_model::{preset_params, Params, PRESET_NAMES};
@@ -334,6 +345,27 @@ pub fn decode(query: &str) -> Decoded {
                 Some(false) => {}
                 None => bad_switch(&mut notices),
             },
+            "steps" => {
+                let step = |item: &str| {
+                    let n = item.parse::<u64>().ok()?;
+                    (1..=STEPS.len() as u64)
+                        .contains(&n)
+                        .then(|| n as usize - 1)
+                };
+                state.talk = decode_chosen(key, value, &step, &mut notices);
+            }
+            "challenges" => {
+                let id = |item: &str| CHALLENGE_IDS.iter().position(|k| *k == item);
+                state.challenges = decode_chosen(key, value, &id, &mut notices);
+            }
+            "palette" => {
+                // Read like a list of one; the last name it knows wins.
+                let palette = |item: &str| Palette::ALL.iter().position(|p| p.key() == item);
+                let chosen = decode_chosen(key, value, &palette, &mut notices);
+                if let Some(i) = chosen.items().last() {
+                    state.palette = Palette::ALL[i];
+                }
+            }
             "controls" | "id" | "metrics" | "layout" | "readouts" => {} // read below, for embeds only
             _ => notices.push(format!("unknown setting “{}” ignored", shown(key))),
         }
@@ -380,7 +412,7 @@ pub fn decode(query: &str) -> Decoded {
     }
     // A presenter link opens on its step's scenario (the step's text and the figure agree).
     state = if state.present {
-        let step = state.step;
+        let step = StepMove::To(state.step).within(state.step, state.talk);
         state.with_step_scenario(step)
     } else {
         PageState { step: 0, ..state }
@@ -454,20 +486,45 @@ fn decode_readouts(list: &str, notices: &mut Vec<String>) -> Vec<&'static str> {
         .collect()
 }
 
-fn decode_controls(list: &str, notices: &mut Vec<String>) -> Vec<&'static str> {
-    let mut out = Vec::new();
+/// A teacher's list (`steps=2,5,8`, `challenges=fleet,storm`): the items `find` knows, each once;
+/// the others are left out and said.
+fn decode_chosen(
+    key: &str,
+    list: &str,
+    find: &dyn Fn(&str) -> Option<usize>,
+    notices: &mut Vec<String>,
+) -> Chosen {
+    let mut chosen = Chosen::ALL;
     for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        let item = item.to_ascii_lowercase().replace('-', "_");
-        match CONTROL_KEYS.iter().find(|k| **k == item) {
-            Some(k) if !out.contains(k) => out.push(*k),
-            Some(_) => {}
-            None => notices.push(format!("controls: no control “{}”; left out", shown(&item))),
-        }
-        if out.len() >= CONTROL_KEYS.len() {
-            break;
+        let item = item.to_ascii_lowercase();
+        match find(&item) {
+            Some(i) => chosen = chosen.with(i),
+            None => notices.push(format!("{key}: no “{}”; left out", shown(&item))),
         }
     }
+    chosen
+}
+
+/// A teacher's list as the link writes it: the chosen items' names, comma-separated.
+fn chosen_list(chosen: Chosen, name: &dyn Fn(usize) -> String) -> String {
+    let mut out = String::new();
+    for i in chosen.items() {
+        if !out.is_empty() {
+            out.push(',');
+        }
+        out.push_str(&name(i));
+    }
     out
+}
+
+/// An embed's controls (`controls=clients,pool-size`), in the page's order, each once.
+fn decode_controls(list: &str, notices: &mut Vec<String>) -> Vec<&'static str> {
+    let control = |item: &str| {
+        let item = item.replace('-', "_");
+        CONTROL_KEYS.iter().position(|k| *k == item)
+    };
+    let chosen = decode_chosen("controls", list, &control, notices);
+    chosen.items().map(|i| CONTROL_KEYS[i]).collect()
 }
 
 /// Writes `state` (and the embed settings) as a query string without its `?`: `v=1`, the preset,
@@ -505,6 +562,16 @@ pub fn encode(state: &PageState, embed: Option<&Embed>) -> String {
     if state.present {
         q.append_pair("present", "1");
         q.append_pair("step", &(state.step + 1).to_string());
+    }
+    if !state.talk.is_all() {
+        q.append_pair("steps", &chosen_list(state.talk, &|i| (i + 1).to_string()));
+    }
+    if !state.challenges.is_all() {
+        let id = |i: usize| CHALLENGE_IDS[i].to_string();
+        q.append_pair("challenges", &chosen_list(state.challenges, &id));
+    }
+    if state.palette != Palette::Auto {
+        q.append_pair("palette", state.palette.key());
     }
     if let Some(e) = embed {
         q.append_pair("embed", "1");
@@ -621,6 +688,11 @@ mod tests {
         assert_eq!(d.notices.len(), 2, "{:?}", d.notices);
         let q = encode(&d.state, Some(&e));
         assert_eq!(decode(&q).embed, Some(e));
+        // Controls show in the page's order, whatever the link's.
+        let e = decode("v=1&embed=1&controls=cores,clients,cores")
+            .embed
+            .unwrap();
+        assert_eq!(e.controls, vec!["clients", "cores"]);
     }
 
     #[test]
@@ -684,6 +756,36 @@ mod tests {
     }
 
     #[test]
+    fn a_teachers_choices_round_trip_and_bad_ones_are_said() {
+        let q = "v=1&seed=42&present=1&step=3&steps=3,5,9&challenges=fleet,storm&palette=projector";
+        let d = decode(q);
+        assert!(d.notices.is_empty(), "{:?}", d.notices);
+        assert_eq!(d.state.talk.items().collect::<Vec<_>>(), [2, 4, 8]);
+        assert_eq!(d.state.challenges.items().collect::<Vec<_>>(), [0, 4]);
+        assert_eq!(d.state.palette, Palette::Projector);
+        assert_eq!((d.state.step, d.state.seed), (2, 42));
+        assert_eq!(d.state.params, crate::presenter::scenario(2).0);
+        assert_eq!(encode(&d.state, None), q.replace(',', "%2C"));
+        // Out of range, repeated, unknown and unordered: clamped to what exists, in order, and said.
+        let d = decode(
+            "v=1&present=1&step=1&steps=9,0,3,3,x,99&challenges=STORM,warp,fleet&palette=neon",
+        );
+        assert_eq!(d.state.talk.items().collect::<Vec<_>>(), [2, 8]);
+        assert_eq!(d.state.step, 2, "the talk opens on its first chosen step");
+        assert_eq!(d.state.challenges.items().collect::<Vec<_>>(), [0, 4]);
+        assert_eq!(d.state.palette, Palette::Auto);
+        let all = d.notices.join("\n");
+        for needle in ["“0”", "“x”", "“99”", "warp", "neon"] {
+            assert!(all.contains(needle), "{needle} not in {all}");
+        }
+        // Links written before these keys existed mean every step, every challenge, the system's
+        // colours.
+        let d = decode("v=1&present=1&step=4");
+        assert!(d.state.talk.is_all() && d.state.challenges.is_all());
+        assert_eq!(d.state.palette, Palette::Auto);
+    }
+
+    #[test]
     fn notices_are_bounded() {
         let q: String = (0..500).map(|i| format!("k{i}=1&")).collect();
         let d = decode(&q);
@@ -710,40 +812,60 @@ mod corpus {
             proptest::option::of(0..PRESET_NAMES.len()),
             any::<bool>(),
             0..STEPS.len(),
+            (
+                proptest::collection::btree_set(0..STEPS.len(), 0..4),
+                proptest::collection::btree_set(0..CHALLENGE_IDS.len(), 0..3),
+                0..Palette::ALL.len(),
+            ),
         )
-            .prop_map(|(values, seed, playing, speed, preset_i, present, step)| {
-                let mut s = PageState::new(playing);
-                if let Some(i) = preset_i {
-                    s.preset = Some(PRESET_NAMES[i]);
-                }
-                for (spec, u) in PARAMS.iter().zip(values) {
-                    let text = match spec.kind {
-                        ParamKind::Enum(choices) => choices
-                            [((u * choices.len() as f64) as usize).min(choices.len() - 1)]
-                        .to_string(),
-                        ParamKind::Int => {
-                            (spec.min + u * (spec.max - spec.min)).round().to_string()
-                        }
-                        ParamKind::Float => (spec.min + u * (spec.max - spec.min)).to_string(),
-                    };
-                    s.params
-                        .set(spec.key, &text)
-                        .expect("valid by construction");
-                }
-                if s.params.pooled() {
-                    s.last_mode = s.params.pool_mode;
-                }
-                s.seed = seed;
-                s.speed = speed;
-                s.present = present;
-                if present {
-                    // A presenter state is its step's scenario; the remembered pool mode of a
-                    // pooler that the step switches off is not part of a link.
-                    s.last_mode = PageState::default().last_mode;
-                    s = s.with_step_scenario(step);
-                }
-                s
-            })
+            .prop_map(
+                |(
+                    values,
+                    seed,
+                    playing,
+                    speed,
+                    preset_i,
+                    present,
+                    step,
+                    (talk, challenges, palette),
+                )| {
+                    let mut s = PageState::new(playing);
+                    if let Some(i) = preset_i {
+                        s.preset = Some(PRESET_NAMES[i]);
+                    }
+                    for (spec, u) in PARAMS.iter().zip(values) {
+                        let text = match spec.kind {
+                            ParamKind::Enum(choices) => choices
+                                [((u * choices.len() as f64) as usize).min(choices.len() - 1)]
+                            .to_string(),
+                            ParamKind::Int => {
+                                (spec.min + u * (spec.max - spec.min)).round().to_string()
+                            }
+                            ParamKind::Float => (spec.min + u * (spec.max - spec.min)).to_string(),
+                        };
+                        s.params
+                            .set(spec.key, &text)
+                            .expect("valid by construction");
+                    }
+                    if s.params.pooled() {
+                        s.last_mode = s.params.pool_mode;
+                    }
+                    s.seed = seed;
+                    s.speed = speed;
+                    s.present = present;
+                    s.talk = talk.into_iter().collect();
+                    s.challenges = challenges.into_iter().collect();
+                    s.palette = Palette::ALL[palette];
+                    if present {
+                        // A presenter state is its step's scenario; the remembered pool mode of a
+                        // pooler that the step switches off is not part of a link.
+                        s.last_mode = PageState::default().last_mode;
+                        let step = StepMove::To(step).within(step, s.talk);
+                        s = s.with_step_scenario(step);
+                    }
+                    s
+                },
+            )
     }
 
     proptest! {
@@ -757,7 +879,7 @@ mod corpus {
             readouts in proptest::sample::subsequence(READOUT_KEYS.map(|(k, _)| k).to_vec(), 0..=READOUT_KEYS.len()),
         ) {
             let layout = if full { Layout::Full } else { Layout::Compact };
-            let embed = Embed { layout, readouts, controls: vec!["cores", "clients"], id: "fig-1".into(), metrics };
+            let embed = Embed { layout, readouts, controls: vec!["clients", "cores"], id: "fig-1".into(), metrics };
             let q = encode(&s, Some(&embed));
             let d = decode(&q);
             prop_assert!(d.notices.is_empty(), "{:?} for {}", d.notices, q);
@@ -832,6 +954,11 @@ mod corpus {
         "#frag",
         "<script>",
         "\u{202e}",
+        "1,3,99",
+        "3,,0,-2,3",
+        "fleet,STORM,x",
+        "projector",
+        "dark",
     ];
     const EXTRA_KEYS: &[&str] = &[
         "",
@@ -849,6 +976,9 @@ mod corpus {
         "metrics",
         "layout",
         "readouts",
+        "steps",
+        "challenges",
+        "palette",
         "bogus",
         "__proto__",
         "constructor",

@@ -218,7 +218,7 @@ pub fn App() -> Html {
     let visible = use_visible(figure_ref.clone());
     let view = use_simulation(&state, calm, visible);
     // The projector palette of presenter mode is dark and high-contrast, canvases included.
-    let dark = dark || state.present;
+    let dark = state.palette.dark(dark) || state.present;
     use_url_sync(&state, embed.clone());
     use_shortcuts(&state, state.dispatcher(), help.clone());
     use_embed_bridge(
@@ -258,8 +258,8 @@ pub fn App() -> Html {
     };
     use_preset_events(on_preset);
     use_lazy_explanation(embed.is_none() && !state.present);
-    let on_go = use_callback(state.dispatcher(), |n: usize, dispatcher| {
-        go(dispatcher, StepMove::To(n))
+    let on_go = use_callback(state.dispatcher(), |to: StepMove, dispatcher| {
+        go(dispatcher, to)
     });
     let on_present = use_callback(
         (state.dispatcher(), state.present),
@@ -313,7 +313,7 @@ pub fn App() -> Html {
             // The figure keeps its place in the tree in both modes, so it is the same element
             // (and the same running models, and the same visibility observer) across P presses.
             if state.present {
-                <StepPanel step={state.step} on_go={on_go} on_exit={on_present.clone()} />
+                <StepPanel step={state.step} talk={state.talk} on_go={on_go} on_exit={on_present.clone()} />
             } else {
                 <header class="masthead">
                     <h1>{ crate::outline::TITLE }</h1>

@@ -121,7 +121,12 @@ pub fn Challenges(props: &ChallengesProps) -> Html {
         }
     }
     let d = done.borrow();
-    let count = d.iter().filter(|x| **x).count();
+    // A teacher's link may choose some of the challenges (`challenges=`); the rest are hidden.
+    let chosen = props.state.challenges;
+    let total = (0..CHALLENGES.len()).filter(|i| chosen.has(*i)).count();
+    let count = (0..CHALLENGES.len())
+        .filter(|i| d[*i] && chosen.has(*i))
+        .count();
     html! {
         <section class="explain challenges" id="challenges" aria-labelledby="challenges-h">
             <h2 id="challenges-h">{ "Challenges" }</h2>
@@ -129,11 +134,11 @@ pub fn Challenges(props: &ChallengesProps) -> Html {
                 { "Use the controls of the live figure. Each goal is checked by the model once the figures have \
                    settled (" }{ format::count(SETTLE_S as u64) }{ " simulated seconds without a change). " }
                 <strong data-metric="challenges_done" data-value={count.to_string()}>
-                    { format!("{count} of {} done.", CHALLENGES.len()) }
+                    { format!("{count} of {total} done.") }
                 </strong>
             </p>
             <ol class="challenge-list">
-                { for CHALLENGES.iter().zip(d.iter()).map(|(c, ok)| html! {
+                { for CHALLENGES.iter().zip(d.iter()).enumerate().filter(|(i, _)| chosen.has(*i)).map(|(_, (c, ok))| html! {
                     <li class={classes!("challenge", ok.then_some("done"))} data-challenge={c.id}
                         data-done={ok.to_string()}>
                         <span class="tick" aria-hidden="true">{ if *ok { "✓" } else { "○" } }</span>
@@ -164,6 +169,12 @@ mod tests {
         };
         pair.run_until(4_000_000_000, f64::MAX, &clock);
         (CHALLENGES[i].check)(p, &pair.view(), done)
+    }
+
+    #[test]
+    fn the_links_challenge_ids_are_these_challenges() {
+        let ids: Vec<&str> = CHALLENGES.iter().map(|c| c.id).collect();
+        assert_eq!(ids, crate::url_state::CHALLENGE_IDS);
     }
 
     #[test]

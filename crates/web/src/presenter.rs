@@ -16,7 +16,10 @@ pub fn scroll_to_top() {
 #[derive(Properties, PartialEq)]
 pub struct StepPanelProps {
     pub step: usize,
-    pub on_go: Callback<usize>,
+    /// The steps a teacher chose (0-based); empty: every step.
+    #[prop_or_default]
+    pub talk: poolsim_page::state::Chosen,
+    pub on_go: Callback<StepMove>,
     pub on_exit: Callback<()>,
 }
 
@@ -25,7 +28,7 @@ pub struct StepPanelProps {
 pub fn StepPanel(props: &StepPanelProps) -> Html {
     let n = props.step.min(STEPS.len() - 1);
     let step = &STEPS[n];
-    let go = |to: usize| {
+    let go = |to: StepMove| {
         let on_go = props.on_go.clone();
         Callback::from(move |_| on_go.emit(to))
     };
@@ -37,10 +40,10 @@ pub fn StepPanel(props: &StepPanelProps) -> Html {
             <h2 id="step-title">{ step.title }</h2>
             <p class="step-text">{ step.text }</p>
             <div class="step-nav">
-                <button type="button" onclick={go(n.saturating_sub(1))} disabled={n == 0}>
+                <button type="button" onclick={go(StepMove::Previous)} disabled={StepMove::Previous.within(n, props.talk) == n}>
                     { "← Previous" }
                 </button>
-                <button type="button" onclick={go(n + 1)} disabled={n + 1 == STEPS.len()}>
+                <button type="button" onclick={go(StepMove::Next)} disabled={StepMove::Next.within(n, props.talk) == n}>
                     { "Next →" }
                 </button>
                 <button type="button" class="quiet" onclick={exit}>{ "Leave presenter mode (P)" }</button>

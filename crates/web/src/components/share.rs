@@ -1,10 +1,12 @@
-//! Sharing and exporting the current state: copy a link, embed the figure (iframe, custom element,
-//! oEmbed), download the time series, and "reproduce this for real" (config files and pgbench).
+//! Sharing and exporting the current state: copy a link, download the time series, open the
+//! embed and "reproduce this for real" dialogs (in the explanation's module; the embed dialog,
+//! `poolsim_explain::share_dialogs`, also opens the teacher's link builder), and the reproduce kit
+//! (config files and pgbench).
 
 use crate::export;
 use crate::sim::Sample;
 use crate::state::PageState;
-use crate::url_state::{encode, Embed, DEFAULT_EMBED_CONTROLS};
+use crate::url_state::encode;
 use poolsim_model::reproduce::reproduce;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -34,7 +36,7 @@ pub fn state_link(state: &PageState) -> String {
 
 /// Writes `text` to the clipboard (`navigator.clipboard.writeText`); false when the browser
 /// refuses (then the text is left selected for the reader to copy).
-fn copy_to_clipboard(text: &str) -> bool {
+pub fn copy_to_clipboard(text: &str) -> bool {
     let navigator = gloo::utils::window().navigator();
     let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into()).ok();
     let write = clipboard.as_ref().and_then(|c| {
@@ -48,33 +50,9 @@ fn copy_to_clipboard(text: &str) -> bool {
     }
 }
 
-/// The custom-element snippet for `state`: one attribute per setting of its link.
-pub fn custom_element_snippet(base: &str, state: &PageState, embed: &Embed) -> String {
-    let query = encode(state, Some(embed));
-    let mut attrs = String::new();
-    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
-        if matches!(k.as_ref(), "v" | "embed") {
-            continue;
-        }
-        let name = k.replace('_', "-");
-        let value = v.replace('&', "&amp;").replace('"', "&quot;");
-        if k == "metrics" || k == "paused" {
-            attrs.push_str(&format!(" {name}"));
-        } else {
-            attrs.push_str(&format!(" {name}=\"{value}\""));
-        }
-    }
-    format!("<script src=\"{base}poolsim-figure.js\" defer></script>\n<poolsim-figure{attrs}></poolsim-figure>")
-}
-
-/// The iframe snippet for `state`.
-pub fn iframe_snippet(base: &str, state: &PageState, embed: &Embed) -> String {
-    let src = format!("{base}index.html?{}", encode(state, Some(embed))).replace('&', "&amp;");
-    format!(
-        "<iframe src=\"{src}\" title=\"poolsim: Postgres connections with and without PgBouncer\" \
-         width=\"100%\" height=\"720\" style=\"border:0;width:100%\" loading=\"lazy\"></iframe>"
-    )
-}
+pub use poolsim_page::snippets::{
+    custom_element as custom_element_snippet, iframe as iframe_snippet,
+};
 
 #[derive(Properties, PartialEq)]
 pub struct ShareBarProps {
@@ -143,7 +121,7 @@ pub struct DialogProps {
 }
 
 /// A titled code block with a copy button.
-fn snippet(id: &str, title: &str, text: String, download: Option<&'static str>) -> Html {
+pub fn snippet(id: &str, title: &str, text: String, download: Option<&'static str>) -> Html {
     let copy = {
         let text = text.clone();
         Callback::from(move |_: MouseEvent| {
@@ -164,59 +142,6 @@ fn snippet(id: &str, title: &str, text: String, download: Option<&'static str>) 
             if let Some(save) = save {
                 <button type="button" onclick={save}>{ format!("Download {}", download.unwrap_or_default()) }</button>
             }
-        </div>
-    }
-}
-
-/// The embed dialog: which controls the embed shows, then the three ways to embed.
-#[component]
-pub fn EmbedDialog(props: &DialogProps) -> Html {
-    let controls = use_state(|| DEFAULT_EMBED_CONTROLS.to_vec());
-    let base = site_base();
-    let embed = Embed {
-        controls: (*controls).clone(),
-        id: String::new(),
-        metrics: false,
-        ..Embed::default()
-    };
-    let toggle = |key: &'static str| {
-        let controls = controls.clone();
-        Callback::from(move |_: Event| {
-            let mut c = (*controls).clone();
-            if let Some(i) = c.iter().position(|k| *k == key) {
-                c.remove(i);
-            } else {
-                c.push(key);
-                c.sort_by_key(|k| super::CONTROL_KEYS.iter().position(|x| x == k));
-            }
-            controls.set(c);
-        })
-    };
-    let close = props.on_close.reform(|_: MouseEvent| ());
-    let oembed = format!(
-        "<link rel=\"alternate\" type=\"application/json+oembed\" href=\"{base}oembed.json\" title=\"poolsim\">"
-    );
-    html! {
-        <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="embed-title">
-            <div class="dialog wide" tabindex="-1">
-                <h2 id="embed-title">{ "Embed this figure" }</h2>
-                <p>{ "The embed starts from the current state and shows only the controls ticked here. It resizes \
-                      itself to its content and pauses while scrolled out of view. See docs/EMBEDDING.md for the \
-                      message protocol." }</p>
-                <fieldset class="embed-controls">
-                    <legend>{ "Controls in the embed" }</legend>
-                    { for super::CONTROL_KEYS.iter().map(|k| html! {
-                        <label>
-                            <input type="checkbox" checked={controls.contains(k)} onchange={toggle(k)} />
-                            { " " }{ *k }
-                        </label>
-                    }) }
-                </fieldset>
-                { snippet("embed-iframe", "iframe", iframe_snippet(&base, &props.state, &embed), None) }
-                { snippet("embed-element", "Custom element", custom_element_snippet(&base, &props.state, &embed), None) }
-                { snippet("embed-oembed", "oEmbed discovery (the default figure)", oembed, None) }
-                <button type="button" class="close" onclick={close}>{ "Close" }</button>
-            </div>
         </div>
     }
 }
