@@ -164,6 +164,7 @@ test('the teacher link builder gives a link and a QR code that decodes to it; th
   assert.match(await present.page.textContent('.step-count'), /Step 2 of 11/);
   assert.equal(await present.page.isDisabled('.step-nav button >> nth=0'), true, 'no step before the first chosen one');
   assert.equal(await present.page.getAttribute('html', 'data-palette'), 'projector');
+  await present.page.screenshot({ path: path.join(shots, 'teach-link-present-projector-1280x800.png') });
   await present.page.keyboard.press('ArrowRight');
   await present.page.waitForSelector('.step-panel[data-step="5"]');
   assert.equal(pairs(await present.page.evaluate(() => location.search)).seed, '77');

@@ -420,3 +420,17 @@ pub fn TeachDialog(props: &DialogProps) -> Html {
         </div>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::qr_svg;
+
+    #[test]
+    fn a_long_teachers_link_fits_in_one_qr_code() {
+        let link = "https://poolsim.example/docs/index.html?v=1&clients=200&pool_mode=none&seed=18446744073709551615&present=1&step=2&steps=2%2C5%2C8%2C9%2C10%2C11&palette=projector";
+        let svg = qr_svg(link).expect("a QR code");
+        assert!(svg.contains("<svg") && svg.contains("</svg>"), "{svg}");
+        // Black modules on white, so phones read it on the projector's black page too.
+        assert!(svg.contains("#000000") && svg.contains("#ffffff"));
+    }
+}
