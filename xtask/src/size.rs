@@ -7,13 +7,13 @@ use std::io::Write;
 use std::path::Path;
 
 /// Budget for everything the first load fetches, gzip -9, in bytes (README states it): just above
-/// what it measures (246.0 KB), so that growth fails the test and is a decision, not a drift. The
+/// what it measures (258.5 KB), so that growth fails the test and is a decision, not a drift. The
 /// target is 200 KB; the explanation and the big dialogs are already a separate module fetched on
-/// demand (not counted here, reported apart), and the figure's own module (≈ 212 KB of it) keeps
-/// the page above the target: ARCHITECTURE.md says what it is made of. Since the explanation's
-/// prose is prerendered into `index.html` (about 13 KB gzip of text, the first thing a reader
-/// reads), the first load carries it too.
-pub const FIRST_LOAD_BUDGET_GZIP: u64 = 248_000;
+/// demand (not counted here, reported apart), and the figure's own module (≈ 214 KB of it) keeps
+/// the page above the target: ARCHITECTURE.md says what it is made of. Since the explanation is
+/// prerendered into `index.html` (its prose and every figure's static rendering, 23 KB gzip, the
+/// first thing a reader reads), the first load carries it too.
+pub const FIRST_LOAD_BUDGET_GZIP: u64 = 261_000;
 
 /// The first load's target, gzip -9, in bytes: what the page benchmark reports against (OVER
 /// until the figure's own module shrinks), while the test guards [`FIRST_LOAD_BUDGET_GZIP`].
