@@ -50,7 +50,9 @@ test('the first load fetches only the figure; the explanation comes when the rea
   assert.equal(await page.$$eval('#explanation .island-prerendered', (els) => els.length), PRERENDERED.length,
     'static figures');
   await loadExplanation(page);
-  assert.equal(seen.length, 3, seen.join(', '));
+  // Its loader, glue and wasm, and the dialogs' stylesheet it brings.
+  assert.equal(seen.length, 4, seen.join(', '));
+  assert.ok(seen.some((p) => /poolsim-explain-dialogs\.css$/.test(p)), 'the dialogs\' stylesheet');
   assert.ok(seen.some((p) => /poolsim-explain-[0-9a-f]{16}_bg\.wasm$/.test(p)), 'hashed wasm name');
   assert.equal(await page.$$eval('#explanation .island-static, #explanation .island-prerendered', (els) => els.length), 0,
     'static figures replaced');
