@@ -3,21 +3,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { useSite, shots } from './support/site.mjs';
-import { watchErrors, metric } from './support/browser.mjs';
-import { WAIT_MS, waitForMetric } from './support/wait.mjs';
+import { useSite, openFigure, shots } from './support/site.mjs';
+import { metric } from './support/browser.mjs';
+import { waitForMetric } from './support/wait.mjs';
 import { loadExplanation, explainRequests } from './support/explanation.mjs';
 
 const site = useSite();
 
-async function open(query = '', options = {}) {
-  const page = await site.browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, ...options });
-  page.setDefaultTimeout(WAIT_MS);
-  const errors = watchErrors(page);
-  await page.goto(site.server.url + query, { waitUntil: 'load' });
-  await page.waitForSelector('[data-metric="memory_private_direct"]');
-  return { page, errors };
-}
+const open = (query, options) => openFigure(site, query, options);
 
 const params = (page) => page.evaluate(() => Object.fromEntries(new URLSearchParams(location.search)));
 

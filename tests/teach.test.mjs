@@ -5,21 +5,14 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import jsQR from 'jsqr';
-import { useSite, shots } from './support/site.mjs';
+import { useSite, openFigure, shots } from './support/site.mjs';
 import { watchErrors } from './support/browser.mjs';
 import { WAIT_MS } from './support/wait.mjs';
 import { loadExplanation } from './support/explanation.mjs';
 
 const site = useSite();
 
-async function open(query = '', options = {}) {
-  const page = await site.browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, ...options });
-  page.setDefaultTimeout(WAIT_MS);
-  const errors = watchErrors(page);
-  await page.goto(site.server.url + query, { waitUntil: 'load' });
-  await page.waitForSelector('[data-metric="memory_private_direct"]');
-  return { page, errors };
-}
+const open = (query, options) => openFigure(site, query, options);
 
 // The query pairs of a URL (or of a bare query), as an object.
 const pairs = (q) => Object.fromEntries(new URLSearchParams(q.includes('?') ? q.slice(q.indexOf('?') + 1) : q));

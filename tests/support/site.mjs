@@ -5,7 +5,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from './server.mjs';
-import { launch } from './browser.mjs';
+import { launch, watchErrors } from './browser.mjs';
+import { WAIT_MS } from './wait.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const dist = process.env.POOLSIM_DIST ?? path.join(here, '..', '..', 'dist');
@@ -24,4 +25,15 @@ export function useSite() {
     await site.server?.close();
   });
   return site;
+}
+
+// A new page of the site at `query`, once the live figure shows its first readout; with the
+// page's console errors collected.
+export async function openFigure(site, query = '', options = {}) {
+  const page = await site.browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, ...options });
+  page.setDefaultTimeout(WAIT_MS);
+  const errors = watchErrors(page);
+  await page.goto(site.server.url + query, { waitUntil: 'load' });
+  await page.waitForSelector('[data-metric="memory_private_direct"]');
+  return { page, errors };
 }
