@@ -21,8 +21,33 @@ pub struct Prerendered {
     pub island: String,
 }
 
-/// Every section's live values and figure at its default state, computed on all cores.
+/// Every section's live values and figure at its default state, computed on all cores. A figure
+/// rendered from its component gives the live values it computed (its runs are done once); the
+/// other sections' values come from their `defaults`.
 pub fn prerendered() -> HashMap<&'static str, Prerendered> {
+    on_all_cores(|id| {
+        if RENDERED_FIGURES.contains(&id) {
+            let (html, values) = crate::sections::static_html(id);
+            Prerendered {
+                values,
+                island: rendered_island(&html),
+            }
+        } else {
+            Prerendered {
+                values: crate::sections::defaults(id, &run_to_end),
+                island: island_html(id),
+            }
+        }
+    })
+}
+
+/// Every section's live values at its default state (its runs done, no figure rendered).
+pub fn default_values() -> HashMap<&'static str, Vec<Live>> {
+    on_all_cores(|id| crate::sections::defaults(id, &run_to_end))
+}
+
+/// `work` for every section of the outline, on all cores.
+fn on_all_cores<T: Send>(work: impl Fn(&'static str) -> T + Sync) -> HashMap<&'static str, T> {
     // The sweep is most of the work: start it first.
     let mut ids: Vec<&'static str> = SECTIONS.iter().map(|s| s.id).collect();
     ids.sort_by_key(|id| *id != "sweep");
@@ -35,23 +60,12 @@ pub fn prerendered() -> HashMap<&'static str, Prerendered> {
                 let Some(id) = next.lock().expect("no panic while holding").next() else {
                     break;
                 };
-                let done = Prerendered {
-                    values: crate::sections::defaults(id, &run_to_end),
-                    island: island_html(id),
-                };
+                let done = work(id);
                 out.lock().expect("no panic while holding").insert(id, done);
             });
         }
     });
     out.into_inner().expect("no panic while holding")
-}
-
-/// Every section's live values at its default state.
-pub fn default_values() -> HashMap<&'static str, Vec<Live>> {
-    prerendered()
-        .into_iter()
-        .map(|(id, p)| (id, p.values))
-        .collect()
 }
 
 /// The figures whose static rendering is their own component rendered to HTML
@@ -97,11 +111,15 @@ pub fn island_html(id: &str) -> String {
     if !RENDERED_FIGURES.contains(&id) {
         return String::new();
     }
+    rendered_island(&crate::sections::static_html(id).0)
+}
+
+/// A figure's rendered component as its island's static content: disabled, with the note.
+fn rendered_island(html: &str) -> String {
     format!(
-        "<fieldset class=\"island-prerendered\" disabled>{}</fieldset>\n<p class=\"island-note\">\
+        "<fieldset class=\"island-prerendered\" disabled>{html}</fieldset>\n<p class=\"island-note\">\
          This figure as it stands at its default settings, computed when the page was built; its \
-         controls work with JavaScript.</p>\n",
-        crate::sections::static_html(id)
+         controls work with JavaScript.</p>\n"
     )
 }
 
@@ -524,6 +542,16 @@ mod tests {
             .island
             .contains("<figcaption>40 backend processes on a 8-core server</figcaption>"));
         assert!(done["modes"].island.contains("value=\"session\" checked"));
+    }
+
+    #[test]
+    fn each_rendered_figure_computes_the_live_values_its_section_defaults_give() {
+        // The prerender fills the prose with the values the rendered figure computed; they must be
+        // the section's own defaults (the same runs, the same function), every one of them.
+        for id in RENDERED_FIGURES {
+            let (_, rendered) = crate::sections::static_html(id);
+            assert_eq!(rendered, crate::sections::defaults(id, &run_to_end), "{id}");
+        }
     }
 
     #[test]

@@ -12,13 +12,26 @@ pub const LIVE_WRITTEN: &str = "data-live-written";
 /// Writes a section's live values into the prose, in place: each element with its `data-live`
 /// name gets the text (and `data-value`). Only when `ready` (the section's runs have finished), so
 /// the prerendered numbers stay until the figure has the same or newer ones.
+///
+/// Natively, where the prerender renders a figure once with its runs done
+/// (`super::static_html`), the values are kept instead, for the prerender to fill the prose with.
 #[hook]
 pub fn use_live(values: Vec<Live>, ready: bool) {
+    #[cfg(not(target_arch = "wasm32"))]
+    if ready {
+        RENDERED_LIVE.with(|kept| kept.borrow_mut().extend(values.iter().cloned()));
+    }
     use_effect_with((values, ready), |(values, ready)| {
         if *ready {
             values.iter().for_each(write_live);
         }
     });
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+thread_local! {
+    /// The live values of the figures rendered natively on this thread (`super::static_html`).
+    pub(super) static RENDERED_LIVE: std::cell::RefCell<Vec<Live>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Writes one live value into every element named by it.

@@ -98,10 +98,11 @@ pub fn mount_island(id: &str, root: web_sys::Element, on_preset: Callback<String
 
 /// Section `id`'s figure at its default state as HTML: the same component the island mounts,
 /// rendered natively by Yew's server renderer, its runs done to the end during that one render
-/// (`job::use_job`), so the figure shows what the island shows once its runs are done. For the
-/// prerender (`crate::prerender`).
+/// (`job::use_job`), so the figure shows what the island shows once its runs are done; with the
+/// live values it computed from those runs (what it writes into the prose in the browser), so the
+/// prerender need not run them again. For the prerender (`crate::prerender`).
 #[cfg(not(target_arch = "wasm32"))]
-pub fn static_html(id: &str) -> String {
+pub fn static_html(id: &str) -> (String, Vec<Live>) {
     let props = IslandProps {
         id: AttrValue::from(id.to_string()),
         on_preset: Callback::noop(),
@@ -109,12 +110,14 @@ pub fn static_html(id: &str) -> String {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("a current-thread runtime needs no OS resources");
-    tokio::task::LocalSet::new().block_on(
+    common::RENDERED_LIVE.with(|kept| kept.borrow_mut().clear());
+    let html = tokio::task::LocalSet::new().block_on(
         &runtime,
         yew::LocalServerRenderer::<Island>::with_props(props)
             .hydratable(false)
             .render(),
-    )
+    );
+    (html, common::RENDERED_LIVE.with(|kept| kept.take()))
 }
 
 #[derive(Properties, PartialEq, Default)]
