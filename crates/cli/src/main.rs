@@ -121,7 +121,7 @@ fn run_validate(parser: &mut lexopt::Parser) -> Result<ExitCode, String> {
     let mut lab_dir = std::path::PathBuf::from("bench/lab/results");
     let mut out = Out::Table;
     let mut svg_path = None::<std::path::PathBuf>;
-    let defaults = poolsim_model::lab::RunSpec::default();
+    let defaults = poolsim_validate::RunSpec::default();
     let mut config = RunConfig {
         duration_s: defaults.measure_ns as f64 / 1e9,
         warmup_s: defaults.warmup_ns as f64 / 1e9,
@@ -156,7 +156,7 @@ fn run_validate(parser: &mut lexopt::Parser) -> Result<ExitCode, String> {
     }
     let lab = validate::read_lab(&lab_dir)?;
     let points = validate::run_points(&lab, &config);
-    let checks = poolsim_model::lab::checks(&points);
+    let checks = poolsim_validate::checks(&points);
     if let Some(path) = &svg_path {
         let svg = validate::render_svg(&points)?;
         std::fs::write(path, svg).map_err(|e| format!("cannot write {}: {e}", path.display()))?;

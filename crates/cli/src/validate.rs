@@ -8,7 +8,7 @@
 //! SVG chart. Nothing here is fitted: the model runs with the preset as it is.
 
 use crate::runner::RunConfig;
-use poolsim_model::lab::{self, Check, Compared, LabPoint, Route, RunSpec};
+use poolsim_validate::{Check, Compared, LabPoint, Route, RunSpec};
 use std::path::Path;
 
 mod svg;
@@ -19,7 +19,7 @@ pub fn read_lab(dir: &Path) -> Result<Vec<LabPoint>, String> {
     let path = dir.join("select_only.csv");
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    lab::parse_select_only(&text).map_err(|e| match e.line {
+    poolsim_validate::parse_select_only(&text).map_err(|e| match e.line {
         Some(line) => format!("{}:{line}: {}", path.display(), e.message),
         None => format!("{}: {}", path.display(), e.message),
     })
@@ -40,7 +40,7 @@ pub fn spec(config: &RunConfig) -> RunSpec {
 
 /// Runs the model at every lab point.
 pub fn run_points(points: &[LabPoint], config: &RunConfig) -> Vec<Compared> {
-    lab::compare(points, &spec(config))
+    poolsim_validate::compare(points, &spec(config))
 }
 
 fn opt(v: Option<f64>, decimals: usize) -> String {
@@ -237,7 +237,7 @@ pub fn route_points(points: &[Compared], route: Route) -> Vec<&Compared> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use poolsim_model::lab::{ModelFigures, Spread};
+    use poolsim_validate::{ModelFigures, Spread};
 
     pub(super) fn example() -> Vec<Compared> {
         let point = |route, clients, lab: f64, model: f64| Compared {
@@ -274,7 +274,7 @@ mod tests {
     #[test]
     fn markdown_has_a_row_per_point_and_a_row_per_check() {
         let points = example();
-        let checks = lab::checks(&points);
+        let checks = poolsim_validate::checks(&points);
         let md = render_markdown(&points, &checks, &RunSpec::default());
         let lines: Vec<&str> = md.lines().collect();
         assert!(lines[0].starts_with("| route | clients | measured TPS (min–max of 3)"));

@@ -5,9 +5,9 @@
 //! after the sentence it checks and quotes it. When a test fails, either the model changed (and
 //! the sentence must change with it) or the sentence was wrong.
 
-use crate::sections::lab::{RUN_NS, SEED};
-use crate::sim::{SideView, SimPair};
 use poolsim_model::Params;
+use poolsim_page::live::{RUN_NS, SEED};
+use poolsim_page::sim::{SideView, SimPair};
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -72,12 +72,12 @@ pub fn core_us_per_switch(s: &SideView, cores: u32) -> f64 {
 /// A run of `w` as the live figure shows it once settled: the page's first seed, [`SETTLE_S`]
 /// simulated seconds (what the challenges wait for).
 ///
-/// [`SETTLE_S`]: crate::challenges::SETTLE_S
+/// [`SETTLE_S`]: poolsim_page::challenges::SETTLE_S
 fn live(w: &Params) -> Figures {
     figures_at(
         w,
-        crate::state::DEFAULT_SEED,
-        (crate::challenges::SETTLE_S * 1e9) as u64,
+        poolsim_page::state::DEFAULT_SEED,
+        (poolsim_page::challenges::SETTLE_S * 1e9) as u64,
     )
 }
 
@@ -91,7 +91,7 @@ const MIB: f64 = 1024.0 * 1024.0;
 /// The masthead (`outline::LEDE`, drawn by app.rs and prerendered) and the live figure's default (`state::page_default`).
 mod masthead {
     use super::*;
-    use crate::state::page_default;
+    use poolsim_page::state::page_default;
 
     /// "Below, the same clients run the same workload twice, with the same random seed: straight to
     /// Postgres, one backend each, and through PgBouncer, which shares a small pool of backends
@@ -151,7 +151,7 @@ mod process {
         let w = Params {
             clients: n,
             pool_mode: PoolMode::None,
-            ..crate::state::page_default()
+            ..poolsim_page::state::page_default()
         };
         let backends = figures(&w).direct.occupancy.backends();
         let one = idle_memory(&MemoryConfig::default(), 1, None).private_total;
@@ -333,7 +333,8 @@ mod switching {
             clients: 200,
             ..switch_workload(SWITCH_CLIENTS)
         };
-        let mut model = poolsim_model::Model::new(crate::sim::side_params(&long, false), SEED);
+        let mut model =
+            poolsim_model::Model::new(poolsim_page::sim::side_params(&long, false), SEED);
         model.advance_to(RUN_NS);
         let s = model.window(2.0).context_switches_per_s;
         measured(
@@ -682,7 +683,7 @@ mod snapshot {
             stmts_per_txn: 1,
             pg_version: 13,
             pool_mode: PoolMode::None,
-            ..crate::state::page_default()
+            ..poolsim_page::state::page_default()
         };
         figures(&w(idle)).direct.throughput_tps / figures(&w(0)).direct.throughput_tps
     }
@@ -1214,7 +1215,7 @@ mod realism {
     #[test]
     fn the_same_parameters_and_seed_give_the_same_result() {
         let run = || {
-            let mut pair = SimPair::new(&crate::state::page_default(), SEED);
+            let mut pair = SimPair::new(&poolsim_page::state::page_default(), SEED);
             pair.run_until(1_000_000_000, f64::MAX, &|| 0.0);
             let v = pair.view();
             (v.direct, v.pooled)
@@ -1227,7 +1228,7 @@ mod realism {
     /// from 1 to 1,000 clients, against the model run at the same points."
     #[test]
     fn the_lab_figure_spans_1_to_1000_clients_on_both_routes_of_pg_15() {
-        use poolsim_model::lab::{point_params, Route};
+        use poolsim_validate::{point_params, Route};
         let points = crate::sections::realism::lab_points().expect("the embedded lab file parses");
         for route in Route::ALL {
             let clients: Vec<u32> = points
@@ -1252,14 +1253,14 @@ mod realism {
     /// page's runs, stepped frame by frame, give exactly `poolsim validate`'s figures.
     #[test]
     fn the_lab_figure_shows_the_runs_of_poolsim_validate() {
-        use poolsim_model::lab::{self, point_params, Route, RunSpec};
+        use poolsim_validate::{point_params, Route, RunSpec};
         let points = crate::sections::realism::lab_points().unwrap();
         let p = point_params(Route::PgBouncer, 8);
         assert_eq!(
             (p.cores, p.pool_size, p.clients_on_server),
             (2, 4, poolsim_model::OnOff::On)
         );
-        let mut runs = crate::sim::lab::LabRuns::new(points.clone());
+        let mut runs = poolsim_page::sim::lab::LabRuns::new(points.clone());
         let t = Cell::new(0.0);
         let clock = || {
             t.set(t.get() + 1.0);
@@ -1267,16 +1268,16 @@ mod realism {
         };
         while !runs.run_until(t.get() + 50.0, &clock) {}
         let page = runs.compared().to_vec();
-        let cli = lab::compare(&points, &RunSpec::default());
+        let cli = poolsim_validate::compare(&points, &RunSpec::default());
         assert_eq!(page, cli);
-        let checks = lab::checks(&page);
+        let checks = poolsim_validate::checks(&page);
         measured(
             "lab",
             format!(
                 "{} of {} checks pass; worst errors {:?}",
                 checks.iter().filter(|c| c.pass).count(),
                 checks.len(),
-                Route::ALL.map(|r| lab::route_summary(&page, r).map(|s| s.worst))
+                Route::ALL.map(|r| poolsim_validate::route_summary(&page, r).map(|s| s.worst))
             ),
         );
         assert_eq!(checks.len(), 6);
@@ -1287,7 +1288,7 @@ mod realism {
     #[test]
     fn every_one_is_said_only_when_every_point_is_within_the_tolerance() {
         use crate::sections::realism::{route_words, Piece};
-        use poolsim_model::lab::{Route, RouteSummary};
+        use poolsim_validate::{Route, RouteSummary};
         let summary = |within| RouteSummary {
             route: Route::Direct,
             points: 11,
@@ -1349,8 +1350,8 @@ mod realism {
 /// The presenter's steps (presenter.rs): each step's scenario loaded into the live figure.
 mod steps {
     use super::*;
-    use crate::presenter::{scenario, STEPS};
     use poolsim_model::{Arch, Connect, PoolMode};
+    use poolsim_page::presenter::{scenario, STEPS};
 
     fn step(n: usize) -> Params {
         scenario(n - 1).0
@@ -1631,7 +1632,7 @@ mod steps {
 /// stands for a number the test checks by direction only. When a sentence of the content changes,
 /// the test that checks it fails here until its quote (and, if needed, its check) follows.
 mod quotes {
-    use crate::content::{english, placeholders};
+    use poolsim_page::content::{english, placeholders};
     use std::collections::HashMap;
 
     /// The sections each module of this file checks.
@@ -1704,8 +1705,8 @@ mod quotes {
     /// Each section's text with its live values at the default state, and the sentences a section
     /// shows in another state (section 9 with the thread pool picked).
     fn shown() -> HashMap<&'static str, String> {
-        let mut values = crate::prerender::default_values();
-        let idle = crate::sim::LiveView::default();
+        let mut values = crate::sections::default_values();
+        let idle = poolsim_page::sim::LiveView::default();
         let pool = crate::sections::threads::live(poolsim_model::Arch::ThreadPool, 1, &idle, &idle);
         values
             .get_mut("threads")
@@ -1737,7 +1738,7 @@ mod quotes {
     fn every_quoted_sentence_is_in_the_content() {
         let shown = shown();
         let steps = plain(
-            &crate::outline::STEPS
+            &poolsim_page::outline::STEPS
                 .iter()
                 .map(|s| s.text)
                 .collect::<Vec<_>>()

@@ -3,15 +3,14 @@
 //! page; the figures update its live numbers in place), and the host of the share bar's embed and
 //! reproduce dialogs on a `<div id="dialogs">` it adds to the page.
 
-use crate::components::share::ReproduceDialog;
-use crate::lazy::{
+use crate::predict_panel::{PredictPanel, PredictProps};
+use crate::share_dialogs::{EmbedDialog, ReproduceDialog, TeachDialog};
+use gloo::events::EventListener;
+use poolsim_page::state::PageState;
+use poolsim_page::url_state::decode;
+use poolsim_ui::lazy::{
     fragment_id, root, DIALOG_ATTR, DIALOG_EVENT, DIALOG_QUERY_ATTR, LOADED, PRESET_EVENT, STATE,
 };
-use crate::predict_panel::{PredictPanel, PredictProps};
-use crate::share_dialogs::{EmbedDialog, TeachDialog};
-use crate::state::PageState;
-use crate::url_state::decode;
-use gloo::events::EventListener;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;

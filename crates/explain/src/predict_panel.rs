@@ -3,10 +3,10 @@
 //! under the explanation's frame budget) and shows its outcome beside the prediction. Every trial
 //! goes into a table that downloads as CSV.
 
-use crate::export;
 use crate::sections::lab::use_run;
-use crate::url_state::CHALLENGE_IDS;
 use poolsim_page::predict::{outcome, trials_csv, Outcome, Prediction, Trial, PREDICTIONS};
+use poolsim_page::url_state::CHALLENGE_IDS;
+use poolsim_ui::export;
 use std::rc::Rc;
 use yew::prelude::*;
 

@@ -1,15 +1,19 @@
-//! The share bar's embed and teacher's dialogs (this module, not the first load): the snippets
-//! for every blog tool with copy buttons, "Copy image + link" for image-only platforms, and the
-//! teacher's link builder with its QR code. The pure parts are `poolsim_page::snippets` and
+//! The share bar's embed, reproduce and teacher's dialogs (this module, not the first load): the
+//! snippets for every blog tool with copy buttons, "Copy image + link" for image-only platforms,
+//! the reproduce kit (config files and pgbench), and the teacher's link builder with its QR code.
+//! The pure parts are `poolsim_page::snippets`, `poolsim_page::reproduce` and
 //! `poolsim_page::teach`.
 
-use crate::components::share::{copy_to_clipboard, page_address, site_base, snippet, DialogProps};
-use crate::export;
-use crate::outline::STEPS;
-use crate::state::Palette;
-use crate::url_state::{CHALLENGE_IDS, CONTROL_KEYS, DEFAULT_EMBED_CONTROLS};
+use poolsim_page::outline::STEPS;
+use poolsim_page::reproduce::reproduce;
 use poolsim_page::snippets;
+use poolsim_page::state::Palette;
 use poolsim_page::teach::{self, Choices, Target};
+use poolsim_page::url_state::{CHALLENGE_IDS, CONTROL_KEYS, DEFAULT_EMBED_CONTROLS};
+use poolsim_ui::components::share::{
+    copy_to_clipboard, page_address, site_base, snippet, DialogProps,
+};
+use poolsim_ui::export;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
@@ -208,15 +212,15 @@ pub fn EmbedDialog(props: &DialogProps) -> Html {
     let controls = use_state(|| DEFAULT_EMBED_CONTROLS.to_vec());
     let image_status = use_state(|| ("", String::new()));
     let base = site_base();
-    let embed = crate::url_state::Embed {
+    let embed = poolsim_page::url_state::Embed {
         controls: (*controls).clone(),
         ..Default::default()
     };
     let close = props.on_close.reform(|_: MouseEvent| ());
-    let query = crate::url_state::encode(&props.state, None);
+    let query = poolsim_page::url_state::encode(&props.state, None);
     let open_teach = {
         let query = query.clone();
-        Callback::from(move |_: MouseEvent| crate::lazy::open_dialog("teach", &query))
+        Callback::from(move |_: MouseEvent| poolsim_ui::lazy::open_dialog("teach", &query))
     };
     let link = format!("{}?{}", page_address(), query);
     let copy_image = {
@@ -432,5 +436,32 @@ mod tests {
         assert!(svg.contains("<svg") && svg.contains("</svg>"), "{svg}");
         // Black modules on white, so phones read it on the projector's black page too.
         assert!(svg.contains("#000000") && svg.contains("#ffffff"));
+    }
+}
+
+/// "Reproduce this for real": pgbouncer.ini, postgresql.conf and pgbench for the current state.
+#[component]
+pub fn ReproduceDialog(props: &DialogProps) -> Html {
+    let kit = reproduce(&props.state.params);
+    let close = props.on_close.reform(|_: MouseEvent| ());
+    html! {
+        <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="repro-title">
+            <div class="dialog wide" tabindex="-1">
+                <h2 id="repro-title">{ "Reproduce this on a real server" }</h2>
+                <p>{ "Config fragments and a load generator for what the figure simulates. The model is a model: \
+                      read the notes before comparing numbers." }</p>
+                if let Some(ini) = kit.pgbouncer_ini.clone() {
+                    { snippet("repro-pgbouncer", "pgbouncer.ini", ini, Some("pgbouncer.ini")) }
+                }
+                { snippet("repro-postgresql", "postgresql.conf", kit.postgresql_conf.clone(), Some("postgresql.conf")) }
+                { snippet("repro-script", "transaction.sql (pgbench script)", kit.pgbench_script.clone(), Some("transaction.sql")) }
+                { snippet("repro-pgbench", "pgbench", kit.pgbench_command.clone(), None) }
+                <h3>{ "What the model simplifies" }</h3>
+                <ul class="caveats">
+                    { for kit.caveats.iter().map(|c| html! { <li>{ c }</li> }) }
+                </ul>
+                <button type="button" class="close" onclick={close}>{ "Close" }</button>
+            </div>
+        </div>
     }
 }

@@ -31,9 +31,7 @@
 //! * [`Model`]: `new`, `advance_to`, `advance`, `set_params`, `now`, `reset_stats`, `summary`,
 //!   `window`, `series`, `snapshot`, `memory`.
 //! * [`Summary`] (serde, base units, [`Summary::digest`]), [`SeriesPoint`], [`Snapshot`].
-//! * [`lab`]: the measurement lab's select-only points and the model run at each of them.
 //! * [`theory`]: Erlang C and the finite-source M/M/c//N queue. [`presets`]: named scenarios.
-//! * [`reproduce`]: pgbouncer.ini, postgresql.conf and a pgbench run to reproduce params for real.
 //! * [`decimal`]: decimal text to `f64`, as std reads it, without std's table of powers.
 //! * [`golden_case`]: the fixed case whose digest is pinned natively and in the browser.
 
@@ -41,12 +39,10 @@ pub mod architecture;
 pub mod calibration;
 pub mod decimal;
 mod hist;
-pub mod lab;
 pub mod memory;
 pub mod metrics;
 pub mod params;
 pub mod presets;
-pub mod reproduce;
 pub mod rng;
 mod sim;
 pub mod theory;

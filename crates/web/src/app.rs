@@ -6,15 +6,15 @@
 use crate::challenges::Challenges;
 use crate::components::*;
 use crate::embed::use_embed_bridge;
-use crate::format;
-use crate::hooks::{
-    use_prefers_dark, use_reduced_motion, use_resize_tick, use_simulation, use_visible,
-};
+use crate::hooks::{use_simulation, use_visible};
 use crate::lazy::{use_lazy_explanation, use_preset_events};
-use crate::presenter::{self, key_command, HelpOverlay, KeyCommand, StepMove, StepPanel};
-use crate::state::{Action, PageState};
-use crate::url_state::{decode, encode, Decoded, Embed, Layout};
+use crate::presenter::{self, HelpOverlay, StepPanel};
 use gloo::timers::callback::Timeout;
+use poolsim_page::format;
+use poolsim_page::presenter::{key_command, KeyCommand, StepMove};
+use poolsim_page::state::{Action, PageState};
+use poolsim_page::url_state::{decode, encode, Decoded, Embed, Layout};
+use poolsim_ui::hooks::{use_prefers_dark, use_reduced_motion, use_resize_tick};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -118,7 +118,7 @@ fn typing(ev: &web_sys::KeyboardEvent) -> bool {
         })
 }
 
-/// The keyboard shortcuts of [`presenter::SHORTCUTS`], on the whole document.
+/// The keyboard shortcuts of [`poolsim_page::presenter::SHORTCUTS`], on the whole document.
 #[hook]
 fn use_shortcuts(
     state: &PageState,
@@ -288,7 +288,7 @@ pub fn App() -> Html {
     if let Some(e) = &embed {
         let full = format!(
             "{}?{}",
-            crate::components::share::page_address(),
+            poolsim_ui::components::share::page_address(),
             encode(&state, None)
         );
         return html! {
@@ -316,8 +316,8 @@ pub fn App() -> Html {
                 <StepPanel step={state.step} talk={state.talk} on_go={on_go} on_exit={on_present.clone()} />
             } else {
                 <header class="masthead">
-                    <h1>{ crate::outline::TITLE }</h1>
-                    <p class="lede">{ crate::outline::LEDE }</p>
+                    <h1>{ poolsim_page::outline::TITLE }</h1>
+                    <p class="lede">{ poolsim_page::outline::LEDE }</p>
                 </header>
             }
             { figure(None, None) }

@@ -1,97 +1,17 @@
-//! Challenges for classrooms, checked by the model: each one is a condition on the live figures
-//! that must hold once the run has settled (the figures cover [`SETTLE_S`] simulated seconds of
-//! unchanged parameters). Ticked ones stay ticked for the visit.
+//! The challenges under the live figure, with their ticks (their goals and checks are
+//! `poolsim_page::challenges`). Ticked ones stay ticked for the visit.
 
-use crate::format;
-use crate::sim::{LiveView, SideView};
-use crate::state::PageState;
-use poolsim_model::{Connect, Params};
+use poolsim_page::challenges::{CHALLENGES, SETTLE_S};
+use poolsim_page::format;
+use poolsim_page::sim::LiveView;
+use poolsim_page::state::PageState;
 use yew::prelude::*;
-
-/// Simulated seconds the parameters must stay unchanged before a check counts (the live
-/// figures are taken over the last two seconds).
-pub const SETTLE_S: f64 = 3.0;
-
-const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
-
-/// One goal: what to do, a hint, and the check on the settled figures.
-pub struct Challenge {
-    pub id: &'static str,
-    pub goal: &'static str,
-    pub hint: &'static str,
-    /// Whether the goal is met; `done` says which challenges are already ticked (for goals that
-    /// build on an earlier one).
-    pub check: fn(&Params, &LiveView, &[bool]) -> bool,
-}
-
-/// The side that serves the clients: through the pooler when it is on, else direct.
-fn serving(v: &LiveView) -> &SideView {
-    v.pooled.as_ref().unwrap_or(&v.direct)
-}
-
-fn healthy(s: &SideView) -> bool {
-    s.throughput_tps > 0.0 && s.errors_per_s() < 0.001 * s.throughput_tps.max(1.0)
-}
-
-/// Snapshots take at least this share of the cores when idle connections "hurt".
-const HURTS: f64 = 0.03;
-/// … and at most this share once fixed.
-const FIXED: f64 = 0.01;
-/// Through the pooler on PG13: at most this share of the direct side's snapshot CPU.
-const EASED: f64 = 0.75;
-
-pub const CHALLENGES: [Challenge; 5] = [
-    Challenge {
-        id: "fleet",
-        goal: "Serve 5,000 clients with a p99 under 50 ms and under 4 GiB of backend memory, without errors.",
-        hint: "Direct, 5,000 backends hold gigabytes and fight for the cores. Try the pooler, and size the pool to a few times the cores.",
-        check: |p, v, _| {
-            let s = serving(v);
-            p.clients >= 5_000 && healthy(s) && s.latency.p99 < 0.050 && s.memory_private < 4.0 * GIB
-        },
-    },
-    Challenge {
-        id: "idle_hurts",
-        goal: "Make idle connections hurt: direct to PostgreSQL 13, get snapshots to eat 3 % of the CPU.",
-        hint: "Switch the pooler off, pick Postgres ≤ 13 and add thousands of idle connections; busy clients with short statements take many snapshots.",
-        check: |p, v, _| {
-            !p.pooled() && p.old_snapshots() && p.idle_connections > 0 && v.direct.cpu.snapshots >= HURTS
-        },
-    },
-    Challenge {
-        id: "idle_fix_version",
-        goal: "…then fix it by upgrading: the same idle connections, snapshots under 1 % of the CPU.",
-        hint: "PostgreSQL 14 made snapshots independent of the number of connections.",
-        check: |p, v, done| {
-            done[1] && !p.pooled() && !p.old_snapshots() && p.idle_connections >= 1_000
-                && v.direct.cpu.snapshots <= FIXED && healthy(&v.direct)
-        },
-    },
-    Challenge {
-        id: "idle_fix_pooler",
-        goal: "…and fix it a second way, staying on PostgreSQL 13: snapshots cost a quarter less than direct.",
-        hint: "Idle clients parked in PgBouncer hold no backend, so the snapshot scans only the pool.",
-        check: |p, v, done| {
-            done[1] && p.pooled() && p.old_snapshots() && p.idle_connections >= 1_000
-                && v.pooled.as_ref().is_some_and(|s| {
-                    s.cpu.snapshots <= EASED * v.direct.cpu.snapshots && healthy(s)
-                })
-        },
-    },
-    Challenge {
-        id: "storm",
-        goal: "Clients connect for every transaction: keep fork and authentication under 2 % of the CPU.",
-        hint: "Switch on “Connect per request”. Direct, every transaction forks a backend; a pooler keeps its server connections open.",
-        check: |p, v, _| {
-            let s = serving(v);
-            p.connect == Connect::PerTxn && p.clients >= 100 && healthy(s) && s.cpu.fork_auth < 0.02
-        },
-    },
-];
 
 #[derive(Properties, PartialEq)]
 pub struct ChallengesProps {
+    /// The page's state (its parameters and the challenges a teacher chose).
     pub state: std::rc::Rc<PageState>,
+    /// The live figures the checks read.
     pub view: std::rc::Rc<LiveView>,
 }
 
@@ -151,64 +71,5 @@ pub fn Challenges(props: &ChallengesProps) -> Html {
                 }) }
             </ol>
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::sim::SimPair;
-
-    /// Runs `p` for 4 simulated seconds and checks challenge `i` with `done` ticked before it.
-    fn met(p: &Params, i: usize, done: &[bool]) -> bool {
-        let mut pair = SimPair::new(p, 1);
-        let t = std::cell::Cell::new(0.0);
-        let clock = || {
-            t.set(t.get() + 0.001);
-            t.get()
-        };
-        pair.run_until(4_000_000_000, f64::MAX, &clock);
-        (CHALLENGES[i].check)(p, &pair.view(), done)
-    }
-
-    #[test]
-    fn the_links_challenge_ids_are_these_challenges() {
-        let ids: Vec<&str> = CHALLENGES.iter().map(|c| c.id).collect();
-        assert_eq!(ids, crate::url_state::CHALLENGE_IDS);
-    }
-
-    #[test]
-    fn the_fleet_challenge_is_reachable_with_a_pooler_and_not_without() {
-        let pooled = Params {
-            clients: 5_000,
-            pool_size: 24,
-            think_ms: 1000.0,
-            ..crate::state::page_default()
-        };
-        assert!(met(&pooled, 0, &[false; 5]));
-        let direct = Params {
-            pool_mode: poolsim_model::PoolMode::None,
-            ..pooled
-        };
-        assert!(!met(&direct, 0, &[false; 5]));
-    }
-
-    #[test]
-    fn idle_connections_hurt_on_13_and_are_fixed_two_ways() {
-        let hurt = poolsim_model::preset("idle_heavy_pg13").unwrap().params;
-        assert!(met(&hurt, 1, &[false; 5]));
-        let ticked = [false, true, false, false, false];
-        let upgraded = poolsim_model::preset("idle_heavy_pg14").unwrap().params;
-        assert!(met(&upgraded, 2, &ticked));
-        assert!(
-            !met(&upgraded, 2, &[false; 5]),
-            "the fix counts after the harm"
-        );
-        let pooled = Params {
-            pool_mode: poolsim_model::PoolMode::Transaction,
-            pool_size: 32,
-            ..hurt
-        };
-        assert!(met(&pooled, 3, &ticked));
     }
 }

@@ -6,12 +6,12 @@
 //! * from the host (the parent window only): `set` with `params` (registry keys or `seed`) and an
 //!   optional `playing`. A `set` is validated as a whole; anything else is ignored.
 
-use crate::sim::{LiveView, SideView};
-use crate::state::Action;
-use crate::url_state::Embed;
 use js_sys::{Array, Object, Reflect};
 use poolsim_model::params::spec;
 use poolsim_model::Params;
+use poolsim_page::sim::{LiveView, SideView};
+use poolsim_page::state::Action;
+use poolsim_page::url_state::Embed;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -167,7 +167,7 @@ fn content_height() -> f64 {
 #[hook]
 pub fn use_embed_bridge(
     embed: Option<Rc<Embed>>,
-    dispatcher: UseReducerDispatcher<crate::state::PageState>,
+    dispatcher: UseReducerDispatcher<poolsim_page::state::PageState>,
     view: Rc<LiveView>,
     playing: bool,
 ) {

@@ -1,18 +1,16 @@
 //! The live figure: poolsim's first-load module (binary `poolsim-web`). Only this crate and
 //! `poolsim-explain` touch the DOM; every number they show comes from `poolsim-model`, through the
 //! adapter in `poolsim_page::sim`. The pure page logic (state, URL codec, view models, formats,
-//! presenter data, outline) is `poolsim-page`, re-exported here under its old paths.
+//! presenter data, outline, challenges) is `poolsim-page`; the components and hooks it shares with
+//! the explanation are `poolsim-ui`'s.
 
 pub mod app;
 pub mod challenges;
 pub mod components;
 pub mod embed;
-pub mod export;
 pub mod hooks;
 pub mod lazy;
 pub mod presenter;
-
-pub use poolsim_page::{format, live, outline, scale, sim, state, url_state};
 
 pub use app::App;
 

@@ -3,9 +3,8 @@
 //! presentation clickers send) and ←/PageUp; large type and a high-contrast projector palette
 //! (`present` class on the page, see `style.css`).
 
+use poolsim_page::presenter::{StepMove, SHORTCUTS, STEPS};
 use yew::prelude::*;
-
-pub use poolsim_page::presenter::*;
 
 /// The step's text and figure start at the top of the screen.
 pub fn scroll_to_top() {

@@ -6,7 +6,7 @@
 use super::{route_points, thousands};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use poolsim_model::lab::{Compared, Route, TPS_TOLERANCE};
+use poolsim_validate::{Compared, Route, TPS_TOLERANCE};
 
 const WIDTH: u32 = 900;
 const HEIGHT: u32 = 680;

@@ -1,7 +1,7 @@
 //! Small pieces shared by the sections: live numbers in prose, a labelled choice, a toggle, a
 //! progress bar, and number formats the live figure's `format` module does not have.
 
-use crate::live::Live;
+use poolsim_page::live::Live;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -17,7 +17,7 @@ pub const LIVE_WRITTEN: &str = "data-live-written";
 /// (`super::static_html`), the values are kept instead, for the prerender to fill the prose with.
 #[hook]
 pub fn use_live(values: Vec<Live>, ready: bool) {
-    #[cfg(not(target_arch = "wasm32"))]
+    #[cfg(feature = "ssr")]
     if ready {
         RENDERED_LIVE.with(|kept| kept.borrow_mut().extend(values.iter().cloned()));
     }
@@ -28,7 +28,7 @@ pub fn use_live(values: Vec<Live>, ready: bool) {
     });
 }
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(feature = "ssr")]
 thread_local! {
     /// The live values of the figures rendered natively on this thread (`super::static_html`).
     pub(super) static RENDERED_LIVE: std::cell::RefCell<Vec<Live>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -58,9 +58,9 @@ pub fn write_live(v: &Live) {
     }
 }
 
-/// A section's `<h2>`, numbered and worded as the outline says (`crate::outline`).
+/// A section's `<h2>`, numbered and worded as the outline says (`poolsim_page::outline`).
 pub fn heading(id: &'static str) -> Html {
-    let title = crate::outline::section(id)
+    let title = poolsim_page::outline::section(id)
         .map(|s| s.heading())
         .unwrap_or_default();
     html! { <h2 id={format!("{id}-h")}>{ title }</h2> }
@@ -129,7 +129,7 @@ pub fn sig(v: f64) -> String {
         return "–".to_string();
     }
     if v.abs() >= 100.0 {
-        crate::format::count(v.round().max(0.0) as u64)
+        poolsim_page::format::count(v.round().max(0.0) as u64)
     } else if v.abs() >= 10.0 {
         format!("{v:.1}")
     } else {
@@ -142,7 +142,7 @@ pub fn sig(v: f64) -> String {
 /// A rate: "72,000 per second" style numbers are written by the caller; this picks the digits.
 pub fn rate(v: f64) -> String {
     if v >= 1000.0 {
-        crate::format::count(v.round() as u64)
+        poolsim_page::format::count(v.round() as u64)
     } else {
         sig(v)
     }

@@ -3,11 +3,11 @@
 use super::common::{rate, times, use_live};
 use super::figures::{Pair, PairBars, RunStatus};
 use super::lab::{base, use_run};
-use crate::components::IntSlider;
-use crate::format::{count, duration, percent};
-use crate::live::{num, Live, Runner};
-use crate::sim::LiveView;
 use poolsim_model::{Connect, Params};
+use poolsim_page::format::{count, duration, percent};
+use poolsim_page::live::{num, Live, Runner};
+use poolsim_page::sim::LiveView;
+use poolsim_ui::components::IntSlider;
 use yew::prelude::*;
 
 /// A connect-per-request workload: short `SELECT 1`-like transactions with no think time.
@@ -59,7 +59,7 @@ pub fn live(n: u32, persistent: &LiveView, per_txn: &LiveView) -> Vec<Live> {
 /// Section 5's live numbers before the reader touches it.
 pub fn defaults(run: Runner) -> Vec<Live> {
     let n = CONNECT_CLIENTS;
-    let ns = super::lab::RUN_NS;
+    let ns = poolsim_page::live::RUN_NS;
     live(
         n,
         &run(&workload(n, false), ns),

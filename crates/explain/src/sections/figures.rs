@@ -2,7 +2,7 @@
 
 use super::common::RunBar;
 use super::job::JobView;
-use crate::sim::{cpu_parts, CpuShares, LiveView};
+use poolsim_page::sim::{cpu_parts, CpuShares, LiveView};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

@@ -23,7 +23,7 @@ pub const FRAME_BUDGET_ALONE_MS: f64 = 12.0;
 fn frame_budget() -> f64 {
     let stepping = gloo::utils::document()
         .document_element()
-        .and_then(|root| root.get_attribute(crate::hooks::STEPPING_ATTRIBUTE));
+        .and_then(|root| root.get_attribute(poolsim_ui::lazy::STEPPING_ATTRIBUTE));
     if stepping.as_deref() == Some("0") {
         FRAME_BUDGET_ALONE_MS
     } else {
@@ -86,7 +86,7 @@ pub struct JobView<O> {
 }
 
 pub fn now_ms() -> f64 {
-    #[cfg(target_arch = "wasm32")]
+    #[cfg(not(feature = "ssr"))]
     {
         gloo::utils::window()
             .performance()
@@ -94,7 +94,7 @@ pub fn now_ms() -> f64 {
             .unwrap_or(0.0)
     }
     // Natively (the prerender) there is no page: a monotonic clock cuts the work the same way.
-    #[cfg(not(target_arch = "wasm32"))]
+    #[cfg(feature = "ssr")]
     {
         static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
         START
@@ -144,12 +144,12 @@ where
     let stale = running.borrow().as_ref().is_none_or(|r| r.deps != deps);
     if stale {
         let mut job = make(&deps);
-        #[cfg(target_arch = "wasm32")]
+        #[cfg(not(feature = "ssr"))]
         let view = work(&mut job, 0.0, 0.0);
         // Natively the figure is rendered once, by the prerender (`sections::static_html`): its
         // runs go to the end here, so the static figure shows their results. (How the work is cut
         // does not change the results: same seed, same events.) No frame was measured.
-        #[cfg(not(target_arch = "wasm32"))]
+        #[cfg(feature = "ssr")]
         let view = JobView {
             worst_frame_ms: 0.0,
             ..work(&mut job, f64::INFINITY, 0.0)

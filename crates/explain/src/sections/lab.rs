@@ -1,14 +1,14 @@
 //! The sections' small model runs. A [`Run`] simulates one workload — straight to Postgres and
 //! through the pooler, side by side — for a short stretch of simulated time, stepped a little at a
-//! time by [`super::job::use_job`]. It goes through the page's simulation adapter (`crate::sim`),
+//! time by [`super::job::use_job`]. It goes through the page's simulation adapter (`poolsim_page::sim`),
 //! the only module that talks to the model, so these figures follow the model as it evolves.
 
 use super::job::{now_ms, use_job, Job, JobView};
-use crate::sim::{LiveView, SimPair};
 use poolsim_model::Params;
+use poolsim_page::sim::{LiveView, SimPair};
 use yew::prelude::*;
 
-pub use crate::live::{RUN_NS, SEED};
+use poolsim_page::live::{RUN_NS, SEED};
 
 /// One small simulated run of a workload.
 pub struct Run {
@@ -58,5 +58,5 @@ pub fn use_run(w: Params) -> JobView<LiveView> {
 /// The parameters most small figures start from: the live figure's default (the pooler is on, so
 /// both sides run).
 pub fn base() -> Params {
-    crate::state::page_default()
+    poolsim_page::state::page_default()
 }

@@ -1,12 +1,12 @@
 //! Section 2: memory per backend, and why `top` overstates it. Closed-form memory model.
 
 use super::common::{use_live, Choice};
-use crate::components::IntSlider;
-use crate::components::Toggle;
-use crate::format::{bytes, count};
-use crate::live::{num, word, Live};
 use poolsim_model::calibration::{FOLKLORE_BYTES_PER_CONNECTION, MIB};
 use poolsim_model::{idle_memory, MemoryConfig};
+use poolsim_page::format::{bytes, count};
+use poolsim_page::live::{num, word, Live};
+use poolsim_ui::components::IntSlider;
+use poolsim_ui::components::Toggle;
 use yew::prelude::*;
 
 /// How much of shared_buffers each backend has touched (and so maps, and shows in RSS).

@@ -1,4 +1,4 @@
-//! The explanation's figures: one per section of the outline (`crate::outline`), each a small
+//! The explanation's figures: one per section of the outline (`poolsim_page::outline`), each a small
 //! focused figure bound to the model, plus the sweep and the theory panel. The prose around them is
 //! content (`content/en/*.md`), prerendered into the page at build time; each figure is an island
 //! mounted on its `<div data-island="<section id>">` by [`mount_island`], and writes the live numbers
@@ -32,7 +32,7 @@ pub mod switching;
 pub mod theory;
 pub mod threads;
 
-use crate::live::{Live, Runner};
+use poolsim_page::live::{Live, Runner};
 use yew::prelude::*;
 
 /// Section `id`'s live values at its default state, its runs done with `run`. Sections without
@@ -52,6 +52,43 @@ pub fn defaults(id: &str, run: Runner) -> Vec<Live> {
         "theory" => theory::defaults(),
         _ => Vec::new(),
     }
+}
+
+/// Every section's live values at its default state (its runs done, no figure rendered), computed
+/// natively on all cores: what the prerender writes into the prose for the sections it does not
+/// render from their component, and what the claims read.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn default_values() -> std::collections::HashMap<&'static str, Vec<Live>> {
+    on_all_cores(|id| defaults(id, &poolsim_page::live::run_to_end))
+}
+
+/// `work` for every section of the outline, on all cores (natively).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn on_all_cores<T: Send>(
+    work: impl Fn(&'static str) -> T + Sync,
+) -> std::collections::HashMap<&'static str, T> {
+    use std::collections::HashMap;
+    // The sweep is most of the work: start it first.
+    let mut ids: Vec<&'static str> = poolsim_page::outline::SECTIONS
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    ids.sort_by_key(|id| *id != "sweep");
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let next = std::sync::Mutex::new(ids.into_iter());
+    let out = std::sync::Mutex::new(HashMap::new());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let Some(id) = next.lock().expect("no panic while holding").next() else {
+                    break;
+                };
+                let done = work(id);
+                out.lock().expect("no panic while holding").insert(id, done);
+            });
+        }
+    });
+    out.into_inner().expect("no panic while holding")
 }
 
 /// Section `id`'s figure, as a component.
@@ -100,8 +137,8 @@ pub fn mount_island(id: &str, root: web_sys::Element, on_preset: Callback<String
 /// rendered natively by Yew's server renderer, its runs done to the end during that one render
 /// (`job::use_job`), so the figure shows what the island shows once its runs are done; with the
 /// live values it computed from those runs (what it writes into the prose in the browser), so the
-/// prerender need not run them again. For the prerender (`crate::prerender`).
-#[cfg(not(target_arch = "wasm32"))]
+/// prerender need not run them again. For the prerender (`poolsim-prerender`).
+#[cfg(feature = "ssr")]
 pub fn static_html(id: &str) -> (String, Vec<Live>) {
     let props = IslandProps {
         id: AttrValue::from(id.to_string()),
@@ -133,12 +170,12 @@ pub struct ExplanationProps {
 pub fn Explanation(props: &ExplanationProps) -> Html {
     html! {
         <div class="explanation">
-            { for crate::outline::SECTIONS.iter().map(|s| html! {
+            { for poolsim_page::outline::SECTIONS.iter().map(|s| html! {
                 <section class="explain" id={s.id} aria-labelledby={format!("{}-h", s.id)}>
                     { common::heading(s.id) }
                     <div class="island" data-island={s.id}>{ island(s.id, &props.on_preset) }</div>
                     <p>
-                        { for defaults(s.id, &crate::live::no_run).into_iter().map(|v| html! {
+                        { for defaults(s.id, &poolsim_page::live::no_run).into_iter().map(|v| html! {
                             <strong class="live" data-live={v.name} data-metric={v.name}>{ "…" }</strong>
                         }) }
                     </p>

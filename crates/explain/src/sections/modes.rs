@@ -3,12 +3,12 @@
 use super::common::{rate, use_live, Choice};
 use super::figures::RunStatus;
 use super::lab::{base, use_run};
-use crate::components::IntSlider;
-use crate::format::{count, duration};
-use crate::live::{num, word, Live, Runner};
-use crate::sim::LiveView;
-use crate::state::{mode_key, POOL_MODES};
 use poolsim_model::{Params, PoolMode};
+use poolsim_page::format::{count, duration};
+use poolsim_page::live::{num, word, Live, Runner};
+use poolsim_page::sim::LiveView;
+use poolsim_page::state::{mode_key, POOL_MODES};
+use poolsim_ui::components::IntSlider;
 use yew::prelude::*;
 
 pub fn mode_of(key: &str) -> PoolMode {
@@ -74,7 +74,7 @@ pub fn defaults(run: Runner) -> Vec<Live> {
     live(
         m,
         MODES_SESSION_PCT,
-        &run(&workload(m, MODES_SESSION_PCT), super::lab::RUN_NS),
+        &run(&workload(m, MODES_SESSION_PCT), poolsim_page::live::RUN_NS),
     )
 }
 

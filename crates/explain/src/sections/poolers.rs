@@ -3,11 +3,11 @@
 use super::common::{times, use_live};
 use super::figures::{Pair, PairBars, RunStatus};
 use super::lab::use_run;
-use crate::components::IntSlider;
-use crate::format::{bytes, count, duration};
-use crate::live::{num, word, Live, Runner};
-use crate::sim::LiveView;
 use poolsim_model::{idle_memory, MemoryConfig};
+use poolsim_page::format::{bytes, count, duration};
+use poolsim_page::live::{num, word, Live, Runner};
+use poolsim_page::sim::LiveView;
+use poolsim_ui::components::IntSlider;
 use yew::prelude::*;
 
 /// Section 7's default: the model's fleet (10,000 connections onto 16 cores) over a pool of three
@@ -72,7 +72,11 @@ pub fn live(n: u32, k: u32, run: &LiveView) -> Vec<Live> {
 /// Section 7's live numbers before the reader touches it.
 pub fn defaults(run: Runner) -> Vec<Live> {
     let w = fleet_workload(POOLER_CLIENTS, POOLER_POOL);
-    live(POOLER_CLIENTS, POOLER_POOL, &run(&w, super::lab::RUN_NS))
+    live(
+        POOLER_CLIENTS,
+        POOLER_POOL,
+        &run(&w, poolsim_page::live::RUN_NS),
+    )
 }
 
 /// Section 7's figure: the tiers, p99 direct and pooled, and the two sliders.

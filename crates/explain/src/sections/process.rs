@@ -1,10 +1,10 @@
 //! Section 1: one process per connection, forked by the postmaster.
 
 use super::common::{sig, use_live};
-use crate::components::IntSlider;
-use crate::format::{bytes, count};
-use crate::live::{num, word, Live};
 use poolsim_model::{idle_memory, MemoryConfig};
+use poolsim_page::format::{bytes, count};
+use poolsim_page::live::{num, word, Live};
+use poolsim_ui::components::IntSlider;
 use yew::prelude::*;
 
 /// Backends drawn one by one; beyond this the figure says how many more there are.
@@ -28,7 +28,7 @@ pub fn live(n: u32, cores: u32) -> Vec<Live> {
 
 /// Section 1's live numbers before the reader touches it.
 pub fn defaults() -> Vec<Live> {
-    live(PROCESS_CLIENTS, crate::state::page_default().cores)
+    live(PROCESS_CLIENTS, poolsim_page::state::page_default().cores)
 }
 
 /// Section 1's figure: the postmaster and its backends, and the connections slider.
@@ -36,7 +36,7 @@ pub fn defaults() -> Vec<Live> {
 pub fn ProcessSection() -> Html {
     let clients = use_state(|| PROCESS_CLIENTS);
     let n = *clients;
-    let cores = crate::state::page_default().cores;
+    let cores = poolsim_page::state::page_default().cores;
     use_live(live(n, cores), true);
     let on_clients = {
         let clients = clients.clone();

@@ -7,13 +7,13 @@
 
 use super::common::{Num, RunBar};
 use super::job::{now_ms, use_job, Job, STEP_MS};
-use crate::components::canvas::{Palette, Rgb};
-use crate::components::plot::{self, nice_ticks, Axis, Line};
-use crate::format::{count, duration, tick};
-use crate::hooks::{use_prefers_dark, use_resize_tick};
-use crate::sim::lab::LabRuns;
 use poolsim_model::calibration as cal;
-use poolsim_model::lab::{self, Compared, LabError, LabPoint, Route, RouteSummary};
+use poolsim_page::format::{count, duration, tick};
+use poolsim_page::sim::lab::LabRuns;
+use poolsim_ui::components::canvas::{Palette, Rgb};
+use poolsim_ui::components::plot::{self, nice_ticks, Axis, Line};
+use poolsim_ui::hooks::{use_prefers_dark, use_resize_tick};
+use poolsim_validate::{Compared, LabError, LabPoint, Route, RouteSummary};
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
@@ -25,7 +25,7 @@ pub const LAB_CSV: &str = include_str!("../../../../bench/lab/results/select_onl
 
 /// The lab's points, parsed from [`LAB_CSV`].
 pub fn lab_points() -> Result<Vec<LabPoint>, LabError> {
-    lab::parse_select_only(LAB_CSV)
+    poolsim_validate::parse_select_only(LAB_CSV)
 }
 
 /// The model's runs at the lab's points, as a progressive job.
@@ -97,15 +97,15 @@ pub fn route_words(s: &RouteSummary, last: u32) -> Vec<Piece> {
         if f.abs() < 0.005 {
             format!("level at {last}")
         } else if f > 0.0 {
-            format!("{} lower at {last}", crate::format::percent(f))
+            format!("{} lower at {last}", poolsim_page::format::percent(f))
         } else {
-            format!("{} higher at {last}", crate::format::percent(-f))
+            format!("{} higher at {last}", poolsim_page::format::percent(-f))
         }
     };
     let points = live("points", s.points as f64, count(s.points as u64));
     let mut out = vec![text(&format!(
         "within ±{:.0}\u{a0}% of the lab's median at ",
-        lab::TPS_TOLERANCE * 100.0
+        poolsim_validate::TPS_TOLERANCE * 100.0
     ))];
     if s.within_tolerance == s.points {
         out.extend([text("every one of its "), points]);
@@ -207,9 +207,9 @@ pub fn RealismFigure() -> Html {
     let reps = lab_points.iter().map(|p| p.reps).max().unwrap_or(1);
     let summaries: Vec<RouteSummary> = Route::ALL
         .iter()
-        .filter_map(|r| lab::route_summary(done, *r))
+        .filter_map(|r| poolsim_validate::route_summary(done, *r))
         .collect();
-    let checks = lab::checks(done);
+    let checks = poolsim_validate::checks(done);
     let passed = checks.iter().filter(|c| c.pass).count();
     let (below, with_p99) = p99_below(done);
     html! {
@@ -264,7 +264,7 @@ pub fn RealismFigure() -> Html {
             </div>
             <p class="run-note">
                 { format!("Errors in bold lie outside ±{:.0}\u{a0}%. The same comparison, with p99 latency, is in the ",
-                          lab::TPS_TOLERANCE * 100.0) }
+                          poolsim_validate::TPS_TOLERANCE * 100.0) }
                 <a href={MODEL_DOC}>{ "model document" }</a>{ "." }
             </p>
         </div>
@@ -304,7 +304,7 @@ fn table(route: Route, lab_points: &[LabPoint], done: &[Compared]) -> Html {
                                 </td>
                                 if let Some(c) = model {
                                     <td data-metric={metric} data-value={c.model.tps.to_string()}>{ count(c.model.tps.round() as u64) }</td>
-                                    <td class={classes!((c.tps_error().abs() > lab::TPS_TOLERANCE).then_some("outside"))}>
+                                    <td class={classes!((c.tps_error().abs() > poolsim_validate::TPS_TOLERANCE).then_some("outside"))}>
                                         { signed_percent(c.tps_error()) }
                                     </td>
                                 } else {

@@ -3,12 +3,12 @@
 use super::common::{rate, use_live, Choice};
 use super::figures::{CpuBars, RunStatus};
 use super::lab::{base, use_run};
-use crate::components::IntSlider;
-use crate::format::count;
-use crate::format::percent;
-use crate::live::{num, word, Live, Runner};
-use crate::sim::LiveView;
 use poolsim_model::Params;
+use poolsim_page::format::count;
+use poolsim_page::format::percent;
+use poolsim_page::live::{num, word, Live, Runner};
+use poolsim_page::sim::LiveView;
+use poolsim_ui::components::IntSlider;
 
 /// Postgres before and after the snapshot-scalability work of version 14.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -77,7 +77,7 @@ fn live_for(w: &Params, pg: PgVersion, run: &LiveView, other: &LiveView) -> Vec<
 
 /// Section 6's live numbers before the reader touches it (PostgreSQL 13).
 pub fn defaults(run: Runner) -> Vec<Live> {
-    let ns = super::lab::RUN_NS;
+    let ns = poolsim_page::live::RUN_NS;
     let w = snapshot_workload(SNAPSHOT_CLIENTS, PgVersion::Pg13);
     let other = snapshot_workload(SNAPSHOT_CLIENTS, PgVersion::Pg14);
     live_for(&w, PgVersion::Pg13, &run(&w, ns), &run(&other, ns))

@@ -5,12 +5,12 @@
 use super::common::{rate, use_live, Choice, RunBar};
 use super::job::{use_job, Job, STEP_MS};
 use super::lab::{base, Run};
-use crate::components::measured_canvas::MeasuredCanvas;
-use crate::format::{bytes, count, duration};
-use crate::hooks::{use_prefers_dark, use_resize_tick};
-use crate::live::{num, word, Live, Runner};
 use plotters::prelude::*;
 use poolsim_model::Params;
+use poolsim_page::format::{bytes, count, duration};
+use poolsim_page::live::{num, word, Live, Runner};
+use poolsim_ui::components::measured_canvas::MeasuredCanvas;
+use poolsim_ui::hooks::{use_prefers_dark, use_resize_tick};
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
@@ -19,9 +19,9 @@ pub const CLIENTS: [u32; 10] = [10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 
 /// Simulated time per point.
 pub const POINT_NS: u64 = 2_000_000_000;
 
-/// One client count's results (a view model of the adapter, so the CSV export needs nothing of
-/// this module).
-pub use crate::sim::SweepPoint as Point;
+// One client count's results (a view model of the adapter, so the CSV export needs nothing of
+// this module).
+use poolsim_page::sim::SweepPoint as Point;
 
 pub struct Sweep {
     base: Params,
@@ -140,7 +140,7 @@ pub fn points(base: &Params, run: Runner) -> Vec<Point> {
 }
 
 /// One client count's results from its run.
-fn point(clients: u32, v: &crate::sim::LiveView) -> Point {
+fn point(clients: u32, v: &poolsim_page::sim::LiveView) -> Point {
     let p = v.pooled.clone().unwrap_or_default();
     Point {
         clients,
@@ -197,10 +197,10 @@ pub fn SweepSection() -> Html {
     let save_csv = {
         let points = sweep.output.clone();
         Callback::from(move |_: MouseEvent| {
-            let _ = crate::export::download_text(
+            let _ = poolsim_ui::export::download_text(
                 "poolsim-sweep.csv",
                 "text/csv",
-                &crate::export::sweep_csv(&points),
+                &poolsim_page::export::sweep_csv(&points),
             );
         })
     };
@@ -220,7 +220,7 @@ pub fn SweepSection() -> Html {
                         options={vec![("4".into(), "4".into()), ("8".into(), "8".into()), ("32".into(), "32".into())]} />
                 <button type="button" onclick={restart}>{ "Run the sweep again" }</button>
                 <button type="button" onclick={save_csv} disabled={points.is_empty()}>{ "Download CSV" }</button>
-                <crate::components::SavePng canvas={canvas.clone()} file="poolsim-sweep.png" what="sweep" />
+                <poolsim_ui::components::SavePng canvas={canvas.clone()} file="poolsim-sweep.png" what="sweep" />
             </div>
             <RunBar metric="sweep_progress"
                     label={if sweep.done { format!("Swept {} client counts", CLIENTS.len()) }
@@ -235,14 +235,14 @@ const CHART_LABEL: &str = "Three charts against the number of clients, direct an
                            throughput, 99th percentile latency and private memory";
 
 /// The chart's element: the canvas the effect draws on.
-#[cfg(target_arch = "wasm32")]
+#[cfg(not(feature = "ssr"))]
 fn chart(canvas: &NodeRef, _points: &[Point]) -> Html {
     html! { <canvas ref={canvas.clone()} class="sweep-canvas" role="img" aria-label={CHART_LABEL} /> }
 }
 
 /// The chart's element natively (the prerender's server rendering): the same chart as SVG, in
 /// the canvas's box, one per screen width (`SVG_SIZES`).
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(feature = "ssr")]
 fn chart(_canvas: &NodeRef, points: &[Point]) -> Html {
     let svgs: String = SVG_SIZES
         .iter()
@@ -396,13 +396,13 @@ where
 /// Sizes of the chart's SVG renderings, CSS pixels: the canvas's box on a wide screen (the
 /// explanation's column less the figure's padding) and on a phone (`www/sections.css`,
 /// `.sweep-canvas`). Each is shown at its width (`.sweep-svg-wide`, `.sweep-svg-narrow`).
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(feature = "ssr")]
 pub const SVG_SIZES: [(&str, u32, u32); 2] = [("wide", 702, 540), ("narrow", 330, 620)];
 
 /// The chart as SVG, drawn by the same code as the canvas (`draw_on`), for the prerender: in the
 /// light theme's colours, which `www/sections.css` maps to the page's colour variables (so it
 /// follows dark mode).
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(feature = "ssr")]
 pub fn chart_svg(points: &[Point], width: u32, height: u32) -> String {
     let mut svg = String::new();
     {
@@ -426,7 +426,7 @@ pub fn chart_svg(points: &[Point], width: u32, height: u32) -> String {
 /// Each `font-size` as the canvas draws it: plotters' SVG backend writes the style's size divided
 /// by 1.24 (and every digit of it), its canvas backend the size itself, so the SVG's labels would
 /// be a fifth smaller than the live chart's.
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(feature = "ssr")]
 fn canvas_font_sizes(svg: &str) -> String {
     const ATTR: &str = "font-size=\"";
     let mut out = String::with_capacity(svg.len());

@@ -3,12 +3,12 @@
 use super::common::{rate, sig, use_live};
 use super::figures::{CpuBars, Pair, PairBars, RunStatus};
 use super::lab::{base, use_run};
-use crate::components::IntSlider;
-use crate::format::percent;
-use crate::format::{count, duration};
-use crate::live::{num, word, Live, Runner};
-use crate::sim::{LiveView, SideView};
 use poolsim_model::Params;
+use poolsim_page::format::percent;
+use poolsim_page::format::{count, duration};
+use poolsim_page::live::{num, word, Live, Runner};
+use poolsim_page::sim::{LiveView, SideView};
+use poolsim_ui::components::IntSlider;
 use yew::prelude::*;
 
 /// Core time lost per context switch, s: switching, cache and TLB refills and migrations, over
@@ -107,7 +107,7 @@ pub fn switch_live(w: &Params, run: &LiveView) -> Vec<Live> {
 /// Section 3's live numbers before the reader touches it.
 pub fn switch_defaults(run: Runner) -> Vec<Live> {
     let w = switch_workload(SWITCH_CLIENTS);
-    switch_live(&w, &run(&w, super::lab::RUN_NS))
+    switch_live(&w, &run(&w, poolsim_page::live::RUN_NS))
 }
 
 /// Section 4's live numbers for workload `w` and its run's result.
@@ -142,7 +142,7 @@ pub fn migration_live(w: &Params, run: &LiveView) -> Vec<Live> {
 /// Section 4's live numbers before the reader touches it.
 pub fn migration_defaults(run: Runner) -> Vec<Live> {
     let w = migration_workload(MIGRATION_CORES);
-    migration_live(&w, &run(&w, super::lab::RUN_NS))
+    migration_live(&w, &run(&w, poolsim_page::live::RUN_NS))
 }
 
 /// Section 3's figure: where the cores' time goes, switches and throughput, and its slider.

@@ -4,12 +4,12 @@
 use super::common::{rate, sig, use_live, Num};
 use super::figures::RunStatus;
 use super::lab::{base, use_run};
-use crate::components::IntSlider;
-use crate::format::duration;
-use crate::format::percent;
-use crate::live::{num, word, Live};
-use crate::sim::SideView;
 use poolsim_model::Params;
+use poolsim_page::format::duration;
+use poolsim_page::format::percent;
+use poolsim_page::live::{num, word, Live};
+use poolsim_page::sim::SideView;
+use poolsim_ui::components::IntSlider;
 use yew::prelude::*;
 
 /// Mean wait in queue of an M/M/c queue with `c` servers, arrival rate `lambda` and service time
@@ -53,7 +53,10 @@ pub fn workload(pool: u32) -> Params {
 pub fn live(w: &Params) -> Vec<Live> {
     let rule = w.cores * 2 + 1;
     vec![
-        word("theory_clients", crate::format::count(w.clients.into())),
+        word(
+            "theory_clients",
+            poolsim_page::format::count(w.clients.into()),
+        ),
         word("theory_cores", w.cores.to_string()),
         num("theory_rule", f64::from(rule), rule.to_string()),
     ]

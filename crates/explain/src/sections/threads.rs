@@ -3,12 +3,12 @@
 use super::common::{rate, use_live, Choice};
 use super::figures::{Pair, PairBars, RunStatus};
 use super::lab::{base, use_run};
-use crate::components::IntSlider;
-use crate::format::{bytes, count, duration};
-use crate::live::{num, word, Live, Runner};
-use crate::sim::LiveView;
-use crate::state::{arch_key, arch_label, ARCHS};
 use poolsim_model::{Arch, Params};
+use poolsim_page::format::{bytes, count, duration};
+use poolsim_page::live::{num, word, Live, Runner};
+use poolsim_page::sim::LiveView;
+use poolsim_page::state::{arch_key, arch_label, ARCHS};
+use poolsim_ui::components::IntSlider;
 use yew::prelude::*;
 
 /// Connections in section 9 before the reader moves its slider.
@@ -56,7 +56,7 @@ pub fn live(a: Arch, clients: u32, run: &LiveView, procs: &LiveView) -> Vec<Live
 
 /// Section 9's live numbers before the reader touches it (thread per connection).
 pub fn defaults(run: Runner) -> Vec<Live> {
-    let ns = super::lab::RUN_NS;
+    let ns = poolsim_page::live::RUN_NS;
     let (a, n) = (Arch::Thread, THREADS_CLIENTS);
     live(
         a,

@@ -3,7 +3,7 @@
 //! point runs as `poolsim validate` runs it by default ([`RunSpec::default`]), so the page shows
 //! the figures of `poolsim validate` and of `MODEL.md`'s validation tables.
 
-use poolsim_model::lab::{Compared, LabPoint, PointRun, RunSpec};
+use poolsim_validate::{Compared, LabPoint, PointRun, RunSpec};
 
 /// Events per call of [`PointRun::advance`] between two looks at the clock: well under a
 /// millisecond of work.
@@ -69,7 +69,7 @@ impl LabRuns {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use poolsim_model::lab::{self, Route, Spread};
+    use poolsim_validate::{Route, Spread};
     use std::cell::Cell;
 
     #[test]
@@ -101,6 +101,9 @@ mod tests {
         }
         assert!(calls > 20, "{calls} calls");
         assert_eq!(runs.progress(), 1.0);
-        assert_eq!(runs.compared(), lab::compare(&points, &RunSpec::default()));
+        assert_eq!(
+            runs.compared(),
+            poolsim_validate::compare(&points, &RunSpec::default())
+        );
     }
 }

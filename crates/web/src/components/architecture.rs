@@ -4,9 +4,9 @@
 //! flow along the arrows at a pace that grows with the side's throughput (still under reduced
 //! motion, and when nothing completes).
 
-use super::canvas::{fit, Palette, Rgb};
-use crate::format;
-use crate::sim::{CoreUse, SideView};
+use poolsim_page::format;
+use poolsim_page::sim::{CoreUse, SideView};
+use poolsim_ui::components::canvas::{fit, Palette, Rgb};
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;

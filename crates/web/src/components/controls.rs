@@ -2,13 +2,12 @@
 //! Ranges and scales come from the model's parameter registry, so every value the model (and a
 //! shared URL) accepts can be shown and set here.
 
-use super::{IntSlider, Select, Toggle};
-use crate::state::*;
+use super::Select;
 use poolsim_model::params::spec;
 use poolsim_model::{Connect, Params, PoolMode};
+use poolsim_page::state::*;
+use poolsim_ui::components::{IntSlider, Toggle};
 use yew::prelude::*;
-
-pub use poolsim_page::url_state::CONTROL_KEYS;
 
 #[derive(Properties, PartialEq)]
 pub struct ControlsProps {

@@ -1,8 +1,8 @@
 //! Where the cores' time goes: one stacked bar (work / clients / switching / snapshots / fork /
 //! pooler / idle; clients only when they run on the server).
 
-use crate::format;
-use crate::sim::{cpu_parts, CpuShares};
+use poolsim_page::format;
+use poolsim_page::sim::{cpu_parts, CpuShares};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

@@ -3,9 +3,9 @@
 //! presenter mode and the embed.
 
 use super::*;
-use crate::sim::LiveView;
-use crate::state::{Action, PageState};
-use crate::url_state::{Embed, Layout};
+use poolsim_page::sim::LiveView;
+use poolsim_page::state::{Action, PageState};
+use poolsim_page::url_state::{Embed, Layout};
 use std::rc::Rc;
 use yew::prelude::*;
 

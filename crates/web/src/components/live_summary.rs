@@ -1,8 +1,8 @@
 //! A one-line text summary for screen readers, refreshed at most every 2 s (`aria-live=polite`).
 
-use crate::format;
-use crate::sim::LiveView;
 use gloo::timers::callback::{Interval, Timeout};
+use poolsim_page::format;
+use poolsim_page::sim::LiveView;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

@@ -1,10 +1,10 @@
 //! Memory versus clients, direct and pooled, with the current point marked. Solid: private memory;
 //! dashed: what `top`'s RSS column adds up to.
 
-use super::canvas::Palette;
-use super::plot::{self, Axis, Line};
-use crate::format;
 use poolsim_model::{idle_memory, MemoryConfig};
+use poolsim_page::format;
+use poolsim_ui::components::canvas::Palette;
+use poolsim_ui::components::plot::{self, Axis, Line};
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
@@ -44,7 +44,7 @@ pub fn MemoryChart(props: &MemoryChartProps) -> Html {
             <canvas ref={canvas_ref.clone()} class="chart-canvas" role="img"
                     aria-label="Chart: private memory of server connections versus number of clients, direct and through a pooler" />
             <figcaption>
-                <super::SavePng canvas={canvas_ref.clone()} file="poolsim-memory-vs-clients.png"
+                <poolsim_ui::components::SavePng canvas={canvas_ref.clone()} file="poolsim-memory-vs-clients.png"
                                 what="memory versus clients" />
                 <span class="key direct">{ "direct: one backend per client" }</span>
                 <span class="key pooled">{ format!("pooled: at most {} backends", format::count(props.pool_size.into())) }</span>

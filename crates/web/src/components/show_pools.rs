@@ -1,8 +1,8 @@
 //! PgBouncer's admin console, live: `SHOW POOLS` and `SHOW STATS` with their real column names.
 
-use crate::format;
-use crate::sim::{ShowPools, ShowStats};
 use poolsim_model::PoolMode;
+use poolsim_page::format;
+use poolsim_page::sim::{ShowPools, ShowStats};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -60,7 +60,7 @@ pub fn ShowPoolsPanel(props: &ShowPoolsProps) -> Html {
             cell("sv_login", p.sv_login.into(), n(p.sv_login)),
             cell("maxwait", p.maxwait_s, format!("{}", p.maxwait_s.floor())),
             html! { <td>{ us(p.maxwait_s.fract()) }</td> },
-            html! { <td>{ crate::state::mode_key(props.mode) }</td> },
+            html! { <td>{ poolsim_page::state::mode_key(props.mode) }</td> },
         ],
     );
     let stats = table(

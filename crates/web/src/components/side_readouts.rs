@@ -1,8 +1,8 @@
 //! The live numbers of one side (direct or pooled), each with `data-metric`/`data-value`.
 
 use super::{CpuBar, Readout};
-use crate::format;
-use crate::sim::SideView;
+use poolsim_page::format;
+use poolsim_page::sim::SideView;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

@@ -1,11 +1,11 @@
 //! A live chart over simulated time: one quantity, direct and pooled. Redrawn at most a few times
 //! a second, whatever the frame rate.
 
-use super::canvas::Palette;
-use super::plot::{self, nice_ticks, Axis, Line};
-use crate::format;
-use crate::sim::Sample;
 use gloo::timers::callback::Timeout;
+use poolsim_page::format;
+use poolsim_page::sim::Sample;
+use poolsim_ui::components::canvas::Palette;
+use poolsim_ui::components::plot::{self, nice_ticks, Axis, Line};
 use std::rc::Rc;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
@@ -103,7 +103,7 @@ pub fn TimeChart(props: &TimeChartProps) -> Html {
         <figure class="chart live-chart">
             <figcaption class="chart-title">
                 { props.quantity.title() }
-                <super::SavePng canvas={canvas_ref.clone()}
+                <poolsim_ui::components::SavePng canvas={canvas_ref.clone()}
                                 file={format!("poolsim-{}.png", props.quantity.file_name())}
                                 what={props.quantity.title()} />
             </figcaption>

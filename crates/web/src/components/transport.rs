@@ -2,9 +2,9 @@
 //! source), and the clock saying how fast the simulation really runs.
 
 use super::Select;
-use crate::format;
-use crate::sim::Pace;
-use crate::state::{Action, DEFAULT_SPEED, SPEEDS};
+use poolsim_page::format;
+use poolsim_page::sim::Pace;
+use poolsim_page::state::{Action, DEFAULT_SPEED, SPEEDS};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 

@@ -4,9 +4,10 @@
 //! readouts answer in the same frame.
 
 use super::use_visible::tab_visible;
-use crate::sim::{LiveView, SimPair};
-use crate::state::PageState;
 use gloo::render::{request_animation_frame, AnimationFrame};
+use poolsim_page::sim::{LiveView, SimPair};
+use poolsim_page::state::PageState;
+use poolsim_ui::lazy::STEPPING_ATTRIBUTE;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -22,11 +23,6 @@ const MAX_FRAME_GAP_MS: f64 = 100.0;
 fn clock() -> f64 {
     gloo::utils::window().performance().map_or(0.0, |p| p.now())
 }
-
-/// The attribute on `<html>` that says whether the live figure is stepping its models. The
-/// explanation (a separate module) reads it to take a larger share of each frame while the
-/// figure is paused or off screen; no style depends on it, so writing it lays nothing out.
-pub const STEPPING_ATTRIBUTE: &str = "data-figure-stepping";
 
 fn announce_stepping(on: bool) {
     if let Some(root) = gloo::utils::document().document_element() {

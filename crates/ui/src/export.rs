@@ -1,7 +1,5 @@
 //! The browser side of exports: downloading a text file or a chart as PNG. The CSV itself is
-//! `poolsim_page::export` (re-exported here).
-
-pub use poolsim_page::export::*;
+//! `poolsim_page::export`.
 
 /// Offers `text` as a file download (a Blob URL on a temporary link).
 pub fn download_text(name: &str, mime: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {

@@ -1,7 +1,6 @@
 //! `poolsim-prerender INDEX_HTML [CONTENT_DIR]`: writes the explanation into a built page (see
-//! `poolsim_explain::prerender`). Run natively by Trunk's `post_build` hook (Trunk.toml).
+//! `poolsim_prerender`). Run natively by Trunk's `post_build` hook (Trunk.toml).
 
-#[cfg(not(target_arch = "wasm32"))]
 fn main() {
     use std::path::PathBuf;
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -14,11 +13,11 @@ fn main() {
         }
     };
     let result = (|| {
-        let content = poolsim_explain::content::load(&dir)?;
+        let content = poolsim_page::content::load(&dir)?;
         let html =
             std::fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
-        let explanation = poolsim_explain::prerender::explanation(&content)?;
-        let page = poolsim_explain::prerender::fill_index(&html, &explanation)?;
+        let explanation = poolsim_prerender::explanation(&content)?;
+        let page = poolsim_prerender::fill_index(&html, &explanation)?;
         std::fs::write(&index, page).map_err(|e| format!("{}: {e}", index.display()))?;
         println!(
             "poolsim-prerender: {} sections from {} into {}",
@@ -33,7 +32,3 @@ fn main() {
         std::process::exit(1);
     }
 }
-
-/// The prerender runs natively only; the wasm build has nothing to do here.
-#[cfg(target_arch = "wasm32")]
-fn main() {}

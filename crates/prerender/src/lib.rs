@@ -6,9 +6,8 @@
 //! page uses, so the digits are the ones the figures compute) and a static rendering of each
 //! figure. With JavaScript off, the page reads fully.
 
-use crate::content::{self, escape, Content};
-use crate::live::{run_to_end, Live};
-use crate::outline::SECTIONS;
+use poolsim_page::content::{self, escape, Content};
+use poolsim_page::live::{run_to_end, Live};
 use std::collections::HashMap;
 
 /// Where the explanation goes in Trunk's `index.html`.
@@ -25,51 +24,24 @@ pub struct Prerendered {
 /// rendered from its component gives the live values it computed (its runs are done once); the
 /// other sections' values come from their `defaults`.
 pub fn prerendered() -> HashMap<&'static str, Prerendered> {
-    on_all_cores(|id| {
+    poolsim_explain::sections::on_all_cores(|id| {
         if RENDERED_FIGURES.contains(&id) {
-            let (html, values) = crate::sections::static_html(id);
+            let (html, values) = poolsim_explain::sections::static_html(id);
             Prerendered {
                 values,
                 island: rendered_island(&html),
             }
         } else {
             Prerendered {
-                values: crate::sections::defaults(id, &run_to_end),
+                values: poolsim_explain::sections::defaults(id, &run_to_end),
                 island: island_html(id),
             }
         }
     })
 }
 
-/// Every section's live values at its default state (its runs done, no figure rendered).
-pub fn default_values() -> HashMap<&'static str, Vec<Live>> {
-    on_all_cores(|id| crate::sections::defaults(id, &run_to_end))
-}
-
-/// `work` for every section of the outline, on all cores.
-fn on_all_cores<T: Send>(work: impl Fn(&'static str) -> T + Sync) -> HashMap<&'static str, T> {
-    // The sweep is most of the work: start it first.
-    let mut ids: Vec<&'static str> = SECTIONS.iter().map(|s| s.id).collect();
-    ids.sort_by_key(|id| *id != "sweep");
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let next = std::sync::Mutex::new(ids.into_iter());
-    let out = std::sync::Mutex::new(HashMap::new());
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| loop {
-                let Some(id) = next.lock().expect("no panic while holding").next() else {
-                    break;
-                };
-                let done = work(id);
-                out.lock().expect("no panic while holding").insert(id, done);
-            });
-        }
-    });
-    out.into_inner().expect("no panic while holding")
-}
-
 /// The figures whose static rendering is their own component rendered to HTML
-/// ([`crate::sections::static_html`]).
+/// ([`poolsim_explain::sections::static_html`]).
 pub const RENDERED_FIGURES: [&str; 11] = [
     "process",
     "memory",
@@ -88,7 +60,7 @@ pub const RENDERED_FIGURES: [&str; 11] = [
 /// The presets are a list of the model's scenarios (their buttons come with the module); the
 /// realism figure is its comparison as words and tables ([`realism_static`]). Every other figure
 /// is its own component, rendered natively by Yew's server renderer with its runs done
-/// ([`crate::sections::static_html`]): the same elements, numbers and size as the island once its
+/// ([`poolsim_explain::sections::static_html`]): the same elements, numbers and size as the island once its
 /// runs finish, the sweep's canvas drawn as SVG by the same plotting code. Its controls show their
 /// default values, disabled (a disabled `<fieldset>` that does not lay out, `www/sections.css`)
 /// until the module replaces them; without JavaScript a small note says so.
@@ -111,7 +83,7 @@ pub fn island_html(id: &str) -> String {
     if !RENDERED_FIGURES.contains(&id) {
         return String::new();
     }
-    rendered_island(&crate::sections::static_html(id).0)
+    rendered_island(&poolsim_explain::sections::static_html(id).0)
 }
 
 /// A figure's rendered component as its island's static content: disabled, with the note.
@@ -127,13 +99,13 @@ fn rendered_island(html: &str) -> String {
 /// figure's tables show them, computed here with the same runs (`poolsim_model::lab`, the same
 /// seed and lengths as `poolsim validate` and the page).
 fn realism_static() -> String {
-    use crate::format::count;
-    use poolsim_model::lab::{self, Route, RunSpec};
-    let Ok(points) = crate::sections::realism::lab_points() else {
+    use poolsim_page::format::count;
+    use poolsim_validate::{Route, RunSpec};
+    let Ok(points) = poolsim_explain::sections::realism::lab_points() else {
         return String::new();
     };
-    use crate::sections::realism::{route_words, Piece};
-    let done = lab::compare(&points, &RunSpec::default());
+    use poolsim_explain::sections::realism::{route_words, Piece};
+    let done = poolsim_validate::compare(&points, &RunSpec::default());
     let mut out = String::from(
         "<p class=\"island-static\">Live charts of the lab's throughput and p99 latency against the \
          model's are drawn here. The words and tables below are the same comparison, computed when \
@@ -141,7 +113,7 @@ fn realism_static() -> String {
          class=\"realism-words\">\n",
     );
     for route in Route::ALL {
-        let Some(s) = lab::route_summary(&done, route) else {
+        let Some(s) = poolsim_validate::route_summary(&done, route) else {
             continue;
         };
         let last = points
@@ -163,7 +135,7 @@ fn realism_static() -> String {
         };
         out.push_str(&format!("<li><strong>{name}</strong>{words}</li>\n"));
     }
-    let checks = lab::checks(&done);
+    let checks = poolsim_validate::checks(&done);
     out.push_str(&format!(
         "</ul>\n<p>Of the {} checks <code>poolsim validate</code> makes with these same runs, {} \
          pass.</p>\n<div class=\"realism-tables\">\n",
@@ -197,12 +169,12 @@ fn realism_static() -> String {
                 count(c.lab.tps.min.round() as u64),
                 count(c.lab.tps.max.round() as u64),
                 count(c.model.tps.round() as u64),
-                if e.abs() > lab::TPS_TOLERANCE {
+                if e.abs() > poolsim_validate::TPS_TOLERANCE {
                     " class=\"outside\""
                 } else {
                     ""
                 },
-                crate::sections::realism::signed_percent(e)
+                poolsim_explain::sections::realism::signed_percent(e)
             ));
         }
         out.push_str("</tbody></table></div>\n");
@@ -235,9 +207,9 @@ pub const FIGURE_STATIC_NS: u64 = 5_000_000_000;
 /// readouts after [`FIGURE_STATIC_NS`] of simulated time (same parameters and seed as the page),
 /// and the challenges it sets. For readers without scripts, and for search engines.
 pub fn figure_static() -> String {
-    use crate::format::{bytes, count, duration, percent, rate};
-    use crate::sim::{cpu_parts, SideView, SimPair};
-    let state = crate::state::PageState::new(true);
+    use poolsim_page::format::{bytes, count, duration, percent, rate};
+    use poolsim_page::sim::{cpu_parts, SideView, SimPair};
+    let state = poolsim_page::state::PageState::new(true);
     let p = &state.params;
     let mut pair = SimPair::new(p, state.seed);
     pair.run_until(FIGURE_STATIC_NS, f64::INFINITY, &|| 0.0);
@@ -329,7 +301,7 @@ pub fn figure_static() -> String {
         ));
     }
     out.push_str("</tbody></table>\n<p>Challenges it sets its readers:</p>\n<ol>\n");
-    for c in poolsim_web::challenges::CHALLENGES.iter() {
+    for c in poolsim_page::challenges::CHALLENGES.iter() {
         out.push_str(&format!(
             "<li>{} <span class=\"hint\">{}</span></li>\n",
             escape(c.goal),
@@ -350,8 +322,8 @@ pub fn fill_index(index: &str, explanation: &str) -> Result<String, String> {
     }
     let masthead = format!(
         "<h1>{}</h1>\n<p class=\"lede\">{}</p>",
-        escape(crate::outline::TITLE),
-        escape(crate::outline::LEDE)
+        escape(poolsim_page::outline::TITLE),
+        escape(poolsim_page::outline::LEDE)
     );
     Ok(index
         .replacen(MARKER, explanation, 1)
@@ -368,13 +340,13 @@ mod tests {
         let html = figure_static();
         assert!(html.contains("Straight to Postgres") && html.contains("Through PgBouncer"));
         // The same numbers the page's own pair gives after the same simulated time.
-        let state = crate::state::PageState::new(true);
-        let mut pair = crate::sim::SimPair::new(&state.params, state.seed);
+        let state = poolsim_page::state::PageState::new(true);
+        let mut pair = poolsim_page::sim::SimPair::new(&state.params, state.seed);
         pair.run_until(FIGURE_STATIC_NS, f64::INFINITY, &|| 0.0);
         let v = pair.view();
-        let tps = crate::format::rate(v.direct.throughput_tps);
+        let tps = poolsim_page::format::rate(v.direct.throughput_tps);
         assert!(html.contains(&format!("{tps} tx")), "{tps}: {html}");
-        for c in poolsim_web::challenges::CHALLENGES.iter() {
+        for c in poolsim_page::challenges::CHALLENGES.iter() {
             assert!(html.contains(&escape(c.goal)), "{}", c.goal);
         }
     }
@@ -385,10 +357,10 @@ mod tests {
         assert_eq!(html.matches("<table").count(), 2, "{html}");
         // One row per lab point (11 client counts per route), each with the model's figure.
         assert_eq!(html.matches("<tr><th scope=\"row\">").count(), 22);
-        let points = crate::sections::realism::lab_points().unwrap();
-        let done = poolsim_model::lab::compare(&points, &Default::default());
+        let points = poolsim_explain::sections::realism::lab_points().unwrap();
+        let done = poolsim_validate::compare(&points, &Default::default());
         let first = &done[0];
-        assert!(html.contains(&crate::format::count(first.model.tps.round() as u64)));
+        assert!(html.contains(&poolsim_page::format::count(first.model.tps.round() as u64)));
     }
 
     #[test]
@@ -397,7 +369,10 @@ mod tests {
             "<header>{MASTHEAD_MARKER}</header><div>{FIGURE_MARKER}</div><div>{MARKER}</div>"
         );
         let page = fill_index(&index, "<p>explained</p>").unwrap();
-        assert!(page.contains(&format!("<header><h1>{}</h1>", crate::outline::TITLE)));
+        assert!(page.contains(&format!(
+            "<header><h1>{}</h1>",
+            poolsim_page::outline::TITLE
+        )));
         assert!(page.contains("<p class=\"lede\">Postgres serves every client connection"));
         assert!(page.contains("<div><p>explained</p></div>"));
         assert!(fill_index("<div></div>", "x").is_err());
@@ -405,9 +380,9 @@ mod tests {
 
     #[test]
     fn every_figure_has_a_static_rendering() {
-        let content = crate::content::english();
+        let content = poolsim_page::content::english();
         for (section, markdown) in &content.sections {
-            for id in crate::content::islands(markdown) {
+            for id in poolsim_page::content::islands(markdown) {
                 assert!(!island_html(id).is_empty(), "{}: {id}", section.id);
             }
         }
@@ -549,8 +524,12 @@ mod tests {
         // The prerender fills the prose with the values the rendered figure computed; they must be
         // the section's own defaults (the same runs, the same function), every one of them.
         for id in RENDERED_FIGURES {
-            let (_, rendered) = crate::sections::static_html(id);
-            assert_eq!(rendered, crate::sections::defaults(id, &run_to_end), "{id}");
+            let (_, rendered) = poolsim_explain::sections::static_html(id);
+            assert_eq!(
+                rendered,
+                poolsim_explain::sections::defaults(id, &run_to_end),
+                "{id}"
+            );
         }
     }
 
@@ -564,15 +543,15 @@ mod tests {
 
     #[test]
     fn the_theory_panel_is_prerendered_with_its_runs_numbers() {
-        use crate::sections::theory::{erlang_prediction, workload, THEORY_POOL};
+        use poolsim_explain::sections::theory::{erlang_prediction, workload, THEORY_POOL};
         let w = workload(THEORY_POOL);
-        let v = run_to_end(&w, crate::live::RUN_NS);
+        let v = run_to_end(&w, poolsim_page::live::RUN_NS);
         let pooled = v.pooled.expect("the theory panel's workload is pooled");
         let html = island_html("theory");
-        let tps = crate::sections::common::rate(pooled.throughput_tps);
+        let tps = poolsim_explain::sections::common::rate(pooled.throughput_tps);
         assert!(html.contains(&format!(">{tps}/s × ")), "{tps}: {html}");
         let (_, wait) = erlang_prediction(&pooled, THEORY_POOL);
-        let wait = crate::format::duration(wait);
+        let wait = poolsim_page::format::duration(wait);
         assert!(
             html.contains(&format!(">{wait}</strong>")),
             "{wait}: {html}"
@@ -581,7 +560,7 @@ mod tests {
 
     #[test]
     fn the_sweep_chart_is_prerendered_as_svg_from_the_same_points() {
-        use crate::sections::sweep::{default_base, points, CLIENTS, SVG_SIZES};
+        use poolsim_explain::sections::sweep::{default_base, points, CLIENTS, SVG_SIZES};
         let html = island_html("sweep");
         assert_eq!(html.matches("<svg ").count(), SVG_SIZES.len(), "{html}");
         assert!(!html.contains("<canvas"));
@@ -605,10 +584,14 @@ mod tests {
         assert!(html.contains("font-size=\"13\"") && html.contains("font-size=\"11\""));
         // The chart is the same drawing as the canvas's, from the same points.
         let (_, w, h) = SVG_SIZES[0];
-        let svg = crate::sections::sweep::chart_svg(&points(&default_base(), &run_to_end), w, h);
+        let svg = poolsim_explain::sections::sweep::chart_svg(
+            &points(&default_base(), &run_to_end),
+            w,
+            h,
+        );
         let body = &svg[svg.find('>').expect("an svg")..];
         assert!(html.contains(body));
         // An empty sweep draws no dots: the points are what put them there.
-        assert!(!crate::sections::sweep::chart_svg(&[], w, h).contains("<circle"));
+        assert!(!poolsim_explain::sections::sweep::chart_svg(&[], w, h).contains("<circle"));
     }
 }

@@ -1,24 +1,28 @@
-//! The measurement lab's select-only points (`bench/lab/results/select_only.csv`, written by
-//! `bench/lab/lab.py`) and the model run at each of them: the reference the model is checked
-//! against, shared by `poolsim validate` and the page's "How realistic is this model?" figure.
+//! The validation of the model against measurements, outside the model: the measurement lab's
+//! select-only points (`bench/lab/results/select_only.csv`, written by `bench/lab/lab.py`), the
+//! model run at each of them, the tolerances, the known misses and the checks. The reference the
+//! model is checked against, shared by `poolsim validate` and the page's "How realistic is this
+//! model?" figure.
 //!
-//! Pure like the rest of the crate: [`parse_select_only`] takes the file's text (the CLI reads it,
-//! the page embeds it at build time), a [`PointRun`] is stepped by an event budget, and
-//! [`checks`] compares. Nothing here is fitted: every point runs the `lab` preset as it is.
+//! Pure like the model: [`parse_select_only`] takes the file's text (the CLI reads it, the page
+//! embeds it at build time) and reads it with the `csv` crate, a [`PointRun`] is stepped by an
+//! event budget, and [`checks`] compares. Nothing here is fitted: every point runs the `lab`
+//! preset as it is.
 //!
 //! ```
-//! use poolsim_model::lab;
+//! use poolsim_validate::{parse_select_only, PointRun, Route, RunSpec};
 //! let csv = "route,clients,tps_median,tps_min,tps_max,p99_ms_median\n\
 //!            direct,4,41659.5,29577.3,42531.8,0.204\n";
-//! let points = lab::parse_select_only(csv).unwrap();
-//! assert_eq!(points[0].route, lab::Route::Direct);
+//! let points = parse_select_only(csv).unwrap();
+//! assert_eq!(points[0].route, Route::Direct);
 //! assert_eq!(points[0].tps.max, 42531.8);
-//! let mut run = lab::PointRun::new(&points[0], &lab::RunSpec { measure_ns: 200_000_000, ..Default::default() });
+//! let mut run = PointRun::new(&points[0], &RunSpec { measure_ns: 200_000_000, ..Default::default() });
 //! while !run.advance(10_000) {}
 //! assert!(run.result().unwrap().tps > 0.0);
 //! ```
 
-use crate::{calibration as cal, presets, Model, Params, PoolMode};
+use poolsim_model::{calibration as cal, presets, Model, Params, PoolMode};
+use serde::Deserialize;
 use std::fmt;
 
 /// How the lab's pgbench reached Postgres.
@@ -100,114 +104,137 @@ impl fmt::Display for LabError {
 
 impl std::error::Error for LabError {}
 
-/// The fields of one CSV record (RFC 4180: commas, double quotes, `""` inside quotes).
-fn fields(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => out.push(std::mem::take(&mut field)),
-            _ => field.push(c),
-        }
-    }
-    out.push(field);
-    out
+/// The columns of `select_only.csv` this reader knows, found by name (any other column is
+/// ignored). Each is its field's text, trimmed; `None` when the file has no such column or the
+/// field is empty.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Row {
+    route: Option<String>,
+    clients: Option<String>,
+    reps: Option<String>,
+    tps_median: Option<String>,
+    tps_min: Option<String>,
+    tps_max: Option<String>,
+    p99_ms_median: Option<String>,
+    p99_ms_min: Option<String>,
+    p99_ms_max: Option<String>,
+    cs_per_s_median: Option<String>,
+    cs_per_s_min: Option<String>,
+    cs_per_s_max: Option<String>,
 }
 
-/// Parses `select_only.csv`. Columns are found by name; `route`, `clients` and `tps_median` are
-/// required, the rest (`tps_min`/`tps_max`, `p99_ms_*`, `cs_per_s_*`, `reps`) optional (a missing
-/// min or max is the median). Any bad value is an error naming its line: the lab's data is
-/// never guessed at.
+/// Parses `select_only.csv` (RFC 4180: commas, double quotes, `""` inside quotes, LF or CRLF).
+/// Columns are found by name; `route`, `clients` and `tps_median` are required, the rest
+/// (`tps_min`/`tps_max`, `p99_ms_*`, `cs_per_s_*`, `reps`) optional (a missing min or max is the
+/// median). Any bad value is an error naming its line: the lab's data is never guessed at.
 pub fn parse_select_only(text: &str) -> Result<Vec<LabPoint>, LabError> {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
-        .filter(|(_, l)| !l.trim().is_empty());
-    let (_, header) = lines.next().ok_or(LabError {
-        line: None,
-        message: "empty file".into(),
-    })?;
-    let header: Vec<String> = fields(header)
-        .into_iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    let col = |name: &str| header.iter().position(|h| h == name);
-    let need = |name: &str| {
-        col(name).ok_or_else(|| LabError {
-            line: Some(1),
-            message: format!("no column `{name}`"),
-        })
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let unreadable = |e: csv::Error| LabError {
+        line: e.position().and_then(|p| usize::try_from(p.line()).ok()),
+        message: e.to_string(),
     };
-    let (route_i, clients_i, tps_i) = (need("route")?, need("clients")?, need("tps_median")?);
+    let header = reader.headers().map_err(unreadable)?.clone();
+    if header.iter().all(str::is_empty) {
+        return Err(LabError {
+            line: None,
+            message: "empty file".into(),
+        });
+    }
+    for name in ["route", "clients", "tps_median"] {
+        if !header.iter().any(|h| h == name) {
+            return Err(LabError {
+                line: Some(1),
+                message: format!("no column `{name}`"),
+            });
+        }
+    }
     let mut points = Vec::new();
-    for (line, record) in lines {
-        let record = fields(record);
-        let field = |i: usize| record.get(i).map_or("", |f| f.trim());
-        let bad = |what: &str, i: usize| LabError {
-            line: Some(line),
-            message: format!("bad {what} `{}`", field(i)),
+    for record in reader.records() {
+        let record = record.map_err(unreadable)?;
+        // A line of blanks holds no record.
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        let line = record
+            .position()
+            .and_then(|p| usize::try_from(p.line()).ok());
+        let row: Row = record.deserialize(Some(&header)).map_err(unreadable)?;
+        let text = |field: &Option<String>| field.as_deref().unwrap_or("").to_string();
+        let bad = |what: &str, field: &Option<String>| LabError {
+            line,
+            message: format!("bad {what} `{}`", text(field)),
         };
-        let route = Route::parse(field(route_i)).ok_or_else(|| LabError {
-            line: Some(line),
-            message: format!("route `{}` is neither direct nor pgbouncer", field(route_i)),
+        let route = Route::parse(&text(&row.route)).ok_or_else(|| LabError {
+            line,
+            message: format!(
+                "route `{}` is neither direct nor pgbouncer",
+                text(&row.route)
+            ),
         })?;
-        let clients: u32 = field(clients_i)
+        let clients: u32 = text(&row.clients)
             .parse()
             .ok()
             .filter(|c| *c >= 1)
-            .ok_or_else(|| bad("clients", clients_i))?;
+            .ok_or_else(|| bad("clients", &row.clients))?;
         // A number ≥ 0 (`positive`: > 0) in column `name`, if the file has it and it is filled.
-        let number = |name: &str, positive: bool| -> Result<Option<f64>, LabError> {
-            let Some(i) = col(name) else { return Ok(None) };
-            match field(i) {
-                "" => Ok(None),
-                t => t
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|v| v.is_finite() && (*v > 0.0 || !positive && *v == 0.0))
-                    .map(Some)
-                    .ok_or_else(|| bad(name, i)),
-            }
+        let number = |name: &str, field: &Option<String>, positive: bool| match field {
+            None => Ok(None),
+            Some(t) => t
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite() && (*v > 0.0 || !positive && *v == 0.0))
+                .map(Some)
+                .ok_or_else(|| bad(name, field)),
         };
         // `stem_median` with its `stem_min` and `stem_max` (each defaulting to the median).
-        let spread = |stem: &str, positive: bool| -> Result<Option<Spread>, LabError> {
-            let Some(median) = number(&format!("{stem}_median"), positive)? else {
+        let spread = |stem: &str,
+                      [median, min, max]: [&Option<String>; 3],
+                      positive: bool|
+         -> Result<Option<Spread>, LabError> {
+            let Some(median) = number(&format!("{stem}_median"), median, positive)? else {
                 return Ok(None);
             };
-            let min = number(&format!("{stem}_min"), positive)?.unwrap_or(median);
-            let max = number(&format!("{stem}_max"), positive)?.unwrap_or(median);
+            let min = number(&format!("{stem}_min"), min, positive)?.unwrap_or(median);
+            let max = number(&format!("{stem}_max"), max, positive)?.unwrap_or(median);
             if !(min <= median && median <= max) {
                 return Err(LabError {
-                    line: Some(line),
+                    line,
                     message: format!("{stem}: median {median} outside min {min} … max {max}"),
                 });
             }
             Ok(Some(Spread { median, min, max }))
         };
-        let tps = spread("tps", true)?.ok_or_else(|| bad("tps_median", tps_i))?;
-        let reps = match col("reps").map(field) {
-            None | Some("") => 1,
+        let tps = spread("tps", [&row.tps_median, &row.tps_min, &row.tps_max], true)?
+            .ok_or_else(|| bad("tps_median", &row.tps_median))?;
+        let reps = match &row.reps {
+            None => 1,
             Some(t) => t
                 .parse()
                 .ok()
                 .filter(|r| *r >= 1)
-                .ok_or_else(|| bad("reps", col("reps").unwrap_or(0)))?,
+                .ok_or_else(|| bad("reps", &row.reps))?,
         };
+        let p99_ms = spread(
+            "p99_ms",
+            [&row.p99_ms_median, &row.p99_ms_min, &row.p99_ms_max],
+            false,
+        )?;
+        let cs_per_s = spread(
+            "cs_per_s",
+            [&row.cs_per_s_median, &row.cs_per_s_min, &row.cs_per_s_max],
+            false,
+        )?;
         points.push(LabPoint {
             route,
             clients,
             reps,
             tps,
-            p99_ms: spread("p99_ms", false)?,
-            cs_per_s: spread("cs_per_s", false)?,
+            p99_ms,
+            cs_per_s,
         });
     }
     if points.is_empty() {
@@ -619,7 +646,10 @@ mod tests {
             }
         );
         assert_eq!(p[0].reps, 1);
-        assert_eq!(fields("a,\"b,\"\"c\"\"\",d"), ["a", "b,\"c\"", "d"]);
+        // A quoted field may hold commas and doubled quotes.
+        let p = parse_select_only("note,route,clients,tps_median\n\"a,\"\"b\"\"\",direct,8,100\n")
+            .unwrap();
+        assert_eq!((p[0].route, p[0].clients), (Route::Direct, 8));
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! field for typing an exact value. Out-of-range or garbled typed values are clamped and the
 //! clamping is said next to the field; nothing panics.
 
-use crate::format;
-use crate::scale::LogScale;
+use poolsim_page::format;
+use poolsim_page::scale::LogScale;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 

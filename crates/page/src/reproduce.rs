@@ -7,7 +7,7 @@
 //! estimated from `stmt_cpu_ms` (see [`Reproduction::caveats`] for the rate assumed). Pure text
 //! generation: deterministic, no I/O.
 
-use crate::params::{Arch, Auth, Connect, Dist, OnOff, Params, PoolMode, Workload};
+use poolsim_model::params::{Arch, Auth, Connect, Dist, OnOff, Params, PoolMode, Workload};
 
 /// Config files and a load-generator command line that set up, on a real server, what `params`
 /// simulate.
@@ -644,7 +644,7 @@ fn caveats(p: &Params, rows: u64) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::presets::PRESET_NAMES;
+    use poolsim_model::presets::PRESET_NAMES;
 
     /// `(section, key, value)` of every `key = value` line; `;` and `#` lines are comments.
     fn parse_ini(text: &str) -> Vec<(String, String, String)> {
@@ -930,7 +930,7 @@ mod tests {
     #[test]
     fn every_preset_gives_a_kit() {
         for name in PRESET_NAMES {
-            let preset = crate::preset(name).expect(name);
+            let preset = poolsim_model::preset(name).expect(name);
             let r = reproduce(&preset.params);
             assert_eq!(r.pgbouncer_ini.is_some(), preset.params.pooled(), "{name}");
             if let Some(ini) = &r.pgbouncer_ini {
@@ -950,7 +950,7 @@ mod tests {
 
     #[test]
     fn deterministic_and_robust() {
-        let p = crate::preset("fleet").unwrap().params;
+        let p = poolsim_model::preset("fleet").unwrap().params;
         assert_eq!(reproduce(&p), reproduce(&p));
         // Out-of-range input is clamped as the model does, never a panic.
         let wild = Params {
