@@ -100,7 +100,7 @@ test('presenter mode and embeds never fetch the explanation', async () => {
   }
 });
 
-// The figures the prerender renders from their own components (crates/explain/src/prerender.rs
+// The figures the prerender renders from their own components (crates/prerender/src/lib.rs
 // `RENDERED_FIGURES`).
 const PRERENDERED = ['process', 'memory', 'switches', 'migration', 'connect', 'snapshots', 'poolers', 'modes',
   'threads', 'sweep', 'theory'];

@@ -86,7 +86,7 @@ fn kb(bytes: u64) -> String {
     format!("{:.1} KB", bytes as f64 / 1000.0)
 }
 
-/// The explanation's module (`crates/web/src/lazy.rs`): its loader, glue and wasm.
+/// The explanation's module (loaded by `crates/ui/src/lazy.rs`): its loader, glue and wasm.
 fn is_deferred(name: &str) -> bool {
     name.starts_with("poolsim-explain")
 }

@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every suite, one summary line `N passed, N failed` at the end.
 //!
-//! Suites: formatting, the model's dependency invariant, clippy (native and wasm32), native unit,
+//! Suites: formatting, the crates' dependency invariants, clippy (native and wasm32), native unit,
 //! property and validation tests, the release build and its size budget, wasm-bindgen tests in
 //! headless Chromium, and page-level tests of the built site (Node's runner + playwright-core).
 
@@ -33,8 +33,26 @@ const FORBIDDEN_IN_PAGE: &[&str] = &[
 ];
 
 /// Crates the explanation's wasm module must never carry: the prerender's server rendering
-/// (`yew/ssr` pulls `html-escape`, its runtime `tokio`) and SVG drawing are native only.
+/// (`yew/ssr` pulls `html-escape`, its runtime `tokio`) and SVG drawing are native only (the
+/// `ssr` feature of `poolsim-explain`, which only `poolsim-prerender` enables).
 const FORBIDDEN_IN_EXPLAIN_WASM: &[&str] = &["tokio", "html-escape", "plotters-svg"];
+
+/// Crates the shared components (`poolsim-ui`) must never depend on: the two page modules and
+/// the prerender above it. (Its wasm32 tree is also checked against
+/// [`FORBIDDEN_IN_EXPLAIN_WASM`]: both modules link it.)
+const FORBIDDEN_IN_UI: &[&str] = &["poolsim-web", "poolsim-explain", "poolsim-prerender"];
+
+/// Crates the validation against measurements (`poolsim-validate`) must never depend on: like
+/// the model, no web crate (the explanation's wasm links it, the CLI runs it).
+const FORBIDDEN_IN_VALIDATE: &[&str] = FORBIDDEN_IN_MODEL;
+
+/// The live figure (`poolsim-web`, the first load) depends on neither the explanation nor the
+/// prerender: what the first load links follows from the crate graph.
+const FORBIDDEN_IN_WEB: &[&str] = &["poolsim-explain", "poolsim-prerender"];
+
+/// The explanation (`poolsim-explain`) depends on neither the live figure (both are leaves over
+/// `poolsim-ui`) nor the prerender.
+const FORBIDDEN_IN_EXPLAIN: &[&str] = &["poolsim-web", "poolsim-prerender"];
 
 #[derive(Default)]
 struct Tally {
@@ -80,6 +98,31 @@ pub fn test_all() -> Result<()> {
         has_no_dependency("poolsim-page", FORBIDDEN_IN_PAGE),
     );
 
+    banner("shared components have no page module and no server rendering");
+    tally.check("ui-deps", has_no_dependency("poolsim-ui", FORBIDDEN_IN_UI));
+    tally.check(
+        "ui-wasm-deps",
+        has_no_dependency_on(
+            "poolsim-ui",
+            "wasm32-unknown-unknown",
+            FORBIDDEN_IN_EXPLAIN_WASM,
+        ),
+    );
+    banner("the validation has no web dependency");
+    tally.check(
+        "validate-deps",
+        has_no_dependency("poolsim-validate", FORBIDDEN_IN_VALIDATE),
+    );
+    banner("the two page modules are leaves: neither depends on the other, nor on the prerender");
+    tally.check(
+        "web-deps",
+        has_no_dependency("poolsim-web", FORBIDDEN_IN_WEB),
+    );
+    tally.check(
+        "explain-deps",
+        has_no_dependency("poolsim-explain", FORBIDDEN_IN_EXPLAIN),
+    );
+
     banner("the explanation's wasm carries no server rendering");
     tally.check(
         "explain-wasm-deps",
@@ -110,6 +153,8 @@ pub fn test_all() -> Result<()> {
         "clippy",
         "-p",
         "poolsim-page",
+        "-p",
+        "poolsim-ui",
         "-p",
         "poolsim-web",
         "-p",

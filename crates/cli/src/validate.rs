@@ -3,7 +3,7 @@
 //! Reads `select_only.csv` (written by `bench/lab/lab.py`), runs the `lab` preset at every
 //! measured point (route `direct`: no pooler; route `pgbouncer`: transaction pool of
 //! `calibration::LAB_POOL_SIZE`) and compares throughput and p99 latency. Parsing, the runs and
-//! the checks live in `poolsim_model::lab`, shared with the page's "How realistic is this model?"
+//! the checks live in `poolsim_validate`, shared with the page's "How realistic is this model?"
 //! figure; this module reads the file and renders: a table, CSV, Markdown for `MODEL.md`, and an
 //! SVG chart. Nothing here is fitted: the model runs with the preset as it is.
 

@@ -1,5 +1,5 @@
 //! Exports: the live time series and the sweep as CSV (pure, tested natively). The browser side
-//! of downloading a file or a chart is the figure's (`poolsim_web::export`).
+//! of downloading a file or a chart is the figure's (`poolsim_ui::export`).
 
 use crate::sim::{Sample, SweepPoint as Point};
 use std::fmt::Write;

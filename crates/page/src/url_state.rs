@@ -27,7 +27,7 @@ pub const CONTROL_KEYS: [&str; 12] = [
     "connect",
 ];
 
-/// The challenges under the live figure, by id (`poolsim_web::challenges::CHALLENGES` in this
+/// The challenges under the live figure, by id (`challenges::CHALLENGES` in this
 /// order; a test there checks it). A teacher's link may choose some (`challenges=fleet,storm`).
 pub const CHALLENGE_IDS: [&str; 5] = [
     "fleet",

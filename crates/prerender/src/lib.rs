@@ -96,7 +96,7 @@ fn rendered_island(html: &str) -> String {
 }
 
 /// The realism figure before its module mounts it: the lab's points against the model's, as the
-/// figure's tables show them, computed here with the same runs (`poolsim_model::lab`, the same
+/// figure's tables show them, computed here with the same runs (`poolsim_validate`, the same
 /// seed and lengths as `poolsim validate` and the page).
 fn realism_static() -> String {
     use poolsim_page::format::count;

@@ -124,6 +124,18 @@ struct Row {
     cs_per_s_max: Option<String>,
 }
 
+/// The line (from 1, every `\n` counted, blank lines too) of the record the csv reader says
+/// starts at byte `offset` of `text`: it may point at the line ends before the record (the `\n` of
+/// a CRLF, skipped empty lines), which are passed over.
+fn line_at(text: &str, offset: u64) -> usize {
+    let bytes = text.as_bytes();
+    let mut start = usize::try_from(offset).map_or(bytes.len(), |o| o.min(bytes.len()));
+    while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+        start += 1;
+    }
+    1 + bytes[..start].iter().filter(|b| **b == b'\n').count()
+}
+
 /// Parses `select_only.csv` (RFC 4180: commas, double quotes, `""` inside quotes, LF or CRLF).
 /// Columns are found by name; `route`, `clients` and `tps_median` are required, the rest
 /// (`tps_min`/`tps_max`, `p99_ms_*`, `cs_per_s_*`, `reps`) optional (a missing min or max is the
@@ -134,7 +146,7 @@ pub fn parse_select_only(text: &str) -> Result<Vec<LabPoint>, LabError> {
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     let unreadable = |e: csv::Error| LabError {
-        line: e.position().and_then(|p| usize::try_from(p.line()).ok()),
+        line: e.position().map(|p| line_at(text, p.byte())),
         message: e.to_string(),
     };
     let header = reader.headers().map_err(unreadable)?.clone();
@@ -159,9 +171,7 @@ pub fn parse_select_only(text: &str) -> Result<Vec<LabPoint>, LabError> {
         if record.iter().all(str::is_empty) {
             continue;
         }
-        let line = record
-            .position()
-            .and_then(|p| usize::try_from(p.line()).ok());
+        let line = record.position().map(|p| line_at(text, p.byte()));
         let row: Row = record.deserialize(Some(&header)).map_err(unreadable)?;
         let text = |field: &Option<String>| field.as_deref().unwrap_or("").to_string();
         let bad = |what: &str, field: &Option<String>| LabError {
@@ -679,6 +689,17 @@ mod tests {
         assert!(err(&format!("{head}direct,1,5,6,7\n")).contains("outside"));
         assert_eq!(
             err(&format!("{head}direct,1,,1,1\n")),
+            "line 2: bad tps_median ``"
+        );
+        // Lines are counted as in the file, blank ones and CRLF included; a line of blanks is no
+        // record, a short record's missing fields are empty.
+        assert_eq!(
+            err(&format!("{head}\n  \r\ndirect,many,1,1,1\n")),
+            "line 4: bad clients `many`"
+        );
+        assert_eq!(err("\n \n"), "empty file");
+        assert_eq!(
+            err("route,clients,tps_median\r\ndirect,3\r\n"),
             "line 2: bad tps_median ``"
         );
     }

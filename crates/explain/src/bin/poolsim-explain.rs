@@ -1,5 +1,5 @@
 //! Entry point of the explanation module: mounts the explanation on `#explanation`. The page's
-//! app adds this module when the reader scrolls near it (see `poolsim_web::lazy`).
+//! app adds this module when the reader scrolls near it (see `poolsim_ui::lazy`).
 
 fn main() {
     poolsim_explain::start_explanation();

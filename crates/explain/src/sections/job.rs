@@ -19,7 +19,7 @@ pub const FRAME_BUDGET_MS: f64 = 6.0;
 pub const FRAME_BUDGET_ALONE_MS: f64 = 12.0;
 
 /// This frame's budget: the live figure says on `<html>` whether it is stepping
-/// (`hooks::use_simulation::STEPPING_ATTRIBUTE`).
+/// (`poolsim_ui::lazy::STEPPING_ATTRIBUTE`).
 fn frame_budget() -> f64 {
     let stepping = gloo::utils::document()
         .document_element()

@@ -1,4 +1,4 @@
-//! The model at every point the measurement lab measured (`poolsim_model::lab`), one run after
+//! The model at every point the measurement lab measured (`poolsim_validate`), one run after
 //! another, stepped within a time budget for the "How realistic is this model?" figure. Each
 //! point runs as `poolsim validate` runs it by default ([`RunSpec::default`]), so the page shows
 //! the figures of `poolsim validate` and of `MODEL.md`'s validation tables.
