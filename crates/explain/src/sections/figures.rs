@@ -2,14 +2,15 @@
 
 use super::common::RunBar;
 use super::job::JobView;
-use poolsim_page::sim::{cpu_parts, CpuShares, LiveView};
+use poolsim_model::CpuShare;
+use poolsim_page::sim::{cpu_parts, LiveView};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct CpuBarsProps {
-    pub direct: CpuShares,
+    pub direct: CpuShare,
     #[prop_or_default]
-    pub pooled: Option<CpuShares>,
+    pub pooled: Option<CpuShare>,
     /// Row labels (defaults: "Direct", "Through PgBouncer").
     #[prop_or(AttrValue::from("Direct"))]
     pub direct_label: AttrValue,
@@ -17,7 +18,7 @@ pub struct CpuBarsProps {
     pub pooled_label: AttrValue,
 }
 
-fn cpu_row(label: &AttrValue, s: &CpuShares) -> Html {
+fn cpu_row(label: &AttrValue, s: &CpuShare) -> Html {
     let summary = cpu_parts(s)
         .iter()
         .filter(|p| p.2 >= 0.005)

@@ -11,12 +11,12 @@ pub struct Latency {
     pub mean: f64,
 }
 
-/// Where the cores' time went, as fractions of all core time (they add up to 1): the model's own
-/// plain struct, shown as is.
-pub use poolsim_model::CpuShare as CpuShares;
+// Where the cores' time went, as fractions of all core time (they add up to 1): the model's own
+// plain struct, shown as is.
+use poolsim_model::CpuShare;
 
 /// The parts of a CPU-time bar: (css class, label, share) in drawing order.
-pub fn cpu_parts(c: &CpuShares) -> [(&'static str, &'static str, f64); 7] {
+pub fn cpu_parts(c: &CpuShare) -> [(&'static str, &'static str, f64); 7] {
     [
         ("work", "work", c.work),
         ("client-cpu", "clients", c.clients),
@@ -120,7 +120,7 @@ pub struct SideView {
     pub pool_wait_s: f64,
     /// (reason, errors per second).
     pub errors: Vec<(String, f64)>,
-    pub cpu: CpuShares,
+    pub cpu: CpuShare,
     pub occupancy: Occupancy,
     pub pools: Option<ShowPools>,
     pub stats: Option<ShowStats>,

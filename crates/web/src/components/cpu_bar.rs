@@ -1,13 +1,14 @@
 //! Where the cores' time goes: one stacked bar (work / clients / switching / snapshots / fork /
 //! pooler / idle; clients only when they run on the server).
 
+use poolsim_model::CpuShare;
 use poolsim_page::format;
-use poolsim_page::sim::{cpu_parts, CpuShares};
+use poolsim_page::sim::cpu_parts;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct CpuBarProps {
-    pub cpu: CpuShares,
+    pub cpu: CpuShare,
     /// `direct` or `pooled`: suffix of the metric names.
     pub side: AttrValue,
 }
