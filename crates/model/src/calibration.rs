@@ -11,6 +11,73 @@ pub const KIB: f64 = 1024.0;
 pub const MIB: f64 = 1024.0 * 1024.0;
 
 // ---------------------------------------------------------------------------------------------
+// The default scenario
+// ---------------------------------------------------------------------------------------------
+//
+// The defaults of the parameters (`params::PARAMS`) that are not a measured cost or a documented
+// server default below. Together they tell the page's story: a few thousand application
+// connections through PgBouncer in transaction mode onto a small pool on an 8-core server.
+// Source for each: the scenario's design (no measurement), unless it says otherwise.
+
+/// Default of `clients`: a fleet's worth of application connections (tens of app instances with
+/// a pool of tens of connections each).
+pub const DEFAULT_CLIENTS: u32 = 2000;
+
+/// Default of `idle_connections`: no connections opened only to sit idle.
+pub const DEFAULT_IDLE_CONNECTIONS: u32 = 0;
+
+/// Default of `pool_size`: 3 × the default cores, a PgBouncer pool sized a little above the
+/// cores so a statement waiting on the network does not leave a core idle.
+pub const DEFAULT_POOL_SIZE: u32 = 24;
+
+/// Default of `cores`: a small dedicated database server.
+pub const DEFAULT_CORES: u32 = 8;
+
+/// Default of `max_client_conn`: high enough that PgBouncer accepts every default client
+/// (PgBouncer's own default is 100; config.md, H).
+pub const DEFAULT_MAX_CLIENT_CONN: u32 = 10_000;
+
+/// PgBouncer `reserve_pool_size` default: no reserve pool. Source: PgBouncer config.md (H).
+pub const PGB_RESERVE_POOL_SIZE_DEFAULT: u32 = 0;
+
+/// Default of `pooler_processes`: one PgBouncer process, as PgBouncer runs without
+/// `so_reuseport` (its default; config.md, H).
+pub const DEFAULT_POOLER_PROCESSES: u32 = 1;
+
+/// Default of `think_ms`: an application that sends a transaction every half second per
+/// connection.
+pub const DEFAULT_THINK_MS: f64 = 500.0;
+
+/// Default of `stmt_cpu_ms`: a short OLTP statement (an indexed lookup or small update).
+pub const DEFAULT_STMT_CPU_MS: f64 = 0.2;
+
+/// Default of `stmt_cpu_sigma`: the lognormal's shape σ when `stmt_cpu_dist = lognormal`.
+pub const DEFAULT_STMT_CPU_SIGMA: f64 = 1.0;
+
+/// Default of `stmts_per_txn`: a short transaction of three statements.
+pub const DEFAULT_STMTS_PER_TXN: u32 = 3;
+
+/// Default of `rtt_ms`: a round trip within one data centre.
+pub const DEFAULT_RTT_MS: f64 = 0.3;
+
+/// Default of `pg_version`: a current PostgreSQL major version (14 and later take snapshots
+/// without scanning every backend).
+pub const DEFAULT_PG_VERSION: u32 = 16;
+
+/// Default of `arrival_rate` (open workload): transactions per second arriving.
+pub const DEFAULT_ARRIVAL_RATE: f64 = 2000.0;
+
+/// Default of `session_state_share`: no client relies on session state.
+pub const DEFAULT_SESSION_STATE_SHARE: f64 = 0.0;
+
+/// Default of `relations_touched`: the tables and indexes an OLTP application's queries touch
+/// in one backend.
+pub const DEFAULT_RELATIONS_TOUCHED: f64 = 50.0;
+
+/// Default of `l3_cache_mb`: 0, which means [`L3_BYTES_PER_CORE`] × cores.
+pub const DEFAULT_L3_CACHE_MB: f64 = 0.0;
+
+// ---------------------------------------------------------------------------------------------
 // Memory per backend
 // ---------------------------------------------------------------------------------------------
 

@@ -10,11 +10,11 @@
 //! All sizes are bytes (f64, since they are sums of calibrated averages).
 
 use crate::calibration as cal;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// What one server connection costs, by architecture. Process per connection (Postgres) uses the
 /// calibrated defaults; other architectures are described in `architecture`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ConnectionFootprint {
     /// Private memory of an idle connection (heap, stack, session state).
     pub private_base_bytes: f64,
@@ -55,7 +55,7 @@ impl ConnectionFootprint {
 }
 
 /// The knobs of the memory model that are not counts.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct MemoryConfig {
     /// What one server connection costs.
     pub footprint: ConnectionFootprint,
@@ -68,7 +68,6 @@ pub struct MemoryConfig {
     /// long-lived connection and has run statements, so it has mapped the pages it read (see
     /// [`crate::calibration::SHARED_BUFFERS_SHARE_MAPPED_LONG_LIVED`]). Counted for
     /// [`MemoryLoad::warm_server_connections`] only.
-    #[serde(default)]
     pub shared_touched_warm_bytes: f64,
     /// `shared_buffers`, allocated once.
     pub shared_buffers_bytes: f64,
@@ -123,7 +122,7 @@ pub fn shared_buffers_mapped_when_warm(shared_buffers_bytes: f64) -> f64 {
 }
 
 /// How many of each thing exist at an instant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct MemoryLoad {
     /// Server connections (backend processes or threads) that exist.
     pub server_connections: u32,
@@ -139,12 +138,11 @@ pub struct MemoryLoad {
     pub pooler_busy_clients: u32,
     /// PgBouncer processes (`pooler_processes`; 0 without a pooler): each has its own fixed
     /// private memory and maps the shared binary and libraries again.
-    #[serde(default)]
     pub pooler_processes: u32,
 }
 
 /// Memory in bytes, broken into parts. `private_total` and `rss_total` are sums of their parts.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
 pub struct MemoryBreakdown {
     /// Private base memory of all server connections.
     pub connections_private: f64,

@@ -8,7 +8,7 @@
 use crate::hist::Hist;
 use crate::memory::MemoryBreakdown;
 use hdrhistogram::Counter;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Length of one series/window bucket.
 pub const BUCKET_NS: u64 = 100_000_000;
@@ -491,7 +491,7 @@ fn p99_with(h: &Hist<u32>, extra: &mut [u64], scratch: &mut Hist<u64>) -> f64 {
 }
 
 /// One 100 ms point of the live charts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct SeriesPoint {
     /// Simulated time at the end of the bucket, s.
     pub t_s: f64,
@@ -521,7 +521,7 @@ pub struct SeriesPoint {
 }
 
 /// Mean, percentiles and maximum, in seconds.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct Percentiles {
     /// Mean.
     pub mean: f64,
@@ -536,7 +536,7 @@ pub struct Percentiles {
 }
 
 /// Time spent waiting for a server in the pool, s.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct PoolWait {
     /// Mean over all statements that needed a server (zero waits included).
     pub mean: f64,
@@ -547,7 +547,7 @@ pub struct PoolWait {
 }
 
 /// Context switches per second on the server.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct Switches {
     /// A process blocked (waiting for its client, or idle).
     pub voluntary: f64,
@@ -558,7 +558,7 @@ pub struct Switches {
 }
 
 /// Shares of core time (cores × elapsed); the seven fields sum to 1.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct CpuShare {
     /// Executing statements.
     pub work: f64,
@@ -571,14 +571,13 @@ pub struct CpuShare {
     /// The pooler process.
     pub pooler: f64,
     /// Client processes on the server's cores (`clients_on_server`; 0 otherwise).
-    #[serde(default)]
     pub clients: f64,
     /// Nothing to run.
     pub idle: f64,
 }
 
 /// Error counts (over the interval).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct Errors {
     /// "sorry, too many clients already" to a client (max_connections).
     pub refused: u64,
@@ -599,7 +598,7 @@ pub struct Errors {
 }
 
 /// PgBouncer's `SHOW POOLS` row for the one pool (counts now; maxwait in s).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct ShowPools {
     /// Clients linked to a server or idle with no pending query.
     pub cl_active: u64,
@@ -618,7 +617,7 @@ pub struct ShowPools {
 }
 
 /// PgBouncer's `SHOW STATS` (over the interval; times in µs).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct ShowStats {
     /// Transactions completed.
     pub total_xact_count: u64,
@@ -639,7 +638,7 @@ pub struct ShowStats {
 }
 
 /// Little's law terms for one queue: L (time average), λ, W and λ·W.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct LittleTerm {
     /// Time-average number in the queue.
     #[serde(rename = "L")]
@@ -655,7 +654,7 @@ pub struct LittleTerm {
 }
 
 /// Little's law on each queue.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct Little {
     /// Clients waiting for a server in the pool.
     pub pool_queue: LittleTerm,
@@ -667,7 +666,7 @@ pub struct Little {
 
 /// Steady-state figures over an interval. Field names are stable; units are base units
 /// (seconds, bytes, per second) and named in the field.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct Summary {
     /// Simulated time covered, s.
     pub elapsed_s: f64,

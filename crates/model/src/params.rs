@@ -3,212 +3,460 @@
 //! The command line, the URL and the page share the snake_case keys listed in [`PARAMS`].
 //! Every value that reaches the model goes through [`Params::clamped`] (or [`Params::set`]), so
 //! out-of-range input is clamped and reported, never a panic.
+//!
+//! Each parameter is declared once, as one row of the table in `params!`'s invocation below:
+//! its field and documentation, its default (a constant of [`crate::calibration`], or for a
+//! choice one of its variants), its unit, range, scale and one-line meaning. The struct, its
+//! `Default`, the registry and the accessors are generated from that row. Each choice enum
+//! declares its variants' names once, in `choices!`.
 
 use crate::calibration as cal;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
-/// How PgBouncer hands out server connections (`none` = clients connect straight to Postgres).
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum PoolMode {
-    /// No pooler: one server connection per client connection.
-    None,
-    /// A server is bound to the client for its whole connection.
-    Session,
-    /// A server is bound for one transaction.
-    Transaction,
-    /// A server is bound for one statement; multi-statement transactions are refused.
-    Statement,
+/// A type a parameter can take: a count (`u32`), a real number (`f64`) or a choice enum. The
+/// registry carries every value as an `f64` (a choice as its index).
+trait ParamValue: Copy {
+    /// The registry's kind for this type.
+    const KIND: ParamKind;
+    /// The value as the registry's number.
+    fn to_f64(self) -> f64;
+    /// The value from the registry's number, which is already in range.
+    fn from_f64(value: f64) -> Self;
+    /// For a choice: the index of the choice spelled `name` (lower-case); `None` for numbers.
+    fn index_of(_name: &str) -> Option<usize> {
+        None
+    }
 }
 
-/// Distribution of a statement's CPU demand.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Dist {
-    /// Exponential (memoryless; what queueing theory assumes).
-    Exp,
-    /// Constant, up to the small jitter of a real server (±5 % uniform with overheads on; see
-    /// `calibration::STMT_CPU_JITTER`).
-    Const,
-    /// Lognormal with shape `stmt_cpu_sigma` (heavy-tailed, like real query mixes).
-    Lognormal,
+impl ParamValue for u32 {
+    const KIND: ParamKind = ParamKind::Int;
+    fn to_f64(self) -> f64 {
+        f64::from(self)
+    }
+    fn from_f64(value: f64) -> Self {
+        value as u32
+    }
 }
 
-/// Connection lifetime of a client.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Connect {
-    /// Connect once, keep the connection.
-    Persistent,
-    /// Connect before every transaction, disconnect after (ORM / serverless pattern).
-    PerTxn,
+impl ParamValue for f64 {
+    const KIND: ParamKind = ParamKind::Float;
+    fn to_f64(self) -> f64 {
+        self
+    }
+    fn from_f64(value: f64) -> Self {
+        value
+    }
 }
 
-/// Server-side authentication.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Auth {
-    /// No password exchange.
-    Trust,
-    /// SCRAM-SHA-256 (PBKDF2 on both sides).
-    Scram,
+/// Declares a choice enum from one list of variants. Each variant gives its key (the snake_case
+/// name the CLI, the URL and the JSON output use), after `|` other spellings [`Params::set`]
+/// accepts, and after `label` what the page calls it (its key when absent). Generates the enum,
+/// `ALL`, `KEYS`, `key`, `label`, `index`, `from_key`, its `Serialize` (the key) and its
+/// registry kind.
+macro_rules! choices {
+    (@label $key:literal) => {
+        $key
+    };
+    (@label $key:literal, $label:literal) => {
+        $label
+    };
+    (
+        $(#[$attr:meta])*
+        pub enum $name:ident {
+            $(
+                $(#[$variant_attr:meta])*
+                $variant:ident => $key:literal $(| $alias:literal)* $(, label $label:literal)? ;
+            )+
+        }
+    ) => {
+        $(#[$attr])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $name {
+            $( $(#[$variant_attr])* $variant, )+
+        }
+
+        impl $name {
+            /// Every choice, in the order of their indices.
+            pub const ALL: [$name; [$($key),+].len()] = [$($name::$variant),+];
+            /// Every choice's key, in the order of their indices.
+            pub const KEYS: &'static [&'static str] = &[$($key),+];
+
+            /// The snake_case name of this choice (CLI, URL, JSON output).
+            pub const fn key(self) -> &'static str {
+                match self {
+                    $( $name::$variant => $key, )+
+                }
+            }
+
+            /// What the page calls this choice.
+            pub const fn label(self) -> &'static str {
+                match self {
+                    $( $name::$variant => choices!(@label $key $(, $label)?), )+
+                }
+            }
+
+            /// Position of this choice in [`Self::ALL`] (its value in the registry).
+            pub const fn index(self) -> usize {
+                self as usize
+            }
+
+            /// The choice whose key is `key`.
+            pub fn from_key(key: &str) -> Option<$name> {
+                Self::ALL.into_iter().find(|choice| choice.key() == key)
+            }
+
+            /// The choice spelled `name` (lower-case): its key or another accepted spelling.
+            fn from_name(name: &str) -> Option<$name> {
+                match name {
+                    $( $key $(| $alias)* => Some($name::$variant), )+
+                    _ => None,
+                }
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_unit_variant(stringify!($name), self.index() as u32, self.key())
+            }
+        }
+
+        impl ParamValue for $name {
+            const KIND: ParamKind = ParamKind::Enum($name::KEYS);
+            fn to_f64(self) -> f64 {
+                self.index() as f64
+            }
+            fn from_f64(value: f64) -> Self {
+                $name::ALL[(value as usize).min($name::ALL.len() - 1)]
+            }
+            fn index_of(name: &str) -> Option<usize> {
+                $name::from_name(name).map($name::index)
+            }
+        }
+    };
 }
 
-/// How the database serves connections.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Arch {
-    /// One OS process per connection (Postgres).
-    Process,
-    /// One OS thread per connection (MySQL / MongoDB default style).
-    Thread,
-    /// A fixed pool of worker threads (≈ cores) executes statements of all connections.
-    ThreadPool,
+choices! {
+    /// How PgBouncer hands out server connections (`none` = clients connect straight to Postgres).
+    pub enum PoolMode {
+        /// No pooler: one server connection per client connection.
+        None => "none";
+        /// A server is bound to the client for its whole connection.
+        Session => "session";
+        /// A server is bound for one transaction.
+        Transaction => "transaction";
+        /// A server is bound for one statement; multi-statement transactions are refused.
+        Statement => "statement";
+    }
 }
 
-/// Where the load comes from.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Workload {
-    /// `clients` closed loops: think, transaction, think, ...
-    Closed,
-    /// Poisson arrivals at `arrival_rate`; each arrival runs one transaction and leaves.
-    Open,
+choices! {
+    /// Distribution of a statement's CPU demand.
+    pub enum Dist {
+        /// Exponential (memoryless; what queueing theory assumes).
+        Exp => "exp" | "exponential";
+        /// Constant, up to the small jitter of a real server (±5 % uniform with overheads on; see
+        /// `calibration::STMT_CPU_JITTER`).
+        Const => "const" | "constant";
+        /// Lognormal with shape `stmt_cpu_sigma` (heavy-tailed, like real query mixes).
+        Lognormal => "lognormal";
+    }
 }
 
-/// An on/off switch.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum OnOff {
-    /// Enabled.
-    On,
-    /// Disabled.
-    Off,
+choices! {
+    /// Connection lifetime of a client.
+    pub enum Connect {
+        /// Connect once, keep the connection.
+        Persistent => "persistent";
+        /// Connect before every transaction, disconnect after (ORM / serverless pattern).
+        PerTxn => "per_txn" | "per-txn" | "pertxn";
+    }
 }
 
-/// Every knob of the model. Field names are the registry keys; units are in the names.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-#[serde(default)]
-pub struct Params {
+choices! {
+    /// Server-side authentication.
+    pub enum Auth {
+        /// No password exchange.
+        Trust => "trust";
+        /// SCRAM-SHA-256 (PBKDF2 on both sides).
+        Scram => "scram";
+    }
+}
+
+choices! {
+    /// How the database serves connections.
+    pub enum Arch {
+        /// One OS process per connection (Postgres).
+        Process => "process", label "process per connection";
+        /// One OS thread per connection (MySQL / MongoDB default style).
+        Thread => "thread", label "thread per connection";
+        /// A fixed pool of worker threads (≈ cores) executes statements of all connections.
+        ThreadPool => "thread_pool" | "thread-pool" | "threadpool", label "thread pool";
+    }
+}
+
+choices! {
+    /// Where the load comes from.
+    pub enum Workload {
+        /// `clients` closed loops: think, transaction, think, ...
+        Closed => "closed";
+        /// Poisson arrivals at `arrival_rate`; each arrival runs one transaction and leaves.
+        Open => "open";
+    }
+}
+
+choices! {
+    /// An on/off switch.
+    pub enum OnOff {
+        /// Enabled.
+        On => "on" | "true" | "yes" | "1";
+        /// Disabled.
+        Off => "off" | "false" | "no" | "0";
+    }
+}
+
+/// Declares every parameter from one table. A row reads
+///
+/// ```text
+/// /// Field documentation.
+/// key: type = default, unit "ms", range min..=max log|linear, help "one-line meaning";
+/// ```
+///
+/// where `type` is `u32`, `f64` or a `choices!` enum (a choice has no unit and no range: its
+/// range is its indices). Generates [`Params`] with its `Default`, the registry [`PARAMS`], and
+/// [`Params::get_f64`] and the numeric store behind [`Params::set`] and [`Params::clamped`].
+macro_rules! params {
+    (@unit) => { "" };
+    (@unit $unit:literal) => { $unit };
+    (@min $ty:ident) => { 0.0 };
+    (@min $ty:ident, $min:literal) => { $min };
+    (@max $ty:ident) => { ($ty::ALL.len() - 1) as f64 };
+    (@max $ty:ident, $max:literal) => { $max };
+    (@log) => { false };
+    (@log log) => { true };
+    (@log linear) => { false };
+    (@number u32, $value:expr) => { $value as f64 };
+    (@number f64, $value:expr) => { $value };
+    (@number $choice:ident, $value:expr) => { $value.index() as f64 };
+    (
+        $(
+            $(#[$field_attr:meta])*
+            $field:ident : $ty:ident = $default:expr,
+            $( unit $unit:literal, )?
+            $( range $min:literal ..= $max:literal $scale:ident, )?
+            help $help:literal;
+        )+
+    ) => {
+        /// Every knob of the model. Field names are the registry keys; units are in the names.
+        #[derive(Serialize, Clone, Debug, PartialEq)]
+        pub struct Params {
+            $( $(#[$field_attr])* pub $field: $ty, )+
+        }
+
+        impl Default for Params {
+            /// The default scenario tells the story: a few thousand app connections through
+            /// PgBouncer in transaction mode, onto a small pool on an 8-core server.
+            fn default() -> Self {
+                Params {
+                    $( $field: $default, )+
+                }
+            }
+        }
+
+        /// The registry of every parameter: key, unit, default, range, scale hint, meaning,
+        /// kind, in the order of [`Params`]'s fields. Its defaults are `Params::default()`'s.
+        pub const PARAMS: &[ParamSpec] = &[
+            $(
+                ParamSpec {
+                    key: stringify!($field),
+                    unit: params!(@unit $($unit)?),
+                    default: params!(@number $ty, $default),
+                    min: params!(@min $ty $(, $min)?),
+                    max: params!(@max $ty $(, $max)?),
+                    log_scale: params!(@log $($scale)?),
+                    help: $help,
+                    kind: <$ty as ParamValue>::KIND,
+                },
+            )+
+        ];
+
+        impl Params {
+            /// The value of `key` as a number (enums: the choice index).
+            pub fn get_f64(&self, key: &str) -> Option<f64> {
+                match key {
+                    $( stringify!($field) => Some(ParamValue::to_f64(self.$field)), )+
+                    _ => None,
+                }
+            }
+
+            /// Stores `value` (already in range; a choice's index) under `key`. Returns whether
+            /// `key` is a parameter.
+            fn store(&mut self, key: &str, value: f64) -> bool {
+                match key {
+                    $( stringify!($field) => self.$field = ParamValue::from_f64(value), )+
+                    _ => return false,
+                }
+                true
+            }
+
+            /// For a choice parameter: the index of the choice spelled `name` (lower-case).
+            fn choice_index(key: &str, name: &str) -> Option<usize> {
+                match key {
+                    $( stringify!($field) => <$ty as ParamValue>::index_of(name), )+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+params! {
     /// Client connections (closed workload).
-    pub clients: u32,
+    clients: u32 = cal::DEFAULT_CLIENTS,
+        range 1.0..=20000.0 log,
+        help "client connections (closed workload)";
     /// Extra connections that are opened and then left idle (application pools sized for peaks):
     /// they hold a backend (direct) or a pooler slot (pooled) and never send a statement.
-    pub idle_connections: u32,
+    idle_connections: u32 = cal::DEFAULT_IDLE_CONNECTIONS,
+        range 0.0..=20000.0 linear,
+        help "extra connections opened once and left idle";
     /// PgBouncer `default_pool_size`: server connections per pool.
-    pub pool_size: u32,
+    pool_size: u32 = cal::DEFAULT_POOL_SIZE,
+        range 1.0..=1000.0 log,
+        help "PgBouncer default_pool_size: server connections";
     /// PgBouncer `pool_mode`, or `none` for no pooler.
-    pub pool_mode: PoolMode,
+    pool_mode: PoolMode = PoolMode::Transaction,
+        help "PgBouncer pool mode, or none for direct connections";
     /// CPU cores of the database server (the pooler runs on the same cores).
-    pub cores: u32,
+    cores: u32 = cal::DEFAULT_CORES,
+        range 1.0..=256.0 log,
+        help "CPU cores of the database server";
     /// Postgres `max_connections`.
-    pub max_connections: u32,
+    max_connections: u32 = cal::PG_MAX_CONNECTIONS_DEFAULT,
+        range 1.0..=30000.0 log,
+        help "Postgres max_connections";
     /// PgBouncer `max_client_conn`.
-    pub max_client_conn: u32,
+    max_client_conn: u32 = cal::DEFAULT_MAX_CLIENT_CONN,
+        range 1.0..=100000.0 log,
+        help "PgBouncer max_client_conn";
     /// PgBouncer `reserve_pool_size`.
-    pub reserve_pool_size: u32,
+    reserve_pool_size: u32 = cal::PGB_RESERVE_POOL_SIZE_DEFAULT,
+        range 0.0..=1000.0 linear,
+        help "PgBouncer reserve_pool_size";
     /// PgBouncer processes sharing the listening port (`so_reuseport = 1`). Each is independent:
     /// its own clients (up to `max_client_conn`), its own pool of up to `pool_size` (+ reserve)
     /// server connections, its own single-threaded event loop on the cores.
-    pub pooler_processes: u32,
+    pooler_processes: u32 = cal::DEFAULT_POOLER_PROCESSES,
+        range 1.0..=64.0 linear,
+        help "PgBouncer processes on one port (so_reuseport); pool_size and max_client_conn are per process";
     /// PgBouncer `reserve_pool_timeout` in seconds.
-    pub reserve_pool_timeout_s: f64,
+    reserve_pool_timeout_s: f64 = cal::PGB_RESERVE_POOL_TIMEOUT_S,
+        unit "s",
+        range 0.0..=3600.0 linear,
+        help "wait after which a client may use the reserve pool";
     /// PgBouncer `query_wait_timeout` in seconds (0 = wait forever).
-    pub query_wait_timeout_s: f64,
+    query_wait_timeout_s: f64 = cal::PGB_QUERY_WAIT_TIMEOUT_S,
+        unit "s",
+        range 0.0..=3600.0 linear,
+        help "PgBouncer query_wait_timeout (0 = forever)";
     /// Mean think time between transactions, ms (exponential).
-    pub think_ms: f64,
+    think_ms: f64 = cal::DEFAULT_THINK_MS,
+        unit "ms",
+        range 0.0..=600000.0 log,
+        help "mean think time between transactions (exponential)";
     /// Mean CPU demand of one statement, ms.
-    pub stmt_cpu_ms: f64,
+    stmt_cpu_ms: f64 = cal::DEFAULT_STMT_CPU_MS,
+        unit "ms",
+        range 0.001..=10000.0 log,
+        help "mean server CPU per statement";
     /// Distribution of statement CPU demand.
-    pub stmt_cpu_dist: Dist,
+    stmt_cpu_dist: Dist = Dist::Exp,
+        help "distribution of statement CPU";
     /// Shape σ of the lognormal statement distribution.
-    pub stmt_cpu_sigma: f64,
+    stmt_cpu_sigma: f64 = cal::DEFAULT_STMT_CPU_SIGMA,
+        range 0.05..=3.0 linear,
+        help "lognormal shape sigma";
     /// Statements per transaction.
-    pub stmts_per_txn: u32,
+    stmts_per_txn: u32 = cal::DEFAULT_STMTS_PER_TXN,
+        range 1.0..=1000.0 log,
+        help "statements per transaction";
     /// Client ↔ server network round trip, ms.
-    pub rtt_ms: f64,
+    rtt_ms: f64 = cal::DEFAULT_RTT_MS,
+        unit "ms",
+        range 0.0..=1000.0 log,
+        help "client/server network round trip between statements";
     /// Connection lifetime.
-    pub connect: Connect,
+    connect: Connect = Connect::Persistent,
+        help "keep connections, or connect per transaction";
     /// Authentication method.
-    pub auth: Auth,
+    auth: Auth = Auth::Scram,
+        help "authentication: trust or SCRAM-SHA-256";
     /// Postgres major version (≤ 13 means the O(connections) snapshot scan).
-    pub pg_version: u32,
+    pg_version: u32 = cal::DEFAULT_PG_VERSION,
+        range 9.0..=18.0 linear,
+        help "Postgres major version (<=13: O(N) snapshots)";
     /// Connection architecture.
-    pub arch: Arch,
+    arch: Arch = Arch::Process,
+        help "process per connection, thread per connection, or thread pool";
     /// Closed loops or open (Poisson) arrivals.
-    pub workload: Workload,
+    workload: Workload = Workload::Closed,
+        help "closed client loops or open Poisson arrivals";
     /// Open workload arrival rate, transactions per second.
-    pub arrival_rate: f64,
+    arrival_rate: f64 = cal::DEFAULT_ARRIVAL_RATE,
+        unit "1/s",
+        range 0.001..=1000000.0 log,
+        help "open workload: transactions arriving per second";
     /// `off` zeroes every overhead and gives unlimited cores: a pure queueing system.
-    pub overheads: OnOff,
+    overheads: OnOff = OnOff::On,
+        help "off: no overheads, unlimited cores (pure queueing)";
     /// Share of clients relying on session state (SET, LISTEN, advisory locks, prepared statements).
-    pub session_state_share: f64,
+    session_state_share: f64 = cal::DEFAULT_SESSION_STATE_SHARE,
+        range 0.0..=1.0 linear,
+        help "share of clients relying on session state";
     /// PgBouncer CPU per simple (one-statement) transaction, µs.
-    pub pooler_cpu_us: f64,
+    pooler_cpu_us: f64 = cal::PGB_CPU_PER_SIMPLE_TXN_US,
+        unit "us",
+        range 0.0..=1000.0 log,
+        help "PgBouncer CPU per one-statement transaction";
     /// Postgres `work_mem`, MB.
-    pub work_mem_mb: f64,
+    work_mem_mb: f64 = cal::WORK_MEM_DEFAULT_BYTES / cal::MIB,
+        unit "MB",
+        range 0.0625..=65536.0 log,
+        help "Postgres work_mem per sort/hash node";
     /// Relations each backend has touched (catalog cache growth).
-    pub relations_touched: f64,
+    relations_touched: f64 = cal::DEFAULT_RELATIONS_TOUCHED,
+        range 0.0..=100000.0 log,
+        help "relations each backend has touched (catalog caches)";
     /// Postgres `shared_buffers`, MB.
-    pub shared_buffers_mb: f64,
+    shared_buffers_mb: f64 = cal::SHARED_BUFFERS_DEFAULT_BYTES / cal::MIB,
+        unit "MB",
+        range 1.0..=1048576.0 log,
+        help "Postgres shared_buffers";
     /// Huge pages for shared memory.
-    pub huge_pages: OnOff,
+    huge_pages: OnOff = OnOff::Off,
+        help "huge pages for shared memory";
     /// The clients (e.g. pgbench) run on the server's cores: each statement's client-side CPU
     /// (`calibration::CLIENT_CPU_PER_STMT_NS`) is scheduled beside the backends and the pooler.
-    pub clients_on_server: OnOff,
+    clients_on_server: OnOff = OnOff::Off,
+        help "clients run on the server's cores (pgbench on the same box)";
     /// Cost of waking a process onto a core that has been idle (its idle-state exit; on a VM a
     /// halted vCPU's wake-up), µs: part CPU on that core, part delay
     /// (`calibration::IDLE_WAKE_CPU_SHARE`).
-    pub idle_wake_us: f64,
+    idle_wake_us: f64 = cal::IDLE_WAKE_DEFAULT_US,
+        unit "us",
+        range 0.0..=1000.0 log,
+        help "cost of waking a process onto an idle core (idle-state exit; a halted vCPU on a VM)";
     /// Cost of a wake-up that crosses cores (the woken process waits in a run queue while the
     /// waker runs elsewhere: an inter-processor interrupt, on a VM a VM exit), µs.
-    pub wake_ipi_us: f64,
+    wake_ipi_us: f64 = cal::WAKE_IPI_DEFAULT_US,
+        unit "us",
+        range 0.0..=1000.0 log,
+        help "cost of a wake-up that crosses cores (inter-processor interrupt; a VM exit on a VM)";
     /// Shared last-level cache (L3) of the server, MiB; 0 = `calibration::L3_BYTES_PER_CORE` × cores.
-    pub l3_cache_mb: f64,
-}
-
-impl Default for Params {
-    /// The default scenario tells the story: a few thousand app connections through PgBouncer in
-    /// transaction mode, onto a small pool on an 8-core server.
-    fn default() -> Self {
-        Params {
-            clients: 2000,
-            idle_connections: 0,
-            pool_size: 24,
-            pool_mode: PoolMode::Transaction,
-            cores: 8,
-            max_connections: cal::PG_MAX_CONNECTIONS_DEFAULT,
-            max_client_conn: 10_000,
-            reserve_pool_size: 0,
-            pooler_processes: 1,
-            reserve_pool_timeout_s: cal::PGB_RESERVE_POOL_TIMEOUT_S,
-            query_wait_timeout_s: cal::PGB_QUERY_WAIT_TIMEOUT_S,
-            think_ms: 500.0,
-            stmt_cpu_ms: 0.2,
-            stmt_cpu_dist: Dist::Exp,
-            stmt_cpu_sigma: 1.0,
-            stmts_per_txn: 3,
-            rtt_ms: 0.3,
-            connect: Connect::Persistent,
-            auth: Auth::Scram,
-            pg_version: 16,
-            arch: Arch::Process,
-            workload: Workload::Closed,
-            arrival_rate: 2000.0,
-            overheads: OnOff::On,
-            session_state_share: 0.0,
-            pooler_cpu_us: cal::PGB_CPU_PER_SIMPLE_TXN_US,
-            work_mem_mb: 4.0,
-            relations_touched: 50.0,
-            shared_buffers_mb: 128.0,
-            huge_pages: OnOff::Off,
-            clients_on_server: OnOff::Off,
-            idle_wake_us: cal::IDLE_WAKE_DEFAULT_US,
-            wake_ipi_us: cal::WAKE_IPI_DEFAULT_US,
-            l3_cache_mb: 0.0,
-        }
-    }
+    l3_cache_mb: f64 = cal::DEFAULT_L3_CACHE_MB,
+        unit "MB",
+        range 0.0..=65536.0 log,
+        help "shared last-level cache of the server (0 = 4 MiB per core)";
 }
 
 /// What kind of value a parameter takes.
@@ -243,381 +491,13 @@ pub struct ParamSpec {
     pub kind: ParamKind,
 }
 
-const POOL_MODES: &[&str] = &["none", "session", "transaction", "statement"];
-const DISTS: &[&str] = &["exp", "const", "lognormal"];
-const CONNECTS: &[&str] = &["persistent", "per_txn"];
-const AUTHS: &[&str] = &["trust", "scram"];
-const ARCHS: &[&str] = &["process", "thread", "thread_pool"];
-const WORKLOADS: &[&str] = &["closed", "open"];
-const ON_OFF: &[&str] = &["on", "off"];
-
-macro_rules! spec {
-    ($key:expr, $unit:expr, $def:expr, $min:expr, $max:expr, $log:expr, $kind:expr, $help:expr) => {
-        ParamSpec {
-            key: $key,
-            unit: $unit,
-            default: $def,
-            min: $min,
-            max: $max,
-            log_scale: $log,
-            help: $help,
-            kind: $kind,
-        }
-    };
-}
-
-/// The registry of every parameter: key, unit, default, range, scale hint, meaning, kind.
-/// Defaults here equal `Params::default()` (a test checks it).
-pub const PARAMS: &[ParamSpec] = &[
-    spec!(
-        "clients",
-        "",
-        2000.0,
-        1.0,
-        20000.0,
-        true,
-        ParamKind::Int,
-        "client connections (closed workload)"
-    ),
-    spec!(
-        "idle_connections",
-        "",
-        0.0,
-        0.0,
-        20000.0,
-        false,
-        ParamKind::Int,
-        "extra connections opened once and left idle"
-    ),
-    spec!(
-        "pool_size",
-        "",
-        24.0,
-        1.0,
-        1000.0,
-        true,
-        ParamKind::Int,
-        "PgBouncer default_pool_size: server connections"
-    ),
-    spec!(
-        "pool_mode",
-        "",
-        2.0,
-        0.0,
-        3.0,
-        false,
-        ParamKind::Enum(POOL_MODES),
-        "PgBouncer pool mode, or none for direct connections"
-    ),
-    spec!(
-        "cores",
-        "",
-        8.0,
-        1.0,
-        256.0,
-        true,
-        ParamKind::Int,
-        "CPU cores of the database server"
-    ),
-    spec!(
-        "max_connections",
-        "",
-        100.0,
-        1.0,
-        30000.0,
-        true,
-        ParamKind::Int,
-        "Postgres max_connections"
-    ),
-    spec!(
-        "max_client_conn",
-        "",
-        10000.0,
-        1.0,
-        100000.0,
-        true,
-        ParamKind::Int,
-        "PgBouncer max_client_conn"
-    ),
-    spec!(
-        "reserve_pool_size",
-        "",
-        0.0,
-        0.0,
-        1000.0,
-        false,
-        ParamKind::Int,
-        "PgBouncer reserve_pool_size"
-    ),
-    spec!(
-        "pooler_processes",
-        "",
-        1.0,
-        1.0,
-        64.0,
-        false,
-        ParamKind::Int,
-        "PgBouncer processes on one port (so_reuseport); pool_size and max_client_conn are per process"
-    ),
-    spec!(
-        "reserve_pool_timeout_s",
-        "s",
-        5.0,
-        0.0,
-        3600.0,
-        false,
-        ParamKind::Float,
-        "wait after which a client may use the reserve pool"
-    ),
-    spec!(
-        "query_wait_timeout_s",
-        "s",
-        120.0,
-        0.0,
-        3600.0,
-        false,
-        ParamKind::Float,
-        "PgBouncer query_wait_timeout (0 = forever)"
-    ),
-    spec!(
-        "think_ms",
-        "ms",
-        500.0,
-        0.0,
-        600000.0,
-        true,
-        ParamKind::Float,
-        "mean think time between transactions (exponential)"
-    ),
-    spec!(
-        "stmt_cpu_ms",
-        "ms",
-        0.2,
-        0.001,
-        10000.0,
-        true,
-        ParamKind::Float,
-        "mean server CPU per statement"
-    ),
-    spec!(
-        "stmt_cpu_dist",
-        "",
-        0.0,
-        0.0,
-        2.0,
-        false,
-        ParamKind::Enum(DISTS),
-        "distribution of statement CPU"
-    ),
-    spec!(
-        "stmt_cpu_sigma",
-        "",
-        1.0,
-        0.05,
-        3.0,
-        false,
-        ParamKind::Float,
-        "lognormal shape sigma"
-    ),
-    spec!(
-        "stmts_per_txn",
-        "",
-        3.0,
-        1.0,
-        1000.0,
-        true,
-        ParamKind::Int,
-        "statements per transaction"
-    ),
-    spec!(
-        "rtt_ms",
-        "ms",
-        0.3,
-        0.0,
-        1000.0,
-        true,
-        ParamKind::Float,
-        "client/server network round trip between statements"
-    ),
-    spec!(
-        "connect",
-        "",
-        0.0,
-        0.0,
-        1.0,
-        false,
-        ParamKind::Enum(CONNECTS),
-        "keep connections, or connect per transaction"
-    ),
-    spec!(
-        "auth",
-        "",
-        1.0,
-        0.0,
-        1.0,
-        false,
-        ParamKind::Enum(AUTHS),
-        "authentication: trust or SCRAM-SHA-256"
-    ),
-    spec!(
-        "pg_version",
-        "",
-        16.0,
-        9.0,
-        18.0,
-        false,
-        ParamKind::Int,
-        "Postgres major version (<=13: O(N) snapshots)"
-    ),
-    spec!(
-        "arch",
-        "",
-        0.0,
-        0.0,
-        2.0,
-        false,
-        ParamKind::Enum(ARCHS),
-        "process per connection, thread per connection, or thread pool"
-    ),
-    spec!(
-        "workload",
-        "",
-        0.0,
-        0.0,
-        1.0,
-        false,
-        ParamKind::Enum(WORKLOADS),
-        "closed client loops or open Poisson arrivals"
-    ),
-    spec!(
-        "arrival_rate",
-        "1/s",
-        2000.0,
-        0.001,
-        1000000.0,
-        true,
-        ParamKind::Float,
-        "open workload: transactions arriving per second"
-    ),
-    spec!(
-        "overheads",
-        "",
-        0.0,
-        0.0,
-        1.0,
-        false,
-        ParamKind::Enum(ON_OFF),
-        "off: no overheads, unlimited cores (pure queueing)"
-    ),
-    spec!(
-        "session_state_share",
-        "",
-        0.0,
-        0.0,
-        1.0,
-        false,
-        ParamKind::Float,
-        "share of clients relying on session state"
-    ),
-    spec!(
-        "pooler_cpu_us",
-        "us",
-        14.0,
-        0.0,
-        1000.0,
-        true,
-        ParamKind::Float,
-        "PgBouncer CPU per one-statement transaction"
-    ),
-    spec!(
-        "work_mem_mb",
-        "MB",
-        4.0,
-        0.0625,
-        65536.0,
-        true,
-        ParamKind::Float,
-        "Postgres work_mem per sort/hash node"
-    ),
-    spec!(
-        "relations_touched",
-        "",
-        50.0,
-        0.0,
-        100000.0,
-        true,
-        ParamKind::Float,
-        "relations each backend has touched (catalog caches)"
-    ),
-    spec!(
-        "shared_buffers_mb",
-        "MB",
-        128.0,
-        1.0,
-        1048576.0,
-        true,
-        ParamKind::Float,
-        "Postgres shared_buffers"
-    ),
-    spec!(
-        "huge_pages",
-        "",
-        1.0,
-        0.0,
-        1.0,
-        false,
-        ParamKind::Enum(ON_OFF),
-        "huge pages for shared memory"
-    ),
-    spec!(
-        "clients_on_server",
-        "",
-        1.0,
-        0.0,
-        1.0,
-        false,
-        ParamKind::Enum(ON_OFF),
-        "clients run on the server's cores (pgbench on the same box)"
-    ),
-    spec!(
-        "idle_wake_us",
-        "us",
-        2.0,
-        0.0,
-        1000.0,
-        true,
-        ParamKind::Float,
-        "cost of waking a process onto an idle core (idle-state exit; a halted vCPU on a VM)"
-    ),
-    spec!(
-        "wake_ipi_us",
-        "us",
-        1.0,
-        0.0,
-        1000.0,
-        true,
-        ParamKind::Float,
-        "cost of a wake-up that crosses cores (inter-processor interrupt; a VM exit on a VM)"
-    ),
-    spec!(
-        "l3_cache_mb",
-        "MB",
-        0.0,
-        0.0,
-        65536.0,
-        true,
-        ParamKind::Float,
-        "shared last-level cache of the server (0 = 4 MiB per core)"
-    ),
-];
-
 /// Looks up a parameter's registry entry.
 pub fn spec(key: &str) -> Option<&'static ParamSpec> {
     PARAMS.iter().find(|s| s.key == key)
 }
 
 /// A value that was changed to fit the allowed range.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Clone, Debug, PartialEq)]
 pub struct Adjustment {
     /// Parameter key.
     pub key: String,
@@ -679,94 +559,14 @@ fn fmt_num(v: f64) -> String {
 }
 
 impl Params {
-    fn enum_index(&self, key: &str) -> Option<usize> {
-        Some(match key {
-            "pool_mode" => self.pool_mode as usize,
-            "stmt_cpu_dist" => self.stmt_cpu_dist as usize,
-            "connect" => self.connect as usize,
-            "auth" => self.auth as usize,
-            "arch" => self.arch as usize,
-            "workload" => self.workload as usize,
-            "overheads" => self.overheads as usize,
-            "huge_pages" => self.huge_pages as usize,
-            "clients_on_server" => self.clients_on_server as usize,
-            _ => return None,
-        })
-    }
-
-    fn set_enum_index(&mut self, key: &str, i: usize) {
-        match key {
-            "pool_mode" => {
-                self.pool_mode = [
-                    PoolMode::None,
-                    PoolMode::Session,
-                    PoolMode::Transaction,
-                    PoolMode::Statement,
-                ][i]
-            }
-            "stmt_cpu_dist" => self.stmt_cpu_dist = [Dist::Exp, Dist::Const, Dist::Lognormal][i],
-            "connect" => self.connect = [Connect::Persistent, Connect::PerTxn][i],
-            "auth" => self.auth = [Auth::Trust, Auth::Scram][i],
-            "arch" => self.arch = [Arch::Process, Arch::Thread, Arch::ThreadPool][i],
-            "workload" => self.workload = [Workload::Closed, Workload::Open][i],
-            "overheads" => self.overheads = [OnOff::On, OnOff::Off][i],
-            "huge_pages" => self.huge_pages = [OnOff::On, OnOff::Off][i],
-            "clients_on_server" => self.clients_on_server = [OnOff::On, OnOff::Off][i],
-            _ => {}
-        }
-    }
-
-    fn num_mut(&mut self, key: &str) -> Option<NumRef<'_>> {
-        Some(match key {
-            "clients" => NumRef::U(&mut self.clients),
-            "idle_connections" => NumRef::U(&mut self.idle_connections),
-            "pool_size" => NumRef::U(&mut self.pool_size),
-            "cores" => NumRef::U(&mut self.cores),
-            "max_connections" => NumRef::U(&mut self.max_connections),
-            "max_client_conn" => NumRef::U(&mut self.max_client_conn),
-            "reserve_pool_size" => NumRef::U(&mut self.reserve_pool_size),
-            "pooler_processes" => NumRef::U(&mut self.pooler_processes),
-            "stmts_per_txn" => NumRef::U(&mut self.stmts_per_txn),
-            "pg_version" => NumRef::U(&mut self.pg_version),
-            "reserve_pool_timeout_s" => NumRef::F(&mut self.reserve_pool_timeout_s),
-            "query_wait_timeout_s" => NumRef::F(&mut self.query_wait_timeout_s),
-            "think_ms" => NumRef::F(&mut self.think_ms),
-            "stmt_cpu_ms" => NumRef::F(&mut self.stmt_cpu_ms),
-            "stmt_cpu_sigma" => NumRef::F(&mut self.stmt_cpu_sigma),
-            "rtt_ms" => NumRef::F(&mut self.rtt_ms),
-            "arrival_rate" => NumRef::F(&mut self.arrival_rate),
-            "session_state_share" => NumRef::F(&mut self.session_state_share),
-            "pooler_cpu_us" => NumRef::F(&mut self.pooler_cpu_us),
-            "work_mem_mb" => NumRef::F(&mut self.work_mem_mb),
-            "relations_touched" => NumRef::F(&mut self.relations_touched),
-            "shared_buffers_mb" => NumRef::F(&mut self.shared_buffers_mb),
-            "idle_wake_us" => NumRef::F(&mut self.idle_wake_us),
-            "l3_cache_mb" => NumRef::F(&mut self.l3_cache_mb),
-            "wake_ipi_us" => NumRef::F(&mut self.wake_ipi_us),
-            _ => return None,
-        })
-    }
-
     /// The value of `key` as text (enum choice names, numbers in the registry's unit).
     pub fn get(&self, key: &str) -> Option<String> {
         let s = spec(key)?;
-        if let ParamKind::Enum(choices) = s.kind {
-            return Some(choices[self.enum_index(key)?].to_string());
-        }
-        self.get_f64(key).map(fmt_num)
-    }
-
-    /// The value of `key` as a number (enums: the choice index).
-    pub fn get_f64(&self, key: &str) -> Option<f64> {
-        if let Some(i) = self.enum_index(key) {
-            return Some(i as f64);
-        }
-        let mut copy = self.clone();
-        let v = match copy.num_mut(key)? {
-            NumRef::U(u) => f64::from(*u),
-            NumRef::F(f) => *f,
-        };
-        Some(v)
+        let v = self.get_f64(key)?;
+        Some(match s.kind {
+            ParamKind::Enum(choices) => choices[v as usize].to_string(),
+            ParamKind::Int | ParamKind::Float => fmt_num(v),
+        })
     }
 
     /// Parses `value` for `key`, clamps it into range and stores it. Returns the adjustment made
@@ -775,20 +575,10 @@ impl Params {
         let s = spec(key).ok_or_else(|| ParamError::UnknownKey(key.to_string()))?;
         let value_t = value.trim();
         if let ParamKind::Enum(choices) = s.kind {
-            let lower = value_t.to_ascii_lowercase();
-            // Accept the names, and for on/off switches the usual boolean spellings.
-            let alias = match lower.as_str() {
-                "true" | "yes" | "1" if choices == ON_OFF => "on",
-                "false" | "no" | "0" if choices == ON_OFF => "off",
-                "per-txn" | "pertxn" => "per_txn",
-                "thread-pool" | "threadpool" => "thread_pool",
-                "exponential" => "exp",
-                "constant" => "const",
-                other => other,
-            };
-            return match choices.iter().position(|c| *c == alias) {
+            // The choices' keys, and the other spellings each choice declares.
+            return match Self::choice_index(key, &value_t.to_ascii_lowercase()) {
                 Some(i) => {
-                    self.set_enum_index(key, i);
+                    self.store(key, i as f64);
                     Ok(None)
                 }
                 None => Err(ParamError::BadValue {
@@ -813,11 +603,7 @@ impl Params {
             return Err(bad());
         }
         let applied = clamp_num(s, v);
-        match self.num_mut(key) {
-            Some(NumRef::U(u)) => *u = applied as u32,
-            Some(NumRef::F(f)) => *f = applied,
-            None => return Err(ParamError::UnknownKey(key.to_string())),
-        }
+        self.store(key, applied);
         if applied != v {
             Ok(Some(Adjustment {
                 key: key.to_string(),
@@ -837,12 +623,8 @@ impl Params {
             if matches!(s.kind, ParamKind::Enum(_)) {
                 continue;
             }
-            let Some(r) = self.num_mut(s.key) else {
+            let Some(v) = self.get_f64(s.key) else {
                 continue;
-            };
-            let v = match &r {
-                NumRef::U(u) => f64::from(**u),
-                NumRef::F(f) => **f,
             };
             let applied = if v.is_nan() {
                 s.default
@@ -850,10 +632,7 @@ impl Params {
                 clamp_num(s, v)
             };
             if applied != v {
-                match r {
-                    NumRef::U(u) => *u = applied as u32,
-                    NumRef::F(f) => *f = applied,
-                }
+                self.store(s.key, applied);
                 adj.push(Adjustment {
                     key: s.key.to_string(),
                     requested: fmt_num(v),
@@ -886,11 +665,6 @@ impl Params {
     }
 }
 
-enum NumRef<'a> {
-    U(&'a mut u32),
-    F(&'a mut f64),
-}
-
 fn clamp_num(s: &ParamSpec, v: f64) -> f64 {
     let mut x = v.clamp(s.min, s.max);
     if s.kind == ParamKind::Int {
@@ -914,6 +688,51 @@ mod tests {
     }
 
     #[test]
+    fn choices_round_trip_their_keys() {
+        fn check<T: ParamValue + Serialize + fmt::Debug + PartialEq>(
+            all: &[T],
+            keys: &[&str],
+            key: fn(T) -> &'static str,
+            from_key: fn(&str) -> Option<T>,
+        ) {
+            assert_eq!(all.len(), keys.len());
+            for (i, (&choice, &k)) in all.iter().zip(keys).enumerate() {
+                assert_eq!(key(choice), k);
+                assert_eq!(from_key(k), Some(choice));
+                assert_eq!(choice.to_f64(), i as f64);
+                assert_eq!(T::from_f64(i as f64), choice);
+                assert_eq!(T::index_of(k), Some(i));
+                assert_eq!(serde_json::to_string(&choice).unwrap(), format!("\"{k}\""));
+            }
+            assert_eq!(from_key("bogus"), None);
+        }
+        check(
+            &PoolMode::ALL,
+            PoolMode::KEYS,
+            PoolMode::key,
+            PoolMode::from_key,
+        );
+        check(&Dist::ALL, Dist::KEYS, Dist::key, Dist::from_key);
+        check(
+            &Connect::ALL,
+            Connect::KEYS,
+            Connect::key,
+            Connect::from_key,
+        );
+        check(&Auth::ALL, Auth::KEYS, Auth::key, Auth::from_key);
+        check(&Arch::ALL, Arch::KEYS, Arch::key, Arch::from_key);
+        check(
+            &Workload::ALL,
+            Workload::KEYS,
+            Workload::key,
+            Workload::from_key,
+        );
+        check(&OnOff::ALL, OnOff::KEYS, OnOff::key, OnOff::from_key);
+        assert_eq!(Arch::ThreadPool.label(), "thread pool");
+        assert_eq!(PoolMode::Session.label(), "session");
+    }
+
+    #[test]
     fn set_parses_clamps_and_rejects() {
         let mut p = Params::default();
         assert_eq!(p.set("clients", "500"), Ok(None));
@@ -934,6 +753,15 @@ mod tests {
         assert_eq!(p.get("connect").unwrap(), "per_txn");
         assert_eq!(p.set("huge_pages", "true"), Ok(None));
         assert_eq!(p.huge_pages, OnOff::On);
+        assert_eq!(p.set("huge_pages", "No"), Ok(None));
+        assert_eq!(p.huge_pages, OnOff::Off);
+        assert_eq!(p.set("arch", " Thread-Pool "), Ok(None));
+        assert_eq!(p.arch, Arch::ThreadPool);
+        assert_eq!(p.set("stmt_cpu_dist", "constant"), Ok(None));
+        assert_eq!(p.stmt_cpu_dist, Dist::Const);
+        // Another choice's spelling is not accepted.
+        assert!(p.set("pool_mode", "true").is_err());
+        assert!(p.set("connect", "exponential").is_err());
     }
 
     #[test]

@@ -6,10 +6,10 @@
 //! * **Finite source M/M/c//N** (closed: N clients thinking Z on average, c servers, service
 //!   1/μ): the exact birth–death solution, computed in log space.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Erlang C results (times in the unit of `1/mu`).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct ErlangC {
     /// Offered load A = λ/μ (Erlangs).
     pub offered: f64,
@@ -58,7 +58,7 @@ pub fn erlang_c_tail(e: &ErlangC, c: u32, lambda: f64, mu: f64, t: f64) -> f64 {
 }
 
 /// Finite-source (closed) results; times in the unit of `think` and `service`.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct FiniteSource {
     /// Completions per unit time.
     pub throughput: f64,

@@ -74,15 +74,6 @@ fn num(v: f64) -> String {
     }
 }
 
-fn mode_name(m: PoolMode) -> &'static str {
-    match m {
-        PoolMode::None => "none",
-        PoolMode::Session => "session",
-        PoolMode::Transaction => "transaction",
-        PoolMode::Statement => "statement",
-    }
-}
-
 fn port(p: &Params) -> u32 {
     if p.pooled() {
         PGB_PORT
@@ -114,7 +105,7 @@ fn scenario(p: &Params) -> String {
     let path = if p.pooled() {
         format!(
             "through PgBouncer ({} mode, pool {})",
-            mode_name(p.pool_mode),
+            p.pool_mode.key(),
             p.pool_size
         )
     } else {
@@ -165,7 +156,7 @@ fn pgbouncer_ini(p: &Params) -> String {
         }
     }
     line("auth_file = /etc/pgbouncer/userlist.txt");
-    line(&format!("pool_mode = {}", mode_name(p.pool_mode)));
+    line(&format!("pool_mode = {}", p.pool_mode.key()));
     line("; server connections of the one database/user pair (the model's pool_size)");
     line(&format!("default_pool_size = {}", p.pool_size));
     line("; extra servers once a client has waited reserve_pool_timeout seconds");
@@ -590,7 +581,7 @@ fn caveats(p: &Params, rows: u64) -> Vec<String> {
              no such errors.",
             num(p.session_state_share),
             num(p.session_state_share * 100.0),
-            mode_name(p.pool_mode)
+            p.pool_mode.key()
         ));
     }
     if p.arch != Arch::Process {
@@ -598,10 +589,7 @@ fn caveats(p: &Params, rows: u64) -> Vec<String> {
             "arch = {}: Postgres has no thread mode; the kit still targets Postgres (one process \
              per connection), so the real run shows the process model, not the model's {} \
              what-if.",
-            match p.arch {
-                Arch::Thread => "thread",
-                _ => "thread_pool",
-            },
+            p.arch.key(),
             match p.arch {
                 Arch::Thread => "thread-per-connection",
                 _ => "thread-pool",

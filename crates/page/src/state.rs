@@ -3,45 +3,11 @@
 //! [`Action`]s; the running models are not here (see `sim.rs`).
 
 use crate::presenter::{self, StepMove};
-use poolsim_model::{Arch, Params, PoolMode};
+use poolsim_model::{Params, PoolMode};
 
-/// The pool modes a reader can pick (the model's `none` is the pooler switch).
-pub const POOL_MODES: [PoolMode; 3] = [
-    PoolMode::Session,
-    PoolMode::Transaction,
-    PoolMode::Statement,
-];
-
-/// The model's (and PgBouncer's) name of a pool mode.
-pub fn mode_key(mode: PoolMode) -> &'static str {
-    match mode {
-        PoolMode::None => "none",
-        PoolMode::Session => "session",
-        PoolMode::Transaction => "transaction",
-        PoolMode::Statement => "statement",
-    }
-}
-
-/// How the database serves connections, as the page lists them.
-pub const ARCHS: [Arch; 3] = [Arch::Process, Arch::Thread, Arch::ThreadPool];
-
-/// The model's name of an architecture.
-pub fn arch_key(arch: Arch) -> &'static str {
-    match arch {
-        Arch::Process => "process",
-        Arch::Thread => "thread",
-        Arch::ThreadPool => "thread_pool",
-    }
-}
-
-/// What the page calls an architecture.
-pub fn arch_label(arch: Arch) -> &'static str {
-    match arch {
-        Arch::Process => "process per connection",
-        Arch::Thread => "thread per connection",
-        Arch::ThreadPool => "thread pool",
-    }
-}
+/// The pool modes a reader can pick: every mode but the model's `none`, which is the pooler
+/// switch.
+pub const POOL_MODES: &[PoolMode] = PoolMode::ALL.split_at(1).1;
 
 /// The page's untouched first view: the model's default scenario (a fleet's worth of clients over
 /// a pool of 3× the cores), with a shorter think time so the server is saturated and the pooled

@@ -7,14 +7,15 @@ use poolsim_model::{Params, PoolMode};
 use poolsim_page::format::{count, duration};
 use poolsim_page::live::{num, word, Live, Runner};
 use poolsim_page::sim::LiveView;
-use poolsim_page::state::{mode_key, POOL_MODES};
+use poolsim_page::state::POOL_MODES;
 use poolsim_ui::components::IntSlider;
 use yew::prelude::*;
 
 pub fn mode_of(key: &str) -> PoolMode {
     POOL_MODES
-        .into_iter()
-        .find(|m| mode_key(*m) == key)
+        .iter()
+        .copied()
+        .find(|m| m.key() == key)
         .unwrap_or(PoolMode::Transaction)
 }
 
@@ -45,7 +46,7 @@ pub fn live(m: PoolMode, session_pct: u32, run: &LiveView) -> Vec<Live> {
         num(
             "s8_mode",
             POOL_MODES.iter().position(|x| *x == m).unwrap_or(0) as f64,
-            mode_key(m),
+            m.key(),
         ),
         num("s8_tps", p.throughput_tps, rate(p.throughput_tps)),
         num(
@@ -99,7 +100,7 @@ pub fn ModesSection() -> Html {
         <>
             <div class="explain-controls">
                 <Choice name="mode" legend="Pool mode" value={(*mode).clone()} on_change={on_mode}
-                        options={POOL_MODES.iter().map(|m| (AttrValue::from(mode_key(*m)), AttrValue::from(mode_key(*m)))).collect::<Vec<_>>()} />
+                        options={POOL_MODES.iter().map(|m| (AttrValue::from(m.key()), AttrValue::from(m.label()))).collect::<Vec<_>>()} />
                 <IntSlider id="mode-session-pct" label="Clients relying on session state" unit="percent" min={0} max={100}
                            value={*session_pct} on_change={on_session}
                            help="Percent of clients using SET, LISTEN, advisory locks or SQL PREPARE" />

@@ -7,7 +7,6 @@ use poolsim_model::{Arch, Params};
 use poolsim_page::format::{bytes, count, duration};
 use poolsim_page::live::{num, word, Live, Runner};
 use poolsim_page::sim::LiveView;
-use poolsim_page::state::{arch_key, arch_label, ARCHS};
 use poolsim_ui::components::IntSlider;
 use yew::prelude::*;
 
@@ -30,7 +29,7 @@ pub fn live(a: Arch, clients: u32, run: &LiveView, procs: &LiveView) -> Vec<Live
     let pr = &procs.direct;
     vec![
         num("s9_clients", f64::from(clients), count(clients.into())),
-        word("s9_arch", arch_label(a)),
+        word("s9_arch", a.label()),
         num("s9_memory", t.memory_private, bytes(t.memory_private)),
         num(
             "s9_memory_process",
@@ -71,9 +70,9 @@ pub fn defaults(run: Runner) -> Vec<Live> {
 pub fn ThreadsSection() -> Html {
     let arch = use_state(|| AttrValue::from("thread"));
     let clients = use_state(|| THREADS_CLIENTS);
-    let a = ARCHS
+    let a = Arch::ALL
         .into_iter()
-        .find(|x| arch_key(*x) == arch.as_str())
+        .find(|x| x.key() == arch.as_str())
         .unwrap_or(Arch::Thread);
     let w = workload(a, *clients);
     let proc_w = workload(Arch::Process, *clients);
@@ -96,7 +95,7 @@ pub fn ThreadsSection() -> Html {
     html! {
         <>
             <figure class="explain-figure">
-                <PairBars direct_label="processes" pooled_label={AttrValue::from(arch_label(a))} pairs={vec![
+                <PairBars direct_label="processes" pooled_label={AttrValue::from(a.label())} pairs={vec![
                     Pair { label: "Memory of the connections".into(), direct: pr.memory_private, pooled: t.memory_private,
                            direct_text: bytes(pr.memory_private), pooled_text: bytes(t.memory_private) },
                     Pair { label: "Transactions per second".into(), direct: pr.throughput_tps, pooled: t.throughput_tps,
@@ -111,7 +110,7 @@ pub fn ThreadsSection() -> Html {
             </figure>
             <div class="explain-controls">
                 <Choice name="arch" legend="Server design" value={(*arch).clone()} on_change={on_arch}
-                        options={ARCHS[1..].iter().map(|x| (AttrValue::from(arch_key(*x)), AttrValue::from(arch_label(*x)))).collect::<Vec<_>>()} />
+                        options={Arch::ALL[1..].iter().map(|x| (AttrValue::from(x.key()), AttrValue::from(x.label()))).collect::<Vec<_>>()} />
                 <IntSlider id="thr-clients" label="Connections" unit="connections" min={1} max={10_000}
                            value={w.clients} log=true on_change={on_clients} />
             </div>

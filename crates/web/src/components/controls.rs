@@ -4,7 +4,7 @@
 
 use super::Select;
 use poolsim_model::params::spec;
-use poolsim_model::{Connect, Params, PoolMode};
+use poolsim_model::{Arch, Connect, Params, PoolMode};
 use poolsim_page::state::*;
 use poolsim_ui::components::{IntSlider, Toggle};
 use yew::prelude::*;
@@ -65,36 +65,36 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let pool_mode = on.reform(|key: String| {
         Action::PoolMode(
             POOL_MODES
-                .into_iter()
-                .find(|m| mode_key(*m) == key)
+                .iter()
+                .copied()
+                .find(|m| m.key() == key)
                 .unwrap_or(PoolMode::Transaction),
         )
     });
     let text = |key: &'static str| on.reform(move |v: String| Action::Set(key, v));
     let per_txn = on.reform(|on: bool| {
-        Action::Set("connect", if on { "per_txn" } else { "persistent" }.into())
+        Action::Set(
+            "connect",
+            if on {
+                Connect::PerTxn
+            } else {
+                Connect::Persistent
+            }
+            .key()
+            .into(),
+        )
     });
     let modes = POOL_MODES
         .iter()
-        .map(|m| {
-            (
-                AttrValue::Static(mode_key(*m)),
-                AttrValue::Static(mode_key(*m)),
-            )
-        })
+        .map(|m| (AttrValue::Static(m.key()), AttrValue::Static(m.label())))
         .collect::<Vec<_>>();
     let versions = vec![
         (AttrValue::Static("13"), AttrValue::Static("≤ 13")),
         (AttrValue::Static("16"), AttrValue::Static("14+")),
     ];
-    let archs = ARCHS
+    let archs = Arch::ALL
         .iter()
-        .map(|a| {
-            (
-                AttrValue::Static(arch_key(*a)),
-                AttrValue::Static(arch_label(*a)),
-            )
-        })
+        .map(|a| (AttrValue::Static(a.key()), AttrValue::Static(a.label())))
         .collect::<Vec<_>>();
     let version = if p.old_snapshots() { "13" } else { "16" };
     html! {
@@ -122,7 +122,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     <Toggle id="pooler" label="Pooler (PgBouncer) in front" checked={p.pooled()}
                             on_change={on.reform(Action::Pooler)}
                             help="Off: only the direct side is simulated" />
-                    <Select id="pool-mode" label="Pool mode" value={mode_key(props.mode)}
+                    <Select id="pool-mode" label="Pool mode" value={props.mode.key()}
                             options={modes} on_change={pool_mode} />
                 }
                 if shown("pg_version") {
@@ -130,7 +130,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                             options={versions} on_change={text("pg_version")} />
                 }
                 if shown("arch") {
-                    <Select id="arch" label="Architecture" value={arch_key(p.arch)}
+                    <Select id="arch" label="Architecture" value={p.arch.key()}
                             options={archs} on_change={text("arch")} />
                 }
                 if shown("connect") {

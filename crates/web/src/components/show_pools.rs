@@ -60,7 +60,7 @@ pub fn ShowPoolsPanel(props: &ShowPoolsProps) -> Html {
             cell("sv_login", p.sv_login.into(), n(p.sv_login)),
             cell("maxwait", p.maxwait_s, format!("{}", p.maxwait_s.floor())),
             html! { <td>{ us(p.maxwait_s.fract()) }</td> },
-            html! { <td>{ poolsim_page::state::mode_key(props.mode) }</td> },
+            html! { <td>{ props.mode.key() }</td> },
         ],
     );
     let stats = table(
