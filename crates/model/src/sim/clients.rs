@@ -595,10 +595,10 @@ impl Sim {
     /// is done.
     pub fn on_result(&mut self, c: ClientId) {
         let cl = &mut self.clients.slots[c];
-        let q = self.now - cl.statement_start;
+        let statement_time = self.now - cl.statement_start;
         cl.statement_index += 1;
         let more = cl.statement_index < cl.statements;
-        self.metrics.stmt_done(q);
+        self.metrics.stmt_done(statement_time);
         if more {
             self.send_statement(c);
         } else {

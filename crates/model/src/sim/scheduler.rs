@@ -9,7 +9,7 @@
 //! * Switching to a different process than the core ran last costs CPU on that core: the direct
 //!   cost (1.6 µs process, 1.1 µs thread) + TLB refill + a cache refill that grows once the
 //!   combined hot working set of the runnable processes outgrows the last-level cache:
-//!   `refill = CACHE_REFILL_FULL × (ws / HOT_WS) × max(0, 1 − LLC / Σ ws_runnable)`.
+//!   `refill = CACHE_REFILL_FULL × (working set / HOT_WS) × max(0, 1 − LLC / Σ runnable sets)`.
 //!   Resuming on another core than last time is a migration and costs `MIGRATION_PENALTY`.
 //! * With overheads off there is always a free core (cores are added on demand) and nothing costs.
 //!
