@@ -101,12 +101,12 @@ impl Model {
 
     /// The parameters in force (clamped).
     pub fn params(&self) -> &Params {
-        &self.sim.p
+        self.sim.params()
     }
 
     /// Simulated time, ns.
     pub fn now(&self) -> u64 {
-        self.sim.now
+        self.sim.now()
     }
 
     /// Runs until simulated time `t_ns`.
@@ -120,7 +120,7 @@ impl Model {
         let events = self.sim.advance(max_events, until_ns);
         Advance {
             events,
-            now: self.sim.now,
+            now: self.sim.now(),
         }
     }
 
@@ -130,7 +130,7 @@ impl Model {
     /// (metrics and series carry on).
     pub fn set_params(&mut self, params: Params) -> Vec<Adjustment> {
         let (p, adj) = params.clamped();
-        if p != self.sim.p {
+        if p != *self.sim.params() {
             self.sim.set_params(p);
         }
         adj
@@ -138,25 +138,23 @@ impl Model {
 
     /// Starts measuring afresh (steady state after a warm-up). Series are kept.
     pub fn reset_stats(&mut self) {
-        self.sim.flush_accounting();
-        let now = self.sim.now;
-        self.sim.metrics.reset(now);
+        self.sim.reset_stats();
     }
 
     fn state_view(&self) -> StateView {
         StateView {
             memory: self.sim.memory(),
             pools: self.sim.show_pools(),
-            server_connections: u64::from(self.sim.live_backends()),
-            client_connections: u64::from(self.sim.client_connections),
+            server_connections: u64::from(self.sim.server_connections()),
+            client_connections: u64::from(self.sim.client_connections()),
         }
     }
 
     /// Figures since the last reset. Latency and pool-wait figures also count the attempts
     /// still in progress now, with their elapsed time so far (see [`Summary::latency_s`]).
     pub fn summary(&self) -> Summary {
-        let (c, lat, wait) = self.sim.metrics.totals();
-        if self.sim.in_flight.is_empty() {
+        let (c, lat, wait) = self.sim.metrics().totals();
+        if !self.sim.has_attempts_in_flight() {
             return build_summary(&c, lat, wait, &InFlight::default(), &self.state_view());
         }
         let (mut lat, mut wait) = (lat.clone(), wait.clone());
@@ -174,14 +172,14 @@ impl Model {
             0.0
         };
         let buckets = libm::ceil(secs * 1e9 / BUCKET_NS as f64) as usize;
-        let (c, mut lat, mut wait) = self.sim.metrics.window(buckets);
+        let (c, mut lat, mut wait) = self.sim.metrics().window(buckets);
         let fl = self.sim.censor(&mut lat, &mut wait);
         build_summary(&c, &lat, &wait, &fl, &self.state_view())
     }
 
     /// The live chart series: one point per 100 ms, oldest first, at most 600.
     pub fn series(&self) -> Vec<SeriesPoint> {
-        self.sim.metrics.series()
+        self.sim.metrics().series()
     }
 
     /// Entity states now, for the animated view.

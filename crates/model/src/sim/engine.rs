@@ -5,48 +5,58 @@
 //! naming entities by id plus a generation counter; an event whose generation no longer matches
 //! its entity is stale and ignored (cheaper than removing it from the heap).
 
+use super::ids::{ClientId, ConnId, CoreId, PoolerId};
 use super::Sim;
 use crate::metrics::{BucketExtras, Levels, BUCKET_NS};
 use std::collections::VecDeque;
 
 /// What a client timer means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum CTimer {
+pub(crate) enum ClientTimer {
     /// Think time or back-off over.
     Wake,
     /// The login handshake reached the pooler.
     Login,
     /// A statement reached the server (or pooler).
-    StmtArrive,
+    StatementArrives,
     /// A result reached the client.
-    ResultArrive,
+    ResultArrives,
 }
 
+/// Something that happens at a point in simulated time.
 #[derive(Clone, Copy, Debug)]
-pub(crate) enum Ev {
-    Core(u32, u32),
-    Client(u32, u32, CTimer),
+pub(crate) enum Event {
+    /// A core's running process reaches the end of its job or of its slice; stale unless the
+    /// core's generation is still the one given.
+    Core(CoreId, u32),
+    /// A client's timer; stale unless the client's generation is still the one given.
+    Client(ClientId, u32, ClientTimer),
     /// The oldest waiting client of a PgBouncer process may have reached `query_wait_timeout`.
-    WaitTimer(u32),
+    WaitTimer(PoolerId),
     /// The oldest waiting client of a PgBouncer process may have reached `reserve_pool_timeout`.
-    ReserveTimer(u32),
-    ConnReady(u32),
+    ReserveTimer(PoolerId),
+    /// A new server connection's handshake is complete.
+    ConnReady(ConnId),
+    /// The next open-workload arrival.
     Arrival,
     /// A PgBouncer process may try to open server connections again (`server_login_retry`).
-    PoolRetry(u32),
+    PoolRetry(PoolerId),
 }
 
 /// A pending event. `key` packs (time, sequence number) as `t << 64 | seq`, so one `u128`
 /// comparison orders entries by time and then by insertion order (seq is unique).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Entry {
+    /// `time << 64 | sequence number`.
     key: u128,
-    pub ev: Ev,
+    /// The event.
+    pub event: Event,
 }
 
 impl Entry {
+    /// When it is due, ns.
     #[inline]
-    pub fn t(&self) -> u64 {
+    pub fn time(&self) -> u64 {
         (self.key >> 64) as u64
     }
 }
@@ -60,6 +70,7 @@ const FAR_NS: u64 = 10_000_000;
 
 /// A 4-ary min-heap of entries on `key`.
 struct Heap {
+    /// The entries, in heap order (each node's children at `ARITY·i + 1..`).
     v: Vec<Entry>,
 }
 
@@ -156,21 +167,29 @@ impl Heap {
 /// in the far heap, touched once per transaction, while the dozen events of each transaction move
 /// through a near heap of a few dozen entries instead of sifting through 10,000.
 pub(crate) struct EventQueue {
+    /// Events due at the time they were scheduled, in order.
     now: VecDeque<Entry>,
+    /// Events due within [`FAR_NS`] of when they were scheduled.
     near: Heap,
+    /// Events due later.
     far: Heap,
+    /// The last sequence number given (carried over when the system is rebuilt).
     pub seq: u64,
 }
 
 /// Which store holds the earliest event.
 #[derive(Clone, Copy)]
 enum Head {
+    /// The FIFO of events due now.
     Now,
+    /// The near heap.
     Near,
+    /// The far heap.
     Far,
 }
 
 impl EventQueue {
+    /// An empty queue.
     pub fn new() -> EventQueue {
         EventQueue {
             now: VecDeque::new(),
@@ -180,13 +199,13 @@ impl EventQueue {
         }
     }
 
-    /// Schedules `ev` at `t`; `now` is the current time (`t >= now`).
+    /// Schedules `event` at `t`; `now` is the current time (`t >= now`).
     #[inline]
-    pub fn push(&mut self, t: u64, now: u64, ev: Ev) {
+    pub fn push(&mut self, t: u64, now: u64, event: Event) {
         self.seq += 1;
         let e = Entry {
             key: (u128::from(t) << 64) | u128::from(self.seq),
-            ev,
+            event,
         };
         if t == now {
             self.now.push_back(e);
@@ -228,24 +247,27 @@ impl EventQueue {
         })
     }
 
+    /// The number of pending events (stale ones included).
     pub fn len(&self) -> usize {
         self.now.len() + self.near.v.len() + self.far.v.len()
     }
 }
 
 impl Sim {
+    /// Schedules `event` after `delay` ns.
     #[inline]
-    pub fn at(&mut self, delay: u64, ev: Ev) {
+    pub fn at(&mut self, delay: u64, event: Event) {
         let t = self.now.saturating_add(delay);
-        self.events.push(t, self.now, ev);
+        self.events.push(t, self.now, event);
     }
 
+    /// The levels integrated over time (time-weighted averages: Little's law's terms).
     fn levels(&self) -> Levels {
         Levels {
-            cores: self.cores.len() as u64,
-            pool_waiting: u64::from(self.cl_waiting),
-            runq: self.runq.len() as u64,
-            in_system: u64::from(self.in_system),
+            cores: self.scheduler.cores.len() as u64,
+            pool_waiting: u64::from(self.poolers.waiting),
+            runq: self.scheduler.run_queue.len() as u64,
+            in_system: self.clients.in_system(),
         }
     }
 
@@ -254,29 +276,25 @@ impl Sim {
         if t <= self.now {
             return;
         }
-        let lv = self.levels();
+        let levels = self.levels();
         loop {
             let bucket_end = self.metrics.bucket_start + BUCKET_NS;
             if bucket_end > t {
                 break;
             }
-            self.metrics.integrate(bucket_end - self.now, &lv);
+            self.metrics.integrate(bucket_end - self.now, &levels);
             self.now = bucket_end;
             let m = self.memory();
             let extras = BucketExtras {
                 mem_private: m.private_total,
                 mem_rss: m.rss_total,
-                server_connections: self.live_backends(),
+                server_connections: self.backends.live(),
             };
-            let mut in_flight = std::mem::take(&mut self.censored_scratch);
-            in_flight.clear();
-            let now = self.now;
-            in_flight.extend(self.in_flight.iter().map(|f| now - f.start));
+            let in_flight = self.clients.elapsed_in_flight(self.now);
             self.metrics
-                .close_bucket(extras, self.cl_waiting, &mut in_flight);
-            self.censored_scratch = in_flight;
+                .close_bucket(extras, self.poolers.waiting, in_flight);
         }
-        self.metrics.integrate(t - self.now, &lv);
+        self.metrics.integrate(t - self.now, &levels);
         self.now = t;
     }
 
@@ -289,28 +307,28 @@ impl Sim {
                 self.clock_to(until);
                 break;
             };
-            self.clock_to(e.t());
-            self.handle(e.ev);
+            self.clock_to(e.time());
+            self.handle(e.event);
             n += 1;
         }
         n
     }
 
-    fn handle(&mut self, ev: Ev) {
-        match ev {
-            Ev::Core(c, gen) => self.on_core_event(c, gen),
-            Ev::Client(id, gen, what) => {
-                let ok = self.clients.get(id as usize).is_some_and(|c| c.gen == gen);
-                if ok {
-                    self.on_client_timer(id, what);
+    /// Dispatches `event` to its mechanism.
+    fn handle(&mut self, event: Event) {
+        match event {
+            Event::Core(core, generation) => self.on_core_event(core, generation),
+            Event::Client(c, generation, timer) => {
+                if self.clients.is_current(c, generation) {
+                    self.on_client_timer(c, timer);
                 }
             }
-            Ev::WaitTimer(g) => self.on_wait_timer(g),
-            Ev::ReserveTimer(g) => self.on_reserve_timer(g),
-            Ev::ConnReady(conn) => self.on_conn_ready(conn),
-            Ev::Arrival => self.on_arrival(),
-            Ev::PoolRetry(g) => {
-                if (g as usize) < self.pgbs.len() {
+            Event::WaitTimer(g) => self.on_wait_timer(g),
+            Event::ReserveTimer(g) => self.on_reserve_timer(g),
+            Event::ConnReady(conn) => self.on_conn_ready(conn),
+            Event::Arrival => self.on_arrival(),
+            Event::PoolRetry(g) => {
+                if self.poolers.processes.contains(g) {
                     self.maybe_open_servers(g);
                 }
             }

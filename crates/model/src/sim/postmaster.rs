@@ -5,140 +5,138 @@
 //! running queries. `max_connections` is checked after the fork, as in Postgres, where the child
 //! itself refuses with "sorry, too many clients already": a refused connection still cost a fork.
 
-use super::engine::Ev;
-use super::{Job, JobWhat, PState, ProcKind, SState, Sim, NONE};
+use super::backends::ConnState;
+use super::engine::Event;
+use super::ids::{ConnId, ProcId};
+use super::scheduler::{Job, JobKind, ProcKind};
+use super::Sim;
 use crate::calibration as cal;
 use crate::metrics::ErrorKind;
-use crate::params::Auth;
+use std::collections::VecDeque;
+
+/// The postmaster (or the thread pool's listener): one process that accepts connections one at
+/// a time.
+pub(crate) struct Postmaster {
+    /// Its process.
+    pub proc: ProcId,
+    /// Connections waiting for it to fork them, FIFO.
+    pub fork_queue: VecDeque<ConnId>,
+}
+
+impl Postmaster {
+    /// The postmaster running as process `proc`, with nothing to do.
+    pub fn new(proc: ProcId) -> Postmaster {
+        Postmaster {
+            proc,
+            fork_queue: VecDeque::new(),
+        }
+    }
+}
 
 impl Sim {
-    fn auth_cpu(&self) -> u64 {
-        match self.p.auth {
-            Auth::Trust => 0,
-            Auth::Scram => cal::SCRAM_SERVER_CPU_NS,
-        }
-    }
-
-    fn accept_job(&self, conn: u32) -> Job {
-        // In a thread pool the listener does the whole session set-up, auth included.
-        let extra = if self.arch.own_task {
-            0
-        } else {
-            self.auth_cpu()
-        };
+    /// The acceptor's CPU job for a new connection `conn`.
+    fn accept_job(&self, conn: ConnId) -> Job {
         Job {
-            what: JobWhat::Accept(conn),
-            remaining: self.arch.accept_cpu_ns + extra,
-            snap: 0,
+            kind: JobKind::Accept(conn),
+            remaining_ns: self.config.accept_cpu_ns,
+            snapshot_ns: 0,
         }
-    }
-
-    /// Latency of the connection handshake outside the server's CPU.
-    fn connect_latency(&self) -> u64 {
-        if !self.overheads() {
-            return 0;
-        }
-        let scram = match self.p.auth {
-            Auth::Trust => 0,
-            Auth::Scram => cal::SCRAM_CLIENT_LATENCY_NS,
-        };
-        cal::CONNECT_LATENCY_NS + scram
     }
 
     /// Starts opening server connection `conn` (state ForkQueued).
-    pub fn submit_accept(&mut self, conn: u32) {
-        if !self.overheads() {
+    pub fn submit_accept(&mut self, conn: ConnId) {
+        if !self.config.overheads {
             self.accept_done(conn);
             return;
         }
-        let pm = self.postmaster_proc;
-        let pr = &self.procs[pm as usize];
-        if pr.state == PState::Blocked && pr.job.is_none() {
+        let pm = self.postmaster.proc;
+        if self.scheduler.is_waiting_for_work(pm) {
             let job = self.accept_job(conn);
             self.give_job(pm, job);
         } else {
-            self.fork_q.push_back(conn);
+            self.postmaster.fork_queue.push_back(conn);
         }
     }
 
+    /// The postmaster's next job: the next connection waiting for its fork.
     pub fn next_accept_job(&mut self) -> Option<Job> {
-        let conn = self.fork_q.pop_front()?;
+        let conn = self.postmaster.fork_queue.pop_front()?;
         Some(self.accept_job(conn))
     }
 
+    /// A new process or thread of connection `conn`, which also executes its statements.
+    pub fn spawn_conn_proc(&mut self, conn: ConnId) -> ProcId {
+        let proc = self.scheduler.new_proc(
+            ProcKind::Conn(conn),
+            self.config.arch.threads,
+            cal::HOT_WORKING_SET_BYTES,
+        );
+        let c = &mut self.backends.conns[conn];
+        c.proc = Some(proc);
+        c.executor = Some(proc);
+        proc
+    }
+
     /// The fork is done: either the new backend refuses (max_connections) or it starts up.
-    pub fn accept_done(&mut self, conn: u32) {
-        if self.live_backends() >= self.p.max_connections {
+    pub fn accept_done(&mut self, conn: ConnId) {
+        if self.backends.live() >= self.config.params.max_connections {
             self.refuse(conn);
             return;
         }
-        self.set_sstate(conn, SState::Forking);
-        if self.arch.own_task {
-            let proc = self.new_proc(
-                ProcKind::Conn(conn),
-                self.arch.threads,
-                cal::HOT_WORKING_SET_BYTES,
-            );
-            let c = &mut self.conns[conn as usize];
-            c.proc = proc;
-            c.exec = proc;
-            if self.overheads() {
+        self.backends.set_state(conn, ConnState::Forking);
+        if self.config.arch.own_task {
+            let proc = self.spawn_conn_proc(conn);
+            if self.config.overheads {
                 let job = Job {
-                    what: JobWhat::Init(conn),
-                    remaining: self.arch.init_cpu_ns + self.auth_cpu(),
-                    snap: 0,
+                    kind: JobKind::Init(conn),
+                    remaining_ns: self.config.init_cpu_ns,
+                    snapshot_ns: 0,
                 };
                 self.give_job(proc, job);
                 return;
             }
         }
-        let lat = self.connect_latency();
-        self.at(lat, Ev::ConnReady(conn));
+        self.at(self.config.connect_latency_ns, Event::ConnReady(conn));
     }
 
     /// The backend finished initialising; the handshake completes after the connect latency.
-    pub fn init_done(&mut self, conn: u32) {
-        let lat = self.connect_latency();
-        self.at(lat, Ev::ConnReady(conn));
+    pub fn init_done(&mut self, conn: ConnId) {
+        self.at(self.config.connect_latency_ns, Event::ConnReady(conn));
     }
 
-    pub fn on_conn_ready(&mut self, conn: u32) {
-        if self.conns.get(conn as usize).map(|c| c.state) != Some(SState::Forking) {
+    /// Connection `conn`'s handshake is complete: it serves its client, or joins its pool.
+    pub fn on_conn_ready(&mut self, conn: ConnId) {
+        if self.backends.conns.get(conn).map(|c| c.state) != Some(ConnState::Forking) {
             return;
         }
-        self.set_sstate(conn, SState::Idle);
-        if self.conns[conn as usize].pooled {
-            let g = self.conns[conn as usize].pgb;
-            self.pgbs[g as usize].servers_login -= 1;
+        self.backends.set_state(conn, ConnState::Idle);
+        let c = &self.backends.conns[conn];
+        if c.pooled {
+            let g = c.pooler.expect("a pooled connection's process");
+            self.poolers.processes[g].servers_logging_in -= 1;
             self.server_available(conn);
         } else {
-            let c = self.conns[conn as usize].client;
-            self.on_connected(c);
+            let client = self.backends.client_of(conn);
+            self.on_connected(client);
         }
     }
 
-    fn refuse(&mut self, conn: u32) {
-        let pooled = self.conns[conn as usize].pooled;
-        let client = self.conns[conn as usize].client;
-        let app = self.conns[conn as usize].app;
-        let g = self.conns[conn as usize].pgb;
-        self.forget_conn(conn);
-        self.set_sstate(conn, SState::Free);
-        self.conns[conn as usize].client = NONE;
-        self.conns[conn as usize].pgb = NONE;
-        self.conn_free.push(conn);
+    /// The new backend refuses (too many connections): its slot is freed; a pooler retries
+    /// after `server_login_retry`, a direct client fails and backs off.
+    fn refuse(&mut self, conn: ConnId) {
+        let c = &self.backends.conns[conn];
+        let (pooled, client, pooler) = (c.pooled, c.client, c.pooler);
+        let application_pool = self.close_conn(conn);
         if pooled {
-            let pg = &mut self.pgbs[g as usize];
-            pg.servers_total -= 1;
-            pg.servers_login -= 1;
+            let g = pooler.expect("a pooled connection's process");
             self.metrics.error(ErrorKind::ServerRefused);
-            // This process waits server_login_retry before trying again.
-            pg.login_retry_until = self.now + cal::PGB_SERVER_LOGIN_RETRY_NS;
-            self.at(cal::PGB_SERVER_LOGIN_RETRY_NS, Ev::PoolRetry(g));
+            self.poolers.processes[g].login_refused(self.now);
+            self.at(cal::PGB_SERVER_LOGIN_RETRY_NS, Event::PoolRetry(g));
         } else {
-            self.clients[client as usize].conn = NONE;
-            self.fail_txn(client, ErrorKind::Refused, true);
-            if app {
+            let client = client.expect("a direct connection's client");
+            self.clients.slots[client].conn = None;
+            self.fail_transaction(client, ErrorKind::Refused, true);
+            if application_pool {
                 self.app_pool_kick();
             }
         }

@@ -9,7 +9,9 @@
 //! spread over many cores. PostgreSQL 14 caches snapshots and keeps a dense xid array, so the
 //! cost is about the constant `a`. (DOMAIN §3; Freund 2020.)
 
-use super::{Job, JobWhat, Sim};
+use super::ids::ConnId;
+use super::scheduler::{Job, JobKind};
+use super::Sim;
 use crate::calibration as cal;
 use crate::params::Dist;
 use crate::rng::ns;
@@ -34,38 +36,39 @@ pub fn snapshot_cost_ns(
 
 impl Sim {
     /// Samples one statement's CPU demand, ns.
-    pub fn sample_stmt_cpu(&mut self) -> u64 {
-        let mean = self.p.stmt_cpu_ms * 1e6;
-        let x = match self.p.stmt_cpu_dist {
-            Dist::Exp => self.rng_work.exp(mean),
+    pub fn sample_statement_cpu(&mut self) -> u64 {
+        let mean = self.config.stmt_cpu_mean_ns;
+        let params = &self.config.params;
+        let x = match params.stmt_cpu_dist {
+            Dist::Exp => self.random.work.exp(mean),
             // Never exactly constant on a real server (see `cal::STMT_CPU_JITTER`).
-            Dist::Const if self.overheads() => {
-                mean * (1.0 + cal::STMT_CPU_JITTER * (2.0 * self.rng_jitter.uniform() - 1.0))
+            Dist::Const if self.config.overheads => {
+                mean * (1.0 + cal::STMT_CPU_JITTER * (2.0 * self.random.jitter.uniform() - 1.0))
             }
             Dist::Const => mean,
-            Dist::Lognormal => self.rng_work.lognormal(mean, self.p.stmt_cpu_sigma),
+            Dist::Lognormal => self.random.work.lognormal(mean, params.stmt_cpu_sigma),
         };
         ns(x)
     }
 
     /// The CPU job of a statement of `conn`: snapshot first, then the statement's own work.
-    pub fn stmt_job(&mut self, conn: u32) -> Job {
-        let work = self.sample_stmt_cpu();
-        let snap = if self.overheads() {
-            // Called before this statement counts as executing: `stmts_executing` are others.
+    pub fn statement_job(&mut self, conn: ConnId) -> Job {
+        let work = self.sample_statement_cpu();
+        let snapshot_ns = if self.config.overheads {
+            // Called before this statement counts as executing: `executing()` are others.
             snapshot_cost_ns(
-                self.p.old_snapshots(),
-                self.live_backends(),
-                self.stmts_executing,
-                self.cores.len() as u32,
+                self.config.params.old_snapshots(),
+                self.backends.live(),
+                self.backends.executing(),
+                self.scheduler.cores.len() as u32,
             )
         } else {
             0
         };
         Job {
-            what: JobWhat::Stmt(conn),
-            remaining: work + snap,
-            snap,
+            kind: JobKind::Statement(conn),
+            remaining_ns: work + snapshot_ns,
+            snapshot_ns,
         }
     }
 }

@@ -1,6 +1,10 @@
 //! Readouts of the current state: the animated view's snapshot, memory, `SHOW POOLS`.
 
-use super::{CState, PState, ProcKind, SState, Sim, NONE};
+use super::backends::ConnState;
+use super::clients::ClientState;
+use super::ids::{ConnId, CoreId};
+use super::scheduler::{ProcKind, ProcState};
+use super::Sim;
 use crate::hist::Hist;
 use crate::memory::{MemoryBreakdown, MemoryLoad};
 use crate::metrics::{InFlight, ShowPools};
@@ -165,43 +169,52 @@ pub struct Snapshot {
     pub first_backends: Vec<BackendView>,
 }
 
-fn client_name(s: CState) -> Option<ClientStateName> {
+/// How client state `s` is drawn (`None`: a gone slot, not drawn).
+fn client_name(s: ClientState) -> Option<ClientStateName> {
     Some(match s {
-        CState::Thinking => ClientStateName::Thinking,
-        CState::Connecting => ClientStateName::Connecting,
-        CState::WaitingServer => ClientStateName::WaitingForServer,
-        CState::InStatement => ClientStateName::InStatement,
-        CState::InRoundTrip => ClientStateName::InRoundTrip,
-        CState::Backoff => ClientStateName::Backoff,
-        CState::Gone => return None,
+        ClientState::Thinking => ClientStateName::Thinking,
+        ClientState::Connecting => ClientStateName::Connecting,
+        ClientState::WaitingForServer => ClientStateName::WaitingForServer,
+        ClientState::InStatement => ClientStateName::InStatement,
+        ClientState::InRoundTrip => ClientStateName::InRoundTrip,
+        ClientState::Backoff => ClientStateName::Backoff,
+        ClientState::Gone => return None,
     })
 }
 
 impl Sim {
-    fn backend_state(&self, conn: u32) -> Option<BackendState> {
-        let c = &self.conns[conn as usize];
+    /// How connection `conn` is drawn (`None`: a free slot).
+    fn backend_state(&self, conn: ConnId) -> Option<BackendState> {
+        let c = &self.backends.conns[conn];
         Some(match c.state {
-            SState::ForkQueued | SState::Forking => BackendState::Forking,
-            SState::Idle => BackendState::Idle,
-            SState::IdleInTxn => BackendState::IdleInTransaction,
-            SState::Busy => {
-                if c.exec != NONE && self.procs[c.exec as usize].state == PState::Running {
+            ConnState::ForkQueued | ConnState::Forking => BackendState::Forking,
+            ConnState::Idle => BackendState::Idle,
+            ConnState::IdleInTransaction => BackendState::IdleInTransaction,
+            ConnState::Busy => {
+                if c.executor
+                    .is_some_and(|p| self.scheduler.procs[p].state == ProcState::Running)
+                {
                     BackendState::Running
                 } else {
                     BackendState::Runnable
                 }
             }
-            SState::Free => return None,
+            ConnState::Free => return None,
         })
     }
 
-    fn core_of(&self, conn: u32) -> Option<u32> {
-        let c = &self.conns[conn as usize];
-        if c.state != SState::Busy || c.exec == NONE {
+    /// The core connection `conn`'s statement is running on, if it is.
+    fn core_of(&self, conn: ConnId) -> Option<CoreId> {
+        let c = &self.backends.conns[conn];
+        if c.state != ConnState::Busy {
             return None;
         }
-        let p = &self.procs[c.exec as usize];
-        (p.state == PState::Running).then_some(p.last_core)
+        let p = &self.scheduler.procs[c.executor?];
+        if p.state == ProcState::Running {
+            p.last_core
+        } else {
+            None
+        }
     }
 
     /// Records every attempt in progress as a censored observation (see `metrics::Censored`):
@@ -213,11 +226,11 @@ impl Sim {
         wait: &mut Hist<B>,
     ) -> InFlight {
         let mut fl = InFlight::default();
-        let waiting = self.cl_waiting > 0;
-        for f in &self.in_flight {
+        let waiting = self.poolers.waiting > 0;
+        for f in &self.clients.flights {
             fl.txn.record(lat, self.now - f.start);
-            let cl = &self.clients[f.client as usize];
-            if waiting && cl.state == CState::WaitingServer {
+            let cl = &self.clients.slots[f.client];
+            if waiting && cl.state == ClientState::WaitingForServer {
                 fl.wait.record(wait, self.now - cl.wait_start);
             }
         }
@@ -226,67 +239,68 @@ impl Sim {
 
     /// Memory now.
     pub fn memory(&self) -> MemoryBreakdown {
-        let pooled = self.p.pooled();
+        let pooled = self.config.params.pooled();
         let busy = if pooled {
-            self.cstate_counts[CState::InStatement as usize]
-                + self.cstate_counts[CState::WaitingServer as usize]
-                + self.cstate_counts[CState::InRoundTrip as usize]
+            self.clients.count(ClientState::InStatement)
+                + self.clients.count(ClientState::WaitingForServer)
+                + self.clients.count(ClientState::InRoundTrip)
         } else {
             0
         };
         let load = MemoryLoad {
-            server_connections: self.live_backends(),
-            warm_server_connections: self.warm_backends,
+            server_connections: self.backends.live(),
+            warm_server_connections: self.backends.warm(),
             // Only statements that have started executing hold work_mem: not those waiting for
             // a core or for a thread-pool worker, nor idle (in transaction) connections.
-            running_statements: self.stmts_executing,
-            pooler_clients: self.pooler_clients,
-            pooler_busy_clients: busy.min(self.pooler_clients),
-            pooler_processes: self.pgbs.len() as u32,
+            running_statements: self.backends.executing(),
+            pooler_clients: self.poolers.clients,
+            pooler_busy_clients: busy.min(self.poolers.clients),
+            pooler_processes: self.poolers.processes.len() as u32,
         };
-        MemoryBreakdown::compute(&self.mem_cfg, &load)
+        MemoryBreakdown::compute(&self.config.memory, &load)
     }
 
     /// `SHOW POOLS` now.
     pub fn show_pools(&self) -> ShowPools {
-        if !self.p.pooled() {
+        if !self.config.params.pooled() {
             return ShowPools::default();
         }
         // Summed over the PgBouncer processes, as a fleet's dashboards add up each process's
         // `SHOW POOLS` rows.
         let (mut sv_login, mut sv_idle, mut servers) = (0u64, 0u64, 0u64);
-        for pg in &self.pgbs {
-            sv_login += u64::from(pg.servers_login);
+        for pg in &self.poolers.processes {
+            sv_login += u64::from(pg.servers_logging_in);
             sv_idle += pg.idle_servers.len() as u64;
-            servers += u64::from(pg.servers_total);
+            servers += u64::from(pg.servers);
         }
         let sv_active = servers.saturating_sub(sv_login + sv_idle);
+        let waiting = self.poolers.waiting;
         ShowPools {
-            cl_active: u64::from(self.pooler_clients.saturating_sub(self.cl_waiting)),
-            cl_waiting: u64::from(self.cl_waiting),
+            cl_active: u64::from(self.poolers.clients.saturating_sub(waiting)),
+            cl_waiting: u64::from(waiting),
             sv_active,
             sv_idle,
             sv_used: 0,
             sv_login,
-            maxwait_s: self.maxwait_ns() as f64 / 1e9,
+            maxwait_s: self.poolers.max_wait_ns(&self.clients, self.now) as f64 / 1e9,
         }
     }
 
     /// Snapshot for the animated view.
     pub fn snapshot(&self) -> Snapshot {
-        let cc = &self.cstate_counts;
+        let cl = &self.clients;
         let clients = ClientCounts {
-            thinking: cc[CState::Thinking as usize],
-            connecting: cc[CState::Connecting as usize],
-            waiting_for_server: cc[CState::WaitingServer as usize],
-            in_statement: cc[CState::InStatement as usize],
-            in_round_trip: cc[CState::InRoundTrip as usize],
-            backoff: cc[CState::Backoff as usize],
-            total: cc.iter().sum::<u32>() - cc[CState::Gone as usize],
+            thinking: cl.count(ClientState::Thinking),
+            connecting: cl.count(ClientState::Connecting),
+            waiting_for_server: cl.count(ClientState::WaitingForServer),
+            in_statement: cl.count(ClientState::InStatement),
+            in_round_trip: cl.count(ClientState::InRoundTrip),
+            backoff: cl.count(ClientState::Backoff),
+            total: cl.live(),
         };
         let mut b = BackendCounts::default();
         let mut first_backends = Vec::new();
-        for id in 0..self.conns.len() as u32 {
+        for id in self.backends.conns.ids() {
             let Some(st) = self.backend_state(id) else {
                 continue;
             };
@@ -299,45 +313,44 @@ impl Sim {
             }
             b.total += 1;
             if first_backends.len() < SNAPSHOT_INDIVIDUALS {
-                let c = self.conns[id as usize].client;
                 first_backends.push(BackendView {
-                    id,
+                    id: id.get(),
                     state: st,
-                    client: (c != NONE).then_some(c),
-                    core: self.core_of(id),
+                    client: self.backends.conns[id].client.map(|c| c.get()),
+                    core: self.core_of(id).map(|c| c.get()),
                 });
             }
         }
         let first_clients = self
             .clients
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| {
+            .slots
+            .iter_with_ids()
+            .filter_map(|(id, c)| {
                 client_name(c.state).map(|state| ClientView {
-                    id: i as u32,
+                    id: id.get(),
                     state,
-                    backend: (c.conn != NONE).then_some(c.conn),
+                    backend: c.conn.map(|conn| conn.get()),
                 })
             })
             .take(SNAPSHOT_INDIVIDUALS)
             .collect();
-        let pooler = if self.pgbs.is_empty() {
+        let pooler = if self.poolers.processes.is_empty() {
             PoolerCounts::default()
         } else {
             let mut c = PoolerCounts {
                 present: true,
-                processes: self.pgbs.len() as u32,
-                clients: self.pooler_clients,
+                processes: self.poolers.processes.len() as u32,
+                clients: self.poolers.clients,
                 ..PoolerCounts::default()
             };
-            for pg in &self.pgbs {
-                let pr = &self.procs[pg.proc as usize];
+            for pg in &self.poolers.processes {
+                let pr = &self.scheduler.procs[pg.proc];
                 match pr.state {
-                    PState::Running => c.running_processes += 1,
-                    PState::Runnable => c.runnable_processes += 1,
-                    PState::Blocked => {}
+                    ProcState::Running => c.running_processes += 1,
+                    ProcState::Runnable => c.runnable_processes += 1,
+                    ProcState::Blocked => {}
                 }
-                c.queue_len += pg.q.len() as u32 + u32::from(pr.job.is_some());
+                c.queue_len += pg.queue.len() as u32 + u32::from(pr.job.is_some());
             }
             c.running = c.running_processes > 0;
             c.runnable = !c.running && c.runnable_processes > 0;
@@ -345,18 +358,16 @@ impl Sim {
             c
         };
         let cores = self
+            .scheduler
             .cores
             .iter()
-            .map(|c| {
-                if c.running == NONE {
-                    CoreUse::Idle
-                } else {
-                    match self.procs[c.running as usize].kind {
-                        ProcKind::Pooler(_) => CoreUse::Pooler,
-                        ProcKind::Postmaster => CoreUse::Postmaster,
-                        _ => CoreUse::Backend,
-                    }
-                }
+            .map(|c| match c.running {
+                None => CoreUse::Idle,
+                Some(p) => match self.scheduler.procs[p].kind {
+                    ProcKind::Pooler(_) => CoreUse::Pooler,
+                    ProcKind::Postmaster => CoreUse::Postmaster,
+                    _ => CoreUse::Backend,
+                },
             })
             .collect();
         Snapshot {
@@ -364,7 +375,7 @@ impl Sim {
             clients,
             backends: b,
             pooler,
-            run_queue: self.runq.len() as u32,
+            run_queue: self.scheduler.run_queue.len() as u32,
             cores,
             first_clients,
             first_backends,
