@@ -1349,11 +1349,12 @@ mod realism {
 /// The presenter's steps (presenter.rs): each step's scenario loaded into the live figure.
 mod steps {
     use super::*;
-    use crate::presenter::{scenario, STEPS};
+    use crate::presenter::STEPS;
+    use crate::state::step_scenario;
     use poolsim_model::{Arch, Connect, PoolMode};
 
     fn step(n: usize) -> Params {
-        scenario(n - 1).0
+        step_scenario(n - 1).0
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! The `yew` feature adds Yew's `Reducible` for [`state::PageState`] (the figure's `use_reducer`);
 //! nothing else here knows Yew.
 
+pub mod chosen;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod content;
 pub mod export;

@@ -4,14 +4,49 @@
 //! (`presenter::STEPS`) are read from here; the prose of each section is in
 //! `content/<language>/NN-<id>.md`.
 
-/// One step of the talk: a title, what to say (shown on screen), and the scenario it loads, as a
-/// `v=1` query string (the same format as a shared link, so it is validated the same way).
+/// One step of the talk: a title, what to say (shown on screen), and the scenario it loads.
 #[derive(Debug)]
 pub struct Step {
+    /// The step's heading on screen.
     pub title: &'static str,
+    /// What the presenter says, shown under the title.
     pub text: &'static str,
-    pub scenario: &'static str,
+    /// What the step loads into the live figure.
+    pub scenario: Scenario,
 }
+
+/// What a presenter step loads into the live figure: a preset (or the page's first view) with some
+/// model parameters set on top. Only model parameters: a scenario cannot say `present` or `step`,
+/// so loading a step never decodes a link and never loads another step.
+#[derive(Debug)]
+pub struct Scenario {
+    /// The preset it starts from, by its name in `poolsim_model::presets`; `None`: the page's first
+    /// view (`state::page_default`).
+    pub preset: Option<&'static str>,
+    /// Model parameters set on top, in order: (registry key, value as the registry reads it).
+    pub settings: &'static [(&'static str, &'static str)],
+}
+
+impl Scenario {
+    /// The parameters this scenario loads, starting from `first_view` when it names no preset, and
+    /// the preset it names (an unknown name loads `first_view`; a test holds every name known). The
+    /// registry clamps each setting and ignores unreadable ones, as it does for a link.
+    pub fn resolve(&self, first_view: Params) -> (Params, Option<&'static str>) {
+        let preset = self
+            .preset
+            .and_then(|name| preset_params(name).map(|params| (name, params)));
+        let (mut params, preset) = match preset {
+            Some((name, params)) => (params.clamped().0, Some(name)),
+            None => (first_view, None),
+        };
+        for (key, value) in self.settings {
+            let _ = params.set(key, value);
+        }
+        (params, preset)
+    }
+}
+
+use poolsim_model::{preset_params, Params};
 
 /// The page's title, its `<h1>`: written into the page at build time (the prerender) and drawn by
 /// the figure's app, from here.
@@ -65,7 +100,10 @@ pub const SECTIONS: [Section; 14] = [
             text: "Every client connection gets its own Postgres backend process, forked by the \
                    postmaster. 200 clients straight to Postgres: 200 backends on 8 cores, most of them \
                    asleep until their client sends the next request.",
-            scenario: "clients=200&pool_mode=none",
+            scenario: Scenario {
+                preset: None,
+                settings: &[("clients", "200"), ("pool_mode", "none")],
+            },
         },
         ],
     },
@@ -80,7 +118,10 @@ pub const SECTIONS: [Section; 14] = [
             text: "Each backend holds private memory: catalog caches, page tables, work_mem while sorting. \
                    top's RSS column counts shared buffers again in every process, so it overstates the cost; \
                    the private part is what really grows with connections.",
-            scenario: "clients=2000&pool_mode=none",
+            scenario: Scenario {
+                preset: None,
+                settings: &[("clients", "2000"), ("pool_mode", "none")],
+            },
         },
         ],
     },
@@ -96,7 +137,10 @@ pub const SECTIONS: [Section; 14] = [
                    kernel's run queue, and each switch refills caches and TLBs. The pooled side runs the same \
                    clients over 24 backends: its extra hops mean more switches, but each is cheap, and the \
                    clients wait in PgBouncer instead.",
-            scenario: "clients=2000",
+            scenario: Scenario {
+                preset: None,
+                settings: &[("clients", "2000")],
+            },
         },
         ],
     },
@@ -111,7 +155,10 @@ pub const SECTIONS: [Section; 14] = [
             text: "With cores to spare, a backend that wakes up can often go back to the core it last ran \
                    on. The pool's few backends mostly do; the direct side's 2,000 land on another core far \
                    more often, and a migrated process starts with cold caches.",
-            scenario: "clients=2000&cores=32",
+            scenario: Scenario {
+                preset: None,
+                settings: &[("clients", "2000"), ("cores", "32")],
+            },
         },
         ],
     },
@@ -125,7 +172,10 @@ pub const SECTIONS: [Section; 14] = [
             title: "fork() on every connect",
             text: "Clients that connect for every transaction (serverless functions, some ORMs) pay for \
                    fork, backend start-up and SCRAM authentication each time.",
-            scenario: "preset=serverless_storm",
+            scenario: Scenario {
+                preset: Some("serverless_storm"),
+                settings: &[],
+            },
         },
         ],
     },
@@ -140,13 +190,19 @@ pub const SECTIONS: [Section; 14] = [
             text: "Up to PG13, every snapshot scans all connections, idle ones included, and reads the \
                    busy ones' entries from other cores: 200 busy connections on 32 cores spend more of \
                    their CPU on snapshots beside 10,000 idle ones, and complete fewer transactions.",
-            scenario: "preset=idle_heavy_pg13",
+            scenario: Scenario {
+                preset: Some("idle_heavy_pg13"),
+                settings: &[],
+            },
         },
         Step {
             title: "…and since PostgreSQL 14",
             text: "PG14 made snapshots independent of the number of connections. Idle connections still \
                    cost memory, but no longer CPU on every snapshot.",
-            scenario: "preset=idle_heavy_pg14",
+            scenario: Scenario {
+                preset: Some("idle_heavy_pg14"),
+                settings: &[],
+            },
         },
         ],
     },
@@ -162,7 +218,10 @@ pub const SECTIONS: [Section; 14] = [
                    48 server connections, three per core. Compare memory and p99 with the direct side. Then \
                    set the pool to 400, a size fleets run on much larger servers: on 16 cores its backends \
                    queue for the cores and the pooled p99 climbs to about the direct one.",
-            scenario: "preset=fleet",
+            scenario: Scenario {
+                preset: Some("fleet"),
+                settings: &[],
+            },
         },
         ],
     },
@@ -177,13 +236,19 @@ pub const SECTIONS: [Section; 14] = [
             text: "Transaction mode hands a backend back after every transaction, so session state (SET, \
                    LISTEN, advisory locks, SQL PREPARE) breaks: watch the errors. Session mode keeps it, but \
                    pins a backend per client.",
-            scenario: "clients=400&session_state_share=0.2",
+            scenario: Scenario {
+                preset: None,
+                settings: &[("clients", "400"), ("session_state_share", "0.2")],
+            },
         },
         Step {
             title: "Long transactions pin a backend",
             text: "A transaction that waits on the application between statements keeps its backend: \
                    the pool runs dry and clients queue in PgBouncer.",
-            scenario: "preset=long_transactions",
+            scenario: Scenario {
+                preset: Some("long_transactions"),
+                settings: &[],
+            },
         },
         ],
     },
@@ -199,7 +264,10 @@ pub const SECTIONS: [Section; 14] = [
                    the fleet's 10,000 threads get further than its processes did. But they still queue for \
                    16 cores, and their p99 stays far above what a thread pool, or a pooler in front, \
                    gives: that is what moves the wall.",
-            scenario: "preset=thread_per_connection",
+            scenario: Scenario {
+                preset: Some("thread_per_connection"),
+                settings: &[],
+            },
         },
         ],
     },
