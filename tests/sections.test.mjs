@@ -172,12 +172,12 @@ test('with JavaScript off, every figure shows its default state: its drawing, it
       assert.ok(f.text.includes(f.prose[name]), `${id}: ${name} = ${f.prose[name]} in the figure: ${f.text}`);
     }
   };
-  shows('memory', ['s2_rss_total', 's2_private_total']);
-  shows('switches', ['s3_cs_direct', 's3_cs_pooled']);
-  shows('migration', ['s4_migrations_direct', 's4_migrations_pooled']);
-  shows('connect', ['s5_tps_persistent', 's5_tps_reconnect', 's5_tps_pooled']);
-  shows('poolers', ['s7_p99_direct', 's7_p99_pooled']);
-  shows('threads', ['s9_memory', 's9_memory_process', 's9_tps', 's9_tps_process', 's9_p99', 's9_p99_process']);
+  shows('memory', ['memory_rss_total', 'memory_private_total']);
+  shows('switches', ['switches_cs_direct', 'switches_cs_pooled']);
+  shows('migration', ['migration_migrations_direct', 'migration_migrations_pooled']);
+  shows('connect', ['connect_tps_persistent', 'connect_tps_reconnect', 'connect_tps_pooled']);
+  shows('poolers', ['poolers_p99_direct', 'poolers_p99_pooled']);
+  shows('threads', ['threads_memory', 'threads_memory_process', 'threads_tps', 'threads_tps_process', 'threads_p99', 'threads_p99_process']);
   // The sweep's chart as SVG, in the canvas's box: three panels, two series, a dot per client count.
   const sweep = await page.$eval('[data-island="sweep"] svg.sweep-svg-wide', (svg) => ({
     height: svg.getBoundingClientRect().height,
@@ -281,12 +281,12 @@ test('the sweep runs to 100 % with sane results, and another section answers whi
   });
   // …and a control of another section still answers: record the sweep's progress when the live
   // number changes, which must be before the sweep is done.
-  const before = await metric(page, 's2_private_total');
+  const before = await metric(page, 'memory_private_total');
   await page.evaluate((before) => {
     const value = (name) => document.querySelector(`[data-metric="${name}"]`)?.getAttribute('data-value');
     window.__sweepWhenAnswered = null;
     const observer = new MutationObserver(() => {
-      if (Number(value('s2_private_total')) !== before) {
+      if (Number(value('memory_private_total')) !== before) {
         window.__sweepWhenAnswered = Number(value('sweep_progress')) * 100;
         observer.disconnect();
       }
@@ -298,7 +298,7 @@ test('the sweep runs to 100 % with sane results, and another section answers whi
   await page.waitForFunction(() => window.__sweepWhenAnswered !== null);
   const progressWhenAnswered = await page.evaluate(() => window.__sweepWhenAnswered);
   assert.ok(progressWhenAnswered < 100, `answered at ${progressWhenAnswered} % of the sweep`);
-  assert.ok(await metric(page, 's2_private_total') !== before);
+  assert.ok(await metric(page, 'memory_private_total') !== before);
   await page.waitForFunction(() => document.querySelector('progress[data-metric="sweep_progress"]')?.value === 100,
     null, { timeout: 300_000, polling: 100 });
   console.log(`sweep: a key press in section 2 was answered at ${progressWhenAnswered.toFixed(0)} % of the sweep`);
@@ -313,25 +313,25 @@ test('the sweep runs to 100 % with sane results, and another section answers whi
 
 test('section 6: PostgreSQL 13 completes fewer transactions than 14 and spends more on snapshots, the same seed repeats', async () => {
   const { page, errors } = await open();
-  await runDone(page, 's6_run');
+  await runDone(page, 'snapshots_run');
   assert.equal(await page.isChecked('#snap-version-13'), true, 'the section starts on PG13');
-  const pg13 = await metric(page, 's6_tps');
-  const share13 = await metric(page, 's6_snapshot_share');
+  const pg13 = await metric(page, 'snapshots_tps');
+  const share13 = await metric(page, 'snapshots_snapshot_share');
   await page.click('label[for="snap-version-14"]');
-  await page.waitForFunction((v) => Number(document.querySelector('[data-metric="s6_tps"]').dataset.value) !== v,
+  await page.waitForFunction((v) => Number(document.querySelector('[data-metric="snapshots_tps"]').dataset.value) !== v,
     pg13);
-  await runDone(page, 's6_run');
-  const pg14 = await metric(page, 's6_tps');
-  const share14 = await metric(page, 's6_snapshot_share');
+  await runDone(page, 'snapshots_run');
+  const pg14 = await metric(page, 'snapshots_tps');
+  const share14 = await metric(page, 'snapshots_snapshot_share');
   console.log(`section 6: PG13 ${pg13.toFixed(0)} TPS (snapshots ${(share13 * 100).toFixed(1)} % of CPU), ` +
     `PG14 ${pg14.toFixed(0)} TPS (${(share14 * 100).toFixed(1)} %)`);
   assert.ok(pg13 < pg14, `PG13 ${pg13} < PG14 ${pg14}`);
   assert.ok(share13 > share14);
   await page.click('label[for="snap-version-13"]');
-  await page.waitForFunction((v) => Number(document.querySelector('[data-metric="s6_tps"]').dataset.value) !== v,
+  await page.waitForFunction((v) => Number(document.querySelector('[data-metric="snapshots_tps"]').dataset.value) !== v,
     pg14);
-  await runDone(page, 's6_run');
-  assert.equal(await metric(page, 's6_tps'), pg13, 'same seed, same result');
+  await runDone(page, 'snapshots_run');
+  assert.equal(await metric(page, 'snapshots_tps'), pg13, 'same seed, same result');
   assert.deepEqual(errors, []);
   await page.close();
 });

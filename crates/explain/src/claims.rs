@@ -1711,7 +1711,7 @@ mod quotes {
         values
             .get_mut("threads")
             .expect("section 9")
-            .extend(pool.into_iter().filter(|v| v.name == "s9_verdict"));
+            .extend(pool.into_iter().filter(|v| v.name == "threads_verdict"));
         english()
             .sections
             .into_iter()

@@ -416,66 +416,74 @@ mod tests {
 
     /// The live values each figure shows itself (the others are only in the prose).
     const SHOWN: [(&str, &[&str]); 11] = [
-        ("process", &["s1_clients"]),
+        ("process", &["process_clients"]),
         (
             "memory",
             &[
-                "s2_clients",
-                "s2_rss_total",
-                "s2_touched",
-                "s2_private_total",
+                "memory_clients",
+                "memory_rss_total",
+                "memory_touched",
+                "memory_private_total",
             ],
         ),
         (
             "switches",
             &[
-                "s3_clients",
-                "s3_cores",
-                "s3_cs_direct",
-                "s3_switch_share_direct",
-                "s3_cs_pooled",
-                "s3_switch_share_pooled",
+                "switches_clients",
+                "switches_cores",
+                "switches_cs_direct",
+                "switches_switch_share_direct",
+                "switches_cs_pooled",
+                "switches_switch_share_pooled",
             ],
         ),
         (
             "migration",
-            &["s4_cores", "s4_migrations_direct", "s4_migrations_pooled"],
+            &[
+                "migration_cores",
+                "migration_migrations_direct",
+                "migration_migrations_pooled",
+            ],
         ),
         (
             "connect",
             &[
-                "s5_clients",
-                "s5_tps_persistent",
-                "s5_tps_reconnect",
-                "s5_tps_pooled",
+                "connect_clients",
+                "connect_tps_persistent",
+                "connect_tps_reconnect",
+                "connect_tps_pooled",
             ],
         ),
         (
             "snapshots",
-            &["s6_clients", "s6_version", "s6_snapshot_share"],
+            &[
+                "snapshots_clients",
+                "snapshots_version",
+                "snapshots_snapshot_share",
+            ],
         ),
         (
             "poolers",
             &[
-                "s7_clients",
-                "s7_backends_pooled",
-                "s7_cores",
-                "s7_p99_direct",
-                "s7_p99_pooled",
+                "poolers_clients",
+                "poolers_backends_pooled",
+                "poolers_cores",
+                "poolers_p99_direct",
+                "poolers_p99_pooled",
             ],
         ),
-        ("modes", &["s8_mode"]),
+        ("modes", &["modes_mode"]),
         (
             "threads",
             &[
-                "s9_clients",
-                "s9_arch",
-                "s9_memory",
-                "s9_memory_process",
-                "s9_tps",
-                "s9_tps_process",
-                "s9_p99",
-                "s9_p99_process",
+                "threads_clients",
+                "threads_arch",
+                "threads_memory",
+                "threads_memory_process",
+                "threads_tps",
+                "threads_tps_process",
+                "threads_p99",
+                "threads_p99_process",
             ],
         ),
         ("sweep", &["sweep_pool_size", "sweep_last_clients"]),
@@ -532,11 +540,11 @@ mod tests {
         };
         assert!(switches.island.contains(&format!(
             "<span class=\"bar-value\">direct {}</span>",
-            cs("s3_cs_direct")
+            cs("switches_cs_direct")
         )));
         assert!(switches.island.contains(&format!(
             "<span class=\"bar-value\">pooled {}</span>",
-            cs("s3_cs_pooled")
+            cs("switches_cs_pooled")
         )));
         assert!(done["process"]
             .island

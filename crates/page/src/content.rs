@@ -8,7 +8,7 @@
 //! holds the section's prose only: its heading, number and anchor come from the outline. Besides
 //! ordinary Markdown (tables included) a file may hold:
 //!
-//! * **live numbers**, `{{ s5_tps_persistent }}`: a name the section's figure computes (see
+//! * **live numbers**, `{{ connect_tps_persistent }}`: a name the section's figure computes (see
 //!   `crate::live`). The prerender writes the number the model gives at the section's default state;
 //!   in the browser the figure updates it in place. Every name a section computes must appear in
 //!   its file, and every placeholder must be a name it computes;

@@ -13,7 +13,7 @@
 //! stepped progressively by [`job::use_job`] within a per-frame time budget), so the sections never
 //! touch the live figure's running models.
 //!
-//! Every live number carries `data-metric` (prefixed `s<section>_`) and `data-value` in base units.
+//! Every live number carries `data-metric` (prefixed with its section's id, `connect_…`) and `data-value` in base units.
 
 pub mod common;
 pub mod connect;
