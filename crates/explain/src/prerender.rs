@@ -26,7 +26,7 @@ pub struct Prerendered {
 /// other sections' values come from their `defaults`.
 pub fn prerendered() -> HashMap<&'static str, Prerendered> {
     on_all_cores(|id| {
-        if RENDERED_FIGURES.contains(&id) {
+        if rendered(id) {
             let (html, values) = crate::sections::static_html(id);
             Prerendered {
                 values,
@@ -69,20 +69,19 @@ fn on_all_cores<T: Send>(work: impl Fn(&'static str) -> T + Sync) -> HashMap<&'s
 }
 
 /// The figures whose static rendering is their own component rendered to HTML
-/// ([`crate::sections::static_html`]).
-pub const RENDERED_FIGURES: [&str; 11] = [
-    "process",
-    "memory",
-    "switches",
-    "migration",
-    "connect",
-    "snapshots",
-    "poolers",
-    "modes",
-    "threads",
-    "sweep",
-    "theory",
-];
+/// ([`crate::sections::static_html`]): those the registry says so of.
+pub fn rendered_figures() -> impl Iterator<Item = &'static str> {
+    crate::sections::FIGURES
+        .iter()
+        .filter(|f| f.prerender == crate::sections::Prerender::Component)
+        .map(|f| f.id)
+}
+
+/// Whether section `id`'s figure is its own component rendered to HTML.
+fn rendered(id: &str) -> bool {
+    crate::sections::figure(id)
+        .is_some_and(|f| f.prerender == crate::sections::Prerender::Component)
+}
 
 /// The static rendering of a figure before its module mounts it, at the figure's default state.
 /// The presets are a list of the model's scenarios (their buttons come with the module); the
@@ -108,7 +107,7 @@ pub fn island_html(id: &str) -> String {
     if id == "realism" {
         return realism_static();
     }
-    if !RENDERED_FIGURES.contains(&id) {
+    if !rendered(id) {
         return String::new();
     }
     rendered_island(&crate::sections::static_html(id).0)
@@ -414,83 +413,6 @@ mod tests {
         assert!(island_html("presets").contains("<li class=\"preset\">"));
     }
 
-    /// The live values each figure shows itself (the others are only in the prose).
-    const SHOWN: [(&str, &[&str]); 11] = [
-        ("process", &["process_clients"]),
-        (
-            "memory",
-            &[
-                "memory_clients",
-                "memory_rss_total",
-                "memory_touched",
-                "memory_private_total",
-            ],
-        ),
-        (
-            "switches",
-            &[
-                "switches_clients",
-                "switches_cores",
-                "switches_cs_direct",
-                "switches_switch_share_direct",
-                "switches_cs_pooled",
-                "switches_switch_share_pooled",
-            ],
-        ),
-        (
-            "migration",
-            &[
-                "migration_cores",
-                "migration_migrations_direct",
-                "migration_migrations_pooled",
-            ],
-        ),
-        (
-            "connect",
-            &[
-                "connect_clients",
-                "connect_tps_persistent",
-                "connect_tps_reconnect",
-                "connect_tps_pooled",
-            ],
-        ),
-        (
-            "snapshots",
-            &[
-                "snapshots_clients",
-                "snapshots_version",
-                "snapshots_snapshot_share",
-            ],
-        ),
-        (
-            "poolers",
-            &[
-                "poolers_clients",
-                "poolers_backends_pooled",
-                "poolers_cores",
-                "poolers_p99_direct",
-                "poolers_p99_pooled",
-            ],
-        ),
-        ("modes", &["modes_mode"]),
-        (
-            "threads",
-            &[
-                "threads_clients",
-                "threads_arch",
-                "threads_memory",
-                "threads_memory_process",
-                "threads_tps",
-                "threads_tps_process",
-                "threads_p99",
-                "threads_p99_process",
-            ],
-        ),
-        ("sweep", &["sweep_pool_size", "sweep_last_clients"]),
-        // The theory panel's numbers are its run's, not the prose's: its own test.
-        ("theory", &[]),
-    ];
-
     /// Whether `html` has `text` as a whole: a text, a sentence's word or number, an SVG text.
     fn shows(html: &str, text: &str) -> bool {
         html.match_indices(text).any(|(i, _)| {
@@ -504,7 +426,7 @@ mod tests {
     #[test]
     fn each_figure_is_prerendered_at_its_default_state_with_the_numbers_of_its_live_values() {
         let done = prerendered();
-        for id in RENDERED_FIGURES {
+        for id in rendered_figures() {
             let html = &done[id].island;
             // The component's own elements, its controls there but disabled.
             assert!(
@@ -513,7 +435,7 @@ mod tests {
             );
             assert!(html.contains("<input "), "{id}: {html}");
             assert!(!html.contains("Simulating"), "{id}: its runs are done");
-            let names = SHOWN.iter().find(|(s, _)| *s == id).expect("listed").1;
+            let names = crate::sections::figure(id).expect("registered").shown;
             for name in names {
                 let v = done[id]
                     .values
@@ -556,7 +478,7 @@ mod tests {
     fn each_rendered_figure_computes_the_live_values_its_section_defaults_give() {
         // The prerender fills the prose with the values the rendered figure computed; they must be
         // the section's own defaults (the same runs, the same function), every one of them.
-        for id in RENDERED_FIGURES {
+        for id in rendered_figures() {
             let (_, rendered) = crate::sections::static_html(id);
             assert_eq!(rendered, crate::sections::defaults(id, &run_to_end), "{id}");
         }
@@ -565,7 +487,7 @@ mod tests {
     #[test]
     fn the_static_figures_are_the_same_bytes_every_build() {
         // The runs are cut by a wall clock natively too; the page must not depend on how.
-        for id in RENDERED_FIGURES {
+        for id in rendered_figures() {
             assert_eq!(island_html(id), island_html(id), "{id}");
         }
     }

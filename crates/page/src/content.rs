@@ -3,8 +3,9 @@
 //!
 //! # The files
 //!
-//! `content/<language>/NN-<id>.md`, where `NN` is the section's place in [`outline::SECTIONS`]
-//! (from 01) and `<id>` its id; `00-intro.md` is the paragraph above the table of contents. A file
+//! `content/<language>/<id>.md`, named by the section's id; their order is the outline's
+//! ([`outline::SECTIONS`]), so inserting a section renames no file. `intro.md` is the paragraph
+//! above the table of contents. A file
 //! holds the section's prose only: its heading, number and anchor come from the outline. Besides
 //! ordinary Markdown (tables included) a file may hold:
 //!
@@ -32,10 +33,13 @@ pub struct Content {
     pub sections: Vec<(&'static Section, String)>,
 }
 
-/// The file of the section at `index` (0-based) in the outline: `NN-<id>.md`.
-pub fn file_name(index: usize, id: &str) -> String {
-    format!("{:02}-{id}.md", index + 1)
+/// The file of the section with this id: `<id>.md`.
+pub fn file_name(id: &str) -> String {
+    format!("{id}.md")
 }
+
+/// The file of the paragraph above the table of contents.
+pub const INTRO_FILE: &str = "intro.md";
 
 /// Reads the content of one language, e.g. `content/en`.
 pub fn load(dir: &Path) -> Result<Content, String> {
@@ -43,11 +47,10 @@ pub fn load(dir: &Path) -> Result<Content, String> {
         std::fs::read_to_string(dir.join(name))
             .map_err(|e| format!("{}: {e}", dir.join(name).display()))
     };
-    let intro = read("00-intro.md")?;
+    let intro = read(INTRO_FILE)?;
     let sections = SECTIONS
         .iter()
-        .enumerate()
-        .map(|(i, s)| Ok((s, read(&file_name(i, s.id))?)))
+        .map(|s| Ok((s, read(&file_name(s.id))?)))
         .collect::<Result<_, String>>()?;
     Ok(Content { intro, sections })
 }
@@ -284,6 +287,24 @@ mod tests {
             .collect();
         assert_eq!(links, outline);
         assert!(links.len() >= 13);
+    }
+
+    /// Every file of the content is the intro or a section's: a file the outline does not list
+    /// (a misspelt id, a section left out of the order) would never be shown.
+    #[test]
+    fn every_content_file_is_a_section_of_the_outline() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/en");
+        for entry in std::fs::read_dir(&dir).expect("content/en") {
+            let name = entry
+                .expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned();
+            assert!(
+                name == INTRO_FILE || SECTIONS.iter().any(|s| file_name(s.id) == name),
+                "{name}: not a section of the outline"
+            );
+        }
     }
 
     #[test]

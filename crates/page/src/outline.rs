@@ -2,7 +2,7 @@
 //! anchors links point to), heading numbers, titles, table-of-contents entries and the presenter's
 //! steps. The table of contents, every section heading (`content::render`) and the presenter
 //! (`presenter::STEPS`) are read from here; the prose of each section is in
-//! `content/<language>/NN-<id>.md`.
+//! `content/<language>/<id>.md`.
 
 /// One step of the talk: a title, what to say (shown on screen), and the scenario it loads.
 #[derive(Debug)]
@@ -88,7 +88,7 @@ impl Section {
 }
 
 /// The explanation's sections, in page order.
-pub const SECTIONS: [Section; 14] = [
+pub const SECTIONS: &[Section] = &[
     Section {
         id: "process",
         number: Some(1),

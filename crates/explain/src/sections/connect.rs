@@ -112,3 +112,17 @@ pub fn ConnectSection() -> Html {
         </>
     }
 }
+
+/// Section `connect`'s figure, as the registry (`super::FIGURES`) lists it.
+pub const FIGURE: super::Figure = super::Figure {
+    id: "connect",
+    view: |_| html! { <ConnectSection /> },
+    defaults: defaults,
+    prerender: super::Prerender::Component,
+    shown: &[
+        "connect_clients",
+        "connect_tps_persistent",
+        "connect_tps_reconnect",
+        "connect_tps_pooled",
+    ],
+};

@@ -198,3 +198,17 @@ pub fn MemorySection() -> Html {
         </>
     }
 }
+
+/// Section `memory`'s figure, as the registry (`super::FIGURES`) lists it.
+pub const FIGURE: super::Figure = super::Figure {
+    id: "memory",
+    view: |_| html! { <MemorySection /> },
+    defaults: |_| defaults(),
+    prerender: super::Prerender::Component,
+    shown: &[
+        "memory_clients",
+        "memory_rss_total",
+        "memory_touched",
+        "memory_private_total",
+    ],
+};

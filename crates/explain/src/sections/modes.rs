@@ -108,3 +108,12 @@ pub fn ModesSection() -> Html {
         </>
     }
 }
+
+/// Section `modes`'s figure, as the registry (`super::FIGURES`) lists it.
+pub const FIGURE: super::Figure = super::Figure {
+    id: "modes",
+    view: |_| html! { <ModesSection /> },
+    defaults: defaults,
+    prerender: super::Prerender::Component,
+    shown: &["modes_mode"],
+};

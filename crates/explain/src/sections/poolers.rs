@@ -135,3 +135,18 @@ pub fn PoolerSection() -> Html {
         </>
     }
 }
+
+/// Section `poolers`'s figure, as the registry (`super::FIGURES`) lists it.
+pub const FIGURE: super::Figure = super::Figure {
+    id: "poolers",
+    view: |_| html! { <PoolerSection /> },
+    defaults: defaults,
+    prerender: super::Prerender::Component,
+    shown: &[
+        "poolers_clients",
+        "poolers_backends_pooled",
+        "poolers_cores",
+        "poolers_p99_direct",
+        "poolers_p99_pooled",
+    ],
+};

@@ -79,3 +79,12 @@ pub fn ProcessSection() -> Html {
         </>
     }
 }
+
+/// Section `process`'s figure, as the registry (`super::FIGURES`) lists it.
+pub const FIGURE: super::Figure = super::Figure {
+    id: "process",
+    view: |_| html! { <ProcessSection /> },
+    defaults: |_| defaults(),
+    prerender: super::Prerender::Component,
+    shown: &["process_clients"],
+};

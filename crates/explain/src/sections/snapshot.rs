@@ -146,3 +146,16 @@ pub fn SnapshotSection() -> Html {
         </>
     }
 }
+
+/// Section `snapshots`'s figure, as the registry (`super::FIGURES`) lists it.
+pub const FIGURE: super::Figure = super::Figure {
+    id: "snapshots",
+    view: |_| html! { <SnapshotSection /> },
+    defaults: defaults,
+    prerender: super::Prerender::Component,
+    shown: &[
+        "snapshots_clients",
+        "snapshots_version",
+        "snapshots_snapshot_share",
+    ],
+};

@@ -227,3 +227,32 @@ pub fn MigrationSection() -> Html {
         </>
     }
 }
+
+/// Section `switches`'s figure, as the registry (`super::FIGURES`) lists it.
+pub const SWITCHES: super::Figure = super::Figure {
+    id: "switches",
+    view: |_| html! { <SwitchSection /> },
+    defaults: switch_defaults,
+    prerender: super::Prerender::Component,
+    shown: &[
+        "switches_clients",
+        "switches_cores",
+        "switches_cs_direct",
+        "switches_switch_share_direct",
+        "switches_cs_pooled",
+        "switches_switch_share_pooled",
+    ],
+};
+
+/// Section `migration`'s figure, as the registry (`super::FIGURES`) lists it.
+pub const MIGRATION: super::Figure = super::Figure {
+    id: "migration",
+    view: |_| html! { <MigrationSection /> },
+    defaults: migration_defaults,
+    prerender: super::Prerender::Component,
+    shown: &[
+        "migration_cores",
+        "migration_migrations_direct",
+        "migration_migrations_pooled",
+    ],
+};

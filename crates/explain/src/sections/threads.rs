@@ -127,3 +127,21 @@ pub fn ThreadsSection() -> Html {
         </>
     }
 }
+
+/// Section `threads`'s figure, as the registry (`super::FIGURES`) lists it.
+pub const FIGURE: super::Figure = super::Figure {
+    id: "threads",
+    view: |_| html! { <ThreadsSection /> },
+    defaults: defaults,
+    prerender: super::Prerender::Component,
+    shown: &[
+        "threads_clients",
+        "threads_arch",
+        "threads_memory",
+        "threads_memory_process",
+        "threads_tps",
+        "threads_tps_process",
+        "threads_p99",
+        "threads_p99_process",
+    ],
+};
