@@ -117,7 +117,7 @@ pub fn ConnectSection() -> Html {
 pub const FIGURE: super::Figure = super::Figure {
     id: "connect",
     view: |_| html! { <ConnectSection /> },
-    defaults: defaults,
+    defaults,
     prerender: super::Prerender::Component,
     shown: &[
         "connect_clients",

@@ -113,7 +113,7 @@ pub fn ModesSection() -> Html {
 pub const FIGURE: super::Figure = super::Figure {
     id: "modes",
     view: |_| html! { <ModesSection /> },
-    defaults: defaults,
+    defaults,
     prerender: super::Prerender::Component,
     shown: &["modes_mode"],
 };

@@ -140,7 +140,7 @@ pub fn PoolerSection() -> Html {
 pub const FIGURE: super::Figure = super::Figure {
     id: "poolers",
     view: |_| html! { <PoolerSection /> },
-    defaults: defaults,
+    defaults,
     prerender: super::Prerender::Component,
     shown: &[
         "poolers_clients",

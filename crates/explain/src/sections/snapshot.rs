@@ -151,7 +151,7 @@ pub fn SnapshotSection() -> Html {
 pub const FIGURE: super::Figure = super::Figure {
     id: "snapshots",
     view: |_| html! { <SnapshotSection /> },
-    defaults: defaults,
+    defaults,
     prerender: super::Prerender::Component,
     shown: &[
         "snapshots_clients",

@@ -449,7 +449,7 @@ fn canvas_font_sizes(svg: &str) -> String {
 pub const FIGURE: super::Figure = super::Figure {
     id: "sweep",
     view: |_| html! { <SweepSection /> },
-    defaults: defaults,
+    defaults,
     prerender: super::Prerender::Component,
     shown: &["sweep_pool_size", "sweep_last_clients"],
 };

@@ -132,7 +132,7 @@ pub fn ThreadsSection() -> Html {
 pub const FIGURE: super::Figure = super::Figure {
     id: "threads",
     view: |_| html! { <ThreadsSection /> },
-    defaults: defaults,
+    defaults,
     prerender: super::Prerender::Component,
     shown: &[
         "threads_clients",
