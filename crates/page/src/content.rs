@@ -43,9 +43,14 @@ pub const INTRO_FILE: &str = "intro.md";
 
 /// Reads the content of one language, e.g. `content/en`.
 pub fn load(dir: &Path) -> Result<Content, String> {
+    // A file's Markdown, after its front matter (which the outline compiled in at build time).
     let read = |name: &str| {
-        std::fs::read_to_string(dir.join(name))
-            .map_err(|e| format!("{}: {e}", dir.join(name).display()))
+        let path = dir.join(name);
+        let file =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let (_, markdown) =
+            crate::front_matter::split(&file).map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok::<String, String>(markdown.to_string())
     };
     let intro = read(INTRO_FILE)?;
     let sections = SECTIONS

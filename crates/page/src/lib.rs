@@ -12,6 +12,8 @@ pub mod chosen;
 pub mod content;
 pub mod export;
 pub mod format;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod front_matter;
 pub mod live;
 pub mod outline;
 pub mod predict;
