@@ -3,6 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { useSite, shots } from './support/site.mjs';
 import { watchErrors, metric, inkRatio } from './support/browser.mjs';
 import { runDone, allRunsDone } from './support/sections-helpers.mjs';
@@ -47,8 +49,8 @@ test('the first load fetches only the figure; the explanation comes when the rea
   assert.equal(await page.getAttribute('#explanation', 'data-state'), 'waiting');
   // The prose is there before the module: prerendered, with each figure's static rendering.
   assert.match(await page.textContent('#connect'), /Reconnecting for each one, it completes/);
-  assert.equal(await page.$$eval('#explanation .island-prerendered', (els) => els.length), PRERENDERED.length,
-    'static figures');
+  assert.equal(await page.$$eval('#explanation .island-prerendered', (els) => els.length),
+    (await prerenderedIds(page)).length, 'static figures');
   await loadExplanation(page);
   // Its loader, glue and wasm, and the dialogs' stylesheet it brings.
   assert.equal(seen.length, 4, seen.join(', '));
@@ -100,14 +102,29 @@ test('presenter mode and embeds never fetch the explanation', async () => {
   }
 });
 
-// The figures the prerender renders from their own components (crates/explain/src/prerender.rs
-// `RENDERED_FIGURES`).
-const PRERENDERED = ['process', 'memory', 'switches', 'migration', 'connect', 'snapshots', 'poolers', 'modes',
-  'threads', 'sweep', 'theory'];
+// The figures whose static rendering the prerender writes itself instead of rendering their own
+// component (crates/explain/src/sections: `Prerender::ByThePrerender` in the registry).
+const WRITTEN_BY_THE_PRERENDER = ['presets', 'realism'];
 
-// The sections of crates/page/src/outline.rs, in page order.
-const SECTION_IDS = ['process', 'memory', 'switches', 'migration', 'connect', 'snapshots', 'poolers', 'modes',
-  'threads', 'sweep', 'theory', 'presets', 'realism', 'sources'];
+// The figures the prerender renders from their own components: every island of the built page but
+// those above.
+async function prerenderedIds(page) {
+  const raw = await (await page.request.get(site.server.url)).text();
+  const ids = [...raw.matchAll(/data-island="([^"]+)"/g)].map((m) => m[1])
+    .filter((id) => !WRITTEN_BY_THE_PRERENDER.includes(id));
+  assert.ok(ids.length > 0, 'islands in the built page');
+  return ids;
+}
+
+// The explanation's sections as the content gives them: each file of content/en but intro.md is
+// one, by id, with whether its front matter gives it a table-of-contents entry (`toc:`).
+function contentSections() {
+  const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'content', 'en');
+  return new Map(readdirSync(dir).filter((f) => f.endsWith('.md') && f !== 'intro.md').map((f) => {
+    const front = readFileSync(path.join(dir, f), 'utf8').split('\n---\n')[0];
+    return [f.slice(0, -3), /^toc:/m.test(front)];
+  }));
+}
 
 test('with JavaScript off, every section heading and its prose, with the default numbers, is in the page', async () => {
   const context = await site.browser.newContext({ javaScriptEnabled: false });
@@ -120,7 +137,10 @@ test('with JavaScript off, every section heading and its prose, with the default
     visible: s.getBoundingClientRect().height > 0,
     live: [...s.querySelectorAll('[data-live]')].map((e) => [e.dataset.live, e.textContent, e.dataset.value]),
   })));
-  assert.deepEqual(sections.map((s) => s.id), SECTION_IDS);
+  // Every section of the content, once (in the outline's order, which only the page says).
+  const content = contentSections();
+  const ids = sections.map((s) => s.id);
+  assert.deepEqual([...ids].sort(), [...content.keys()].sort());
   for (const s of sections) {
     assert.ok(s.visible, `${s.id} is shown`);
     assert.ok(s.heading.length > 5, `${s.id} has a heading`);
@@ -134,7 +154,7 @@ test('with JavaScript off, every section heading and its prose, with the default
   // Numbered headings, a table of contents whose every link has its section, and the note.
   assert.match(sections[0].heading, /^1\. One process per connection/);
   const toc = await page.$$eval('.toc a', (as) => as.map((a) => a.getAttribute('href')));
-  assert.deepEqual(toc, SECTION_IDS.filter((id) => id !== 'presets').map((id) => `#${id}`));
+  assert.deepEqual(toc, ids.filter((id) => content.get(id)).map((id) => `#${id}`));
   assert.match(await page.textContent('noscript'), /figures become interactive with JavaScript/);
   await context.close();
 });
@@ -156,7 +176,7 @@ test('with JavaScript off, every figure shows its default state: its drawing, it
     prose: Object.fromEntries([...el.closest('section').querySelectorAll('[data-live]')]
       .map((e) => [e.dataset.live, e.textContent])),
   })));
-  for (const id of PRERENDERED) {
+  for (const id of await prerenderedIds(page)) {
     const f = figures.find((f) => f.id === id);
     assert.ok(f?.prerendered, `${id} is prerendered`);
     assert.ok(f.height > 80, `${id} has its figure's size (${f.height} px)`);
@@ -209,14 +229,15 @@ test('with JavaScript on, each figure takes the place of its static rendering at
       el.style.minHeight = '';
       return [el.dataset.island, h];
     })));
-    assert.equal(await page.$$eval('.island-prerendered', (els) => els.length), PRERENDERED.length);
+    const prerendered = await prerenderedIds(page);
+    assert.equal(await page.$$eval('.island-prerendered', (els) => els.length), prerendered.length);
     const before = await heights();
     await loadExplanation(page);
     await allRunsDone(page);
     await page.waitForFunction(() => document.querySelector('[data-metric="sweep_progress"]')?.getAttribute('data-value') === '1',
       null, { timeout: 180_000 });
     const after = await heights();
-    for (const id of PRERENDERED) {
+    for (const id of prerendered) {
       assert.ok(Math.abs(after[id] - before[id]) <= 2,
         `${viewport.width} px: ${id}: ${before[id]} px static, ${after[id]} px live`);
     }

@@ -315,6 +315,7 @@ mod tests {
     #[test]
     fn every_section_has_a_file_with_its_figure_at_most_once() {
         let content = english();
+        assert!(!content.intro.trim().is_empty(), "the intro's paragraph");
         assert_eq!(content.sections.len(), SECTIONS.len());
         for (s, md) in &content.sections {
             let islands = islands(md);
