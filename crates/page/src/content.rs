@@ -5,9 +5,10 @@
 //!
 //! `content/<language>/<id>.md`, named by the section's id; their order is the outline's
 //! ([`outline::SECTIONS`]), so inserting a section renames no file. `intro.md` is the paragraph
-//! above the table of contents. A file
-//! holds the section's prose only: its heading, number and anchor come from the outline. Besides
-//! ordinary Markdown (tables included) a file may hold:
+//! above the table of contents. A file starts
+//! with its front matter (`crate::front_matter`: its heading, table-of-contents entry, numbering
+//! and presenter steps, which `build.rs` compiles into the outline), then holds the section's
+//! prose: its anchor and its heading's number come from the outline. Besides ordinary Markdown (tables included) a file may hold:
 //!
 //! * **live numbers**, `{{ connect_tps_persistent }}`: a name the section's figure computes (see
 //!   `crate::live`). The prerender writes the number the model gives at the section's default state;
