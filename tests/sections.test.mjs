@@ -3,6 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { useSite, shots } from './support/site.mjs';
 import { watchErrors, metric, inkRatio } from './support/browser.mjs';
 import { runDone, allRunsDone } from './support/sections-helpers.mjs';
@@ -47,8 +49,8 @@ test('the first load fetches only the figure; the explanation comes when the rea
   assert.equal(await page.getAttribute('#explanation', 'data-state'), 'waiting');
   // The prose is there before the module: prerendered, with each figure's static rendering.
   assert.match(await page.textContent('#connect'), /Reconnecting for each one, it completes/);
-  assert.equal(await page.$$eval('#explanation .island-prerendered', (els) => els.length), PRERENDERED.length,
-    'static figures');
+  assert.equal(await page.$$eval('#explanation .island-prerendered', (els) => els.length),
+    (await prerenderedIds(page)).length, 'static figures');
   await loadExplanation(page);
   // Its loader, glue and wasm, and the dialogs' stylesheet it brings.
   assert.equal(seen.length, 4, seen.join(', '));
@@ -100,14 +102,29 @@ test('presenter mode and embeds never fetch the explanation', async () => {
   }
 });
 
-// The figures the prerender renders from their own components (crates/prerender/src/lib.rs
-// `RENDERED_FIGURES`).
-const PRERENDERED = ['process', 'memory', 'switches', 'migration', 'connect', 'snapshots', 'poolers', 'modes',
-  'threads', 'sweep', 'theory'];
+// The figures whose static rendering the prerender writes itself instead of rendering their own
+// component (crates/explain/src/sections: `Prerender::ByThePrerender` in the registry).
+const WRITTEN_BY_THE_PRERENDER = ['presets', 'realism'];
 
-// The sections of crates/page/src/outline.rs, in page order.
-const SECTION_IDS = ['process', 'memory', 'switches', 'migration', 'connect', 'snapshots', 'poolers', 'modes',
-  'threads', 'sweep', 'theory', 'presets', 'realism', 'sources'];
+// The figures the prerender renders from their own components: every island of the built page but
+// those above.
+async function prerenderedIds(page) {
+  const raw = await (await page.request.get(site.server.url)).text();
+  const ids = [...raw.matchAll(/data-island="([^"]+)"/g)].map((m) => m[1])
+    .filter((id) => !WRITTEN_BY_THE_PRERENDER.includes(id));
+  assert.ok(ids.length > 0, 'islands in the built page');
+  return ids;
+}
+
+// The explanation's sections as the content gives them: each file of content/en but intro.md is
+// one, by id, with whether its front matter gives it a table-of-contents entry (`toc:`).
+function contentSections() {
+  const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'content', 'en');
+  return new Map(readdirSync(dir).filter((f) => f.endsWith('.md') && f !== 'intro.md').map((f) => {
+    const front = readFileSync(path.join(dir, f), 'utf8').split('\n---\n')[0];
+    return [f.slice(0, -3), /^toc:/m.test(front)];
+  }));
+}
 
 test('with JavaScript off, every section heading and its prose, with the default numbers, is in the page', async () => {
   const context = await site.browser.newContext({ javaScriptEnabled: false });
@@ -120,7 +137,10 @@ test('with JavaScript off, every section heading and its prose, with the default
     visible: s.getBoundingClientRect().height > 0,
     live: [...s.querySelectorAll('[data-live]')].map((e) => [e.dataset.live, e.textContent, e.dataset.value]),
   })));
-  assert.deepEqual(sections.map((s) => s.id), SECTION_IDS);
+  // Every section of the content, once (in the outline's order, which only the page says).
+  const content = contentSections();
+  const ids = sections.map((s) => s.id);
+  assert.deepEqual([...ids].sort(), [...content.keys()].sort());
   for (const s of sections) {
     assert.ok(s.visible, `${s.id} is shown`);
     assert.ok(s.heading.length > 5, `${s.id} has a heading`);
@@ -134,7 +154,7 @@ test('with JavaScript off, every section heading and its prose, with the default
   // Numbered headings, a table of contents whose every link has its section, and the note.
   assert.match(sections[0].heading, /^1\. One process per connection/);
   const toc = await page.$$eval('.toc a', (as) => as.map((a) => a.getAttribute('href')));
-  assert.deepEqual(toc, SECTION_IDS.filter((id) => id !== 'presets').map((id) => `#${id}`));
+  assert.deepEqual(toc, ids.filter((id) => content.get(id)).map((id) => `#${id}`));
   assert.match(await page.textContent('noscript'), /figures become interactive with JavaScript/);
   await context.close();
 });
@@ -156,7 +176,7 @@ test('with JavaScript off, every figure shows its default state: its drawing, it
     prose: Object.fromEntries([...el.closest('section').querySelectorAll('[data-live]')]
       .map((e) => [e.dataset.live, e.textContent])),
   })));
-  for (const id of PRERENDERED) {
+  for (const id of await prerenderedIds(page)) {
     const f = figures.find((f) => f.id === id);
     assert.ok(f?.prerendered, `${id} is prerendered`);
     assert.ok(f.height > 80, `${id} has its figure's size (${f.height} px)`);
@@ -172,12 +192,12 @@ test('with JavaScript off, every figure shows its default state: its drawing, it
       assert.ok(f.text.includes(f.prose[name]), `${id}: ${name} = ${f.prose[name]} in the figure: ${f.text}`);
     }
   };
-  shows('memory', ['s2_rss_total', 's2_private_total']);
-  shows('switches', ['s3_cs_direct', 's3_cs_pooled']);
-  shows('migration', ['s4_migrations_direct', 's4_migrations_pooled']);
-  shows('connect', ['s5_tps_persistent', 's5_tps_reconnect', 's5_tps_pooled']);
-  shows('poolers', ['s7_p99_direct', 's7_p99_pooled']);
-  shows('threads', ['s9_memory', 's9_memory_process', 's9_tps', 's9_tps_process', 's9_p99', 's9_p99_process']);
+  shows('memory', ['memory_rss_total', 'memory_private_total']);
+  shows('switches', ['switches_cs_direct', 'switches_cs_pooled']);
+  shows('migration', ['migration_migrations_direct', 'migration_migrations_pooled']);
+  shows('connect', ['connect_tps_persistent', 'connect_tps_reconnect', 'connect_tps_pooled']);
+  shows('poolers', ['poolers_p99_direct', 'poolers_p99_pooled']);
+  shows('threads', ['threads_memory', 'threads_memory_process', 'threads_tps', 'threads_tps_process', 'threads_p99', 'threads_p99_process']);
   // The sweep's chart as SVG, in the canvas's box: three panels, two series, a dot per client count.
   const sweep = await page.$eval('[data-island="sweep"] svg.sweep-svg-wide', (svg) => ({
     height: svg.getBoundingClientRect().height,
@@ -209,14 +229,15 @@ test('with JavaScript on, each figure takes the place of its static rendering at
       el.style.minHeight = '';
       return [el.dataset.island, h];
     })));
-    assert.equal(await page.$$eval('.island-prerendered', (els) => els.length), PRERENDERED.length);
+    const prerendered = await prerenderedIds(page);
+    assert.equal(await page.$$eval('.island-prerendered', (els) => els.length), prerendered.length);
     const before = await heights();
     await loadExplanation(page);
     await allRunsDone(page);
     await page.waitForFunction(() => document.querySelector('[data-metric="sweep_progress"]')?.getAttribute('data-value') === '1',
       null, { timeout: 180_000 });
     const after = await heights();
-    for (const id of PRERENDERED) {
+    for (const id of prerendered) {
       assert.ok(Math.abs(after[id] - before[id]) <= 2,
         `${viewport.width} px: ${id}: ${before[id]} px static, ${after[id]} px live`);
     }
@@ -281,12 +302,12 @@ test('the sweep runs to 100 % with sane results, and another section answers whi
   });
   // …and a control of another section still answers: record the sweep's progress when the live
   // number changes, which must be before the sweep is done.
-  const before = await metric(page, 's2_private_total');
+  const before = await metric(page, 'memory_private_total');
   await page.evaluate((before) => {
     const value = (name) => document.querySelector(`[data-metric="${name}"]`)?.getAttribute('data-value');
     window.__sweepWhenAnswered = null;
     const observer = new MutationObserver(() => {
-      if (Number(value('s2_private_total')) !== before) {
+      if (Number(value('memory_private_total')) !== before) {
         window.__sweepWhenAnswered = Number(value('sweep_progress')) * 100;
         observer.disconnect();
       }
@@ -298,7 +319,7 @@ test('the sweep runs to 100 % with sane results, and another section answers whi
   await page.waitForFunction(() => window.__sweepWhenAnswered !== null);
   const progressWhenAnswered = await page.evaluate(() => window.__sweepWhenAnswered);
   assert.ok(progressWhenAnswered < 100, `answered at ${progressWhenAnswered} % of the sweep`);
-  assert.ok(await metric(page, 's2_private_total') !== before);
+  assert.ok(await metric(page, 'memory_private_total') !== before);
   await page.waitForFunction(() => document.querySelector('progress[data-metric="sweep_progress"]')?.value === 100,
     null, { timeout: 300_000, polling: 100 });
   console.log(`sweep: a key press in section 2 was answered at ${progressWhenAnswered.toFixed(0)} % of the sweep`);
@@ -313,25 +334,25 @@ test('the sweep runs to 100 % with sane results, and another section answers whi
 
 test('section 6: PostgreSQL 13 completes fewer transactions than 14 and spends more on snapshots, the same seed repeats', async () => {
   const { page, errors } = await open();
-  await runDone(page, 's6_run');
+  await runDone(page, 'snapshots_run');
   assert.equal(await page.isChecked('#snap-version-13'), true, 'the section starts on PG13');
-  const pg13 = await metric(page, 's6_tps');
-  const share13 = await metric(page, 's6_snapshot_share');
+  const pg13 = await metric(page, 'snapshots_tps');
+  const share13 = await metric(page, 'snapshots_snapshot_share');
   await page.click('label[for="snap-version-14"]');
-  await page.waitForFunction((v) => Number(document.querySelector('[data-metric="s6_tps"]').dataset.value) !== v,
+  await page.waitForFunction((v) => Number(document.querySelector('[data-metric="snapshots_tps"]').dataset.value) !== v,
     pg13);
-  await runDone(page, 's6_run');
-  const pg14 = await metric(page, 's6_tps');
-  const share14 = await metric(page, 's6_snapshot_share');
+  await runDone(page, 'snapshots_run');
+  const pg14 = await metric(page, 'snapshots_tps');
+  const share14 = await metric(page, 'snapshots_snapshot_share');
   console.log(`section 6: PG13 ${pg13.toFixed(0)} TPS (snapshots ${(share13 * 100).toFixed(1)} % of CPU), ` +
     `PG14 ${pg14.toFixed(0)} TPS (${(share14 * 100).toFixed(1)} %)`);
   assert.ok(pg13 < pg14, `PG13 ${pg13} < PG14 ${pg14}`);
   assert.ok(share13 > share14);
   await page.click('label[for="snap-version-13"]');
-  await page.waitForFunction((v) => Number(document.querySelector('[data-metric="s6_tps"]').dataset.value) !== v,
+  await page.waitForFunction((v) => Number(document.querySelector('[data-metric="snapshots_tps"]').dataset.value) !== v,
     pg14);
-  await runDone(page, 's6_run');
-  assert.equal(await metric(page, 's6_tps'), pg13, 'same seed, same result');
+  await runDone(page, 'snapshots_run');
+  assert.equal(await metric(page, 'snapshots_tps'), pg13, 'same seed, same result');
   assert.deepEqual(errors, []);
   await page.close();
 });

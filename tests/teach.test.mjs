@@ -154,7 +154,7 @@ test('the teacher link builder gives a link and a QR code that decodes to it; th
   // The presenter link opens on its first chosen step, moves through the chosen ones only.
   const present = await open(talk.slice(talk.indexOf('?')));
   await present.page.waitForSelector('.step-panel[data-step="2"]');
-  assert.match(await present.page.textContent('.step-count'), /Step 2 of 11/);
+  assert.match(await present.page.textContent('.step-count'), /Step 2 of \d+/);
   assert.equal(await present.page.isDisabled('.step-nav button >> nth=0'), true, 'no step before the first chosen one');
   assert.equal(await present.page.getAttribute('html', 'data-palette'), 'projector');
   await present.page.screenshot({ path: path.join(shots, 'teach-link-present-projector-1280x800.png') });

@@ -1351,10 +1351,11 @@ mod realism {
 mod steps {
     use super::*;
     use poolsim_model::{Arch, Connect, PoolMode};
-    use poolsim_page::presenter::{scenario, STEPS};
+    use poolsim_page::presenter::STEPS;
+    use poolsim_page::state::step_scenario;
 
     fn step(n: usize) -> Params {
-        scenario(n - 1).0
+        step_scenario(n - 1).0
     }
 
     #[test]
@@ -1711,7 +1712,7 @@ mod quotes {
         values
             .get_mut("threads")
             .expect("section 9")
-            .extend(pool.into_iter().filter(|v| v.name == "s9_verdict"));
+            .extend(pool.into_iter().filter(|v| v.name == "threads_verdict"));
         english()
             .sections
             .into_iter()

@@ -120,7 +120,7 @@ fn Question(props: &QuestionProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct PredictProps {
     /// The challenges a teacher's link chose (empty: all).
-    pub challenges: poolsim_page::state::Chosen,
+    pub challenges: poolsim_page::chosen::Chosen,
 }
 
 /// The questions of the chosen challenges and the trial table.

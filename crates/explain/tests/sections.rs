@@ -97,17 +97,17 @@ async fn every_section_has_a_heading_and_live_numbers() {
         .length();
     assert!(headings >= 12, "{headings} section headings");
     for name in [
-        "s1_processes",
-        "s2_private_total",
-        "s2_rss_total",
-        "s3_cs_direct",
-        "s4_migrations_direct",
-        "s5_tps_persistent",
-        "s5_tps_reconnect",
-        "s6_tps",
-        "s7_memory_pooled",
-        "s8_tps",
-        "s9_memory",
+        "process_processes",
+        "memory_private_total",
+        "memory_rss_total",
+        "switches_cs_direct",
+        "migration_migrations_direct",
+        "connect_tps_persistent",
+        "connect_tps_reconnect",
+        "snapshots_tps",
+        "poolers_memory_pooled",
+        "modes_tps",
+        "threads_memory",
         "theory_L",
         "theory_lambda_W",
         "theory_rule",
@@ -115,27 +115,30 @@ async fn every_section_has_a_heading_and_live_numbers() {
         assert!(metric(&root, name) > 0.0, "{name} should be positive");
     }
     // Private memory is far below what top adds up.
-    assert!(metric(&root, "s2_rss_total") > 3.0 * metric(&root, "s2_private_total"));
+    assert!(metric(&root, "memory_rss_total") > 3.0 * metric(&root, "memory_private_total"));
     // Reconnecting for every transaction costs throughput.
-    assert!(metric(&root, "s5_tps_persistent") > 5.0 * metric(&root, "s5_tps_reconnect"));
+    assert!(metric(&root, "connect_tps_persistent") > 5.0 * metric(&root, "connect_tps_reconnect"));
 }
 
 #[wasm_bindgen_test]
 async fn section_1_processes_follow_connections() {
     let root = mount();
-    let (_, after) = changes(&root, "s1_processes", |r| slide(r, "proc-clients", true)).await;
+    let (_, after) = changes(&root, "process_processes", |r| {
+        slide(r, "proc-clients", true)
+    })
+    .await;
     assert_eq!(after, 20_000.0);
 }
 
 #[wasm_bindgen_test]
 async fn section_2_memory_follows_connections_and_huge_pages() {
     let root = mount();
-    changes(&root, "s2_private_total", |r| {
+    changes(&root, "memory_private_total", |r| {
         slide(r, "mem-clients", false)
     })
     .await;
-    changes(&root, "s2_private_each", |r| pick(r, "mem-touched-16g")).await;
-    let (without, with) = changes(&root, "s2_private_each", |r| {
+    changes(&root, "memory_private_each", |r| pick(r, "mem-touched-16g")).await;
+    let (without, with) = changes(&root, "memory_private_each", |r| {
         let t = input(r, "input#mem-huge");
         t.set_checked(true);
         fire(&t, "change");
@@ -147,8 +150,11 @@ async fn section_2_memory_follows_connections_and_huge_pages() {
 #[wasm_bindgen_test]
 async fn sections_3_and_4_switches_and_migrations_follow_their_controls() {
     let root = mount();
-    changes(&root, "s3_cs_direct", |r| slide(r, "cs-clients", false)).await;
-    changes(&root, "s4_migrations_direct", |r| {
+    changes(&root, "switches_cs_direct", |r| {
+        slide(r, "cs-clients", false)
+    })
+    .await;
+    changes(&root, "migration_migrations_direct", |r| {
         slide(r, "mig-cores", false)
     })
     .await;
@@ -157,7 +163,7 @@ async fn sections_3_and_4_switches_and_migrations_follow_their_controls() {
 #[wasm_bindgen_test]
 async fn section_5_connect_cost_follows_clients() {
     let root = mount();
-    changes(&root, "s5_tps_reconnect", |r| {
+    changes(&root, "connect_tps_reconnect", |r| {
         slide(r, "conn-clients", true)
     })
     .await;
@@ -166,30 +172,30 @@ async fn section_5_connect_cost_follows_clients() {
 #[wasm_bindgen_test]
 async fn section_6_pg14_is_faster_than_pg13_with_many_connections() {
     let root = mount();
-    let (pg13, pg14) = changes(&root, "s6_tps", |r| pick(r, "snap-version-14")).await;
+    let (pg13, pg14) = changes(&root, "snapshots_tps", |r| pick(r, "snap-version-14")).await;
     assert!(pg14 > pg13, "PG13 {pg13} vs PG14 {pg14}");
 }
 
 #[wasm_bindgen_test]
 async fn sections_7_8_and_theory_follow_their_controls() {
     let root = mount();
-    changes(&root, "s7_backends_pooled", |r| {
+    changes(&root, "poolers_backends_pooled", |r| {
         slide(r, "tier-pool", false)
     })
     .await;
-    changes(&root, "s7_memory_direct", |r| {
+    changes(&root, "poolers_memory_direct", |r| {
         slide(r, "tier-clients", false)
     })
     .await;
-    changes(&root, "s8_errors", |r| pick(r, "mode-transaction")).await;
+    changes(&root, "modes_errors", |r| pick(r, "mode-transaction")).await;
     changes(&root, "theory_wait_sim", |r| slide(r, "theory-pool", false)).await;
 }
 
 #[wasm_bindgen_test]
 async fn section_9_threads_use_less_memory_than_processes() {
     let root = mount();
-    changes(&root, "s9_memory", |r| pick(r, "arch-thread_pool")).await;
-    assert!(metric(&root, "s9_memory") < metric(&root, "s9_memory_process"));
+    changes(&root, "threads_memory", |r| pick(r, "arch-thread_pool")).await;
+    assert!(metric(&root, "threads_memory") < metric(&root, "threads_memory_process"));
 }
 
 /// Whether the canvas holds anything: its pixels differ from those of a blank canvas of its size.

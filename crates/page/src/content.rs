@@ -3,12 +3,14 @@
 //!
 //! # The files
 //!
-//! `content/<language>/NN-<id>.md`, where `NN` is the section's place in [`outline::SECTIONS`]
-//! (from 01) and `<id>` its id; `00-intro.md` is the paragraph above the table of contents. A file
-//! holds the section's prose only: its heading, number and anchor come from the outline. Besides
-//! ordinary Markdown (tables included) a file may hold:
+//! `content/<language>/<id>.md`, named by the section's id; their order is the outline's
+//! ([`outline::SECTIONS`]), so inserting a section renames no file. `intro.md` is the paragraph
+//! above the table of contents. A file starts
+//! with its front matter (`crate::front_matter`: its heading, table-of-contents entry, numbering
+//! and presenter steps, which `build.rs` compiles into the outline), then holds the section's
+//! prose: its anchor and its heading's number come from the outline. Besides ordinary Markdown (tables included) a file may hold:
 //!
-//! * **live numbers**, `{{ s5_tps_persistent }}`: a name the section's figure computes (see
+//! * **live numbers**, `{{ connect_tps_persistent }}`: a name the section's figure computes (see
 //!   `crate::live`). The prerender writes the number the model gives at the section's default state;
 //!   in the browser the figure updates it in place. Every name a section computes must appear in
 //!   its file, and every placeholder must be a name it computes;
@@ -32,22 +34,29 @@ pub struct Content {
     pub sections: Vec<(&'static Section, String)>,
 }
 
-/// The file of the section at `index` (0-based) in the outline: `NN-<id>.md`.
-pub fn file_name(index: usize, id: &str) -> String {
-    format!("{:02}-{id}.md", index + 1)
+/// The file of the section with this id: `<id>.md`.
+pub fn file_name(id: &str) -> String {
+    format!("{id}.md")
 }
+
+/// The file of the paragraph above the table of contents.
+pub const INTRO_FILE: &str = "intro.md";
 
 /// Reads the content of one language, e.g. `content/en`.
 pub fn load(dir: &Path) -> Result<Content, String> {
+    // A file's Markdown, after its front matter (which the outline compiled in at build time).
     let read = |name: &str| {
-        std::fs::read_to_string(dir.join(name))
-            .map_err(|e| format!("{}: {e}", dir.join(name).display()))
+        let path = dir.join(name);
+        let file =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let (_, markdown) =
+            crate::front_matter::split(&file).map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok::<String, String>(markdown.to_string())
     };
-    let intro = read("00-intro.md")?;
+    let intro = read(INTRO_FILE)?;
     let sections = SECTIONS
         .iter()
-        .enumerate()
-        .map(|(i, s)| Ok((s, read(&file_name(i, s.id))?)))
+        .map(|s| Ok((s, read(&file_name(s.id))?)))
         .collect::<Result<_, String>>()?;
     Ok(Content { intro, sections })
 }
@@ -286,9 +295,28 @@ mod tests {
         assert!(links.len() >= 13);
     }
 
+    /// Every file of the content is the intro or a section's: a file the outline does not list
+    /// (a misspelt id, a section left out of the order) would never be shown.
+    #[test]
+    fn every_content_file_is_a_section_of_the_outline() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/en");
+        for entry in std::fs::read_dir(&dir).expect("content/en") {
+            let name = entry
+                .expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned();
+            assert!(
+                name == INTRO_FILE || SECTIONS.iter().any(|s| file_name(s.id) == name),
+                "{name}: not a section of the outline"
+            );
+        }
+    }
+
     #[test]
     fn every_section_has_a_file_with_its_figure_at_most_once() {
         let content = english();
+        assert!(!content.intro.trim().is_empty(), "the intro's paragraph");
         assert_eq!(content.sections.len(), SECTIONS.len());
         for (s, md) in &content.sections {
             let islands = islands(md);

@@ -8,10 +8,13 @@
 //! nothing else here knows Yew.
 
 pub mod challenges;
+pub mod chosen;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod content;
 pub mod export;
 pub mod format;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod front_matter;
 pub mod live;
 pub mod outline;
 pub mod predict;

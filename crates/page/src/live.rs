@@ -1,5 +1,5 @@
-//! The live numbers of the explanation's prose. Each is named (`s5_tps_persistent`); the Markdown
-//! content writes it as a placeholder (`{{ s5_tps_persistent }}`). At build time the prerender fills
+//! The live numbers of the explanation's prose. Each is named (`connect_tps_persistent`); the Markdown
+//! content writes it as a placeholder (`{{ connect_tps_persistent }}`). At build time the prerender fills
 //! each placeholder with the number the model gives at the section's default state; in the browser,
 //! the section's figure (its island) writes the number it computes into the element with that
 //! `data-live` name, in place, whenever its controls change.

@@ -1,31 +1,53 @@
-//! The explanation's outline, written once: the sections in page order, with their ids (the
-//! anchors links point to), heading numbers, titles, table-of-contents entries and the presenter's
-//! steps. The table of contents, every section heading (`content::render`) and the presenter
-//! (`presenter::STEPS`) are read from here; the prose of each section is in
-//! `content/<language>/NN-<id>.md`.
+//! The explanation's outline: the sections' ids in page order ([`ORDER`]), with what each
+//! section's content file (`content/en/<id>.md`) says of it in its front matter (heading, number,
+//! table-of-contents entry, presenter steps; compiled in by `build.rs`), and the page's title and
+//! lede from `content/en/intro.md`. The table of contents, every section heading
+//! (`content::render`) and the presenter (`presenter::STEPS`) are read from here; the prose of
+//! each section is the rest of its file.
 
-/// One step of the talk: a title, what to say (shown on screen), and the scenario it loads, as a
-/// `v=1` query string (the same format as a shared link, so it is validated the same way).
+/// One step of the talk: a title, what to say (shown on screen), and the scenario it loads.
 #[derive(Debug)]
 pub struct Step {
+    /// The step's heading on screen.
     pub title: &'static str,
+    /// What the presenter says, shown under the title.
     pub text: &'static str,
-    pub scenario: &'static str,
+    /// What the step loads into the live figure.
+    pub scenario: Scenario,
 }
 
-/// The page's title, its `<h1>`: written into the page at build time (the prerender) and drawn by
-/// the figure's app, from here.
-pub const TITLE: &str = "Why does Postgres need a connection pooler?";
+/// What a presenter step loads into the live figure: a preset (or the page's first view) with some
+/// model parameters set on top. Only model parameters: a scenario cannot say `present` or `step`,
+/// so loading a step never decodes a link and never loads another step.
+#[derive(Debug)]
+pub struct Scenario {
+    /// The preset it starts from, by its name in `poolsim_model::presets`; `None`: the page's first
+    /// view (`state::page_default`).
+    pub preset: Option<&'static str>,
+    /// Model parameters set on top, in order: (registry key, value as the registry reads it).
+    pub settings: &'static [(&'static str, &'static str)],
+}
 
-/// The paragraph under the title.
-pub const LEDE: &str =
-    "Postgres serves every client connection with its own operating-system process. \
-Below, the same clients run the same workload twice, with the same random seed: straight to \
-Postgres, one backend each, and through PgBouncer, which shares a small pool of backends among \
-them. Watch memory, context switches and latency.";
+impl Scenario {
+    /// The parameters this scenario loads, starting from `first_view` when it names no preset, and
+    /// the preset it names (an unknown name loads `first_view`; a test holds every name known). The
+    /// registry clamps each setting and ignores unreadable ones, as it does for a link.
+    pub fn resolve(&self, first_view: Params) -> (Params, Option<&'static str>) {
+        let preset = self
+            .preset
+            .and_then(|name| preset_params(name).map(|params| (name, params)));
+        let (mut params, preset) = match preset {
+            Some((name, params)) => (params.clamped().0, Some(name)),
+            None => (first_view, None),
+        };
+        for (key, value) in self.settings {
+            let _ = params.set(key, value);
+        }
+        (params, preset)
+    }
+}
 
-/// The heading above the table of contents.
-pub const INTRO_TITLE: &str = "What a connection costs, one idea at a time";
+use poolsim_model::{preset_params, Params};
 
 /// One section of the explanation.
 #[derive(Debug)]
@@ -52,193 +74,96 @@ impl Section {
     }
 }
 
-/// The explanation's sections, in page order.
-pub const SECTIONS: [Section; 14] = [
-    Section {
-        id: "process",
-        number: Some(1),
-        toc: Some("One process per connection"),
-        title: "One process per connection",
-        steps: &[
-        Step {
-            title: "One process per connection",
-            text: "Every client connection gets its own Postgres backend process, forked by the \
-                   postmaster. 200 clients straight to Postgres: 200 backends on 8 cores, most of them \
-                   asleep until their client sends the next request.",
-            scenario: "clients=200&pool_mode=none",
-        },
-        ],
-    },
-    Section {
-        id: "memory",
-        number: Some(2),
-        toc: Some("Memory per backend"),
-        title: "Memory per backend, and why top overstates it",
-        steps: &[
-        Step {
-            title: "Memory per backend",
-            text: "Each backend holds private memory: catalog caches, page tables, work_mem while sorting. \
-                   top's RSS column counts shared buffers again in every process, so it overstates the cost; \
-                   the private part is what really grows with connections.",
-            scenario: "clients=2000&pool_mode=none",
-        },
-        ],
-    },
-    Section {
-        id: "switches",
-        number: Some(3),
-        toc: Some("Context switches"),
-        title: "Context switches, and the cache they throw away",
-        steps: &[
-        Step {
-            title: "Context switches and caches",
-            text: "2,000 clients want more CPU than 8 cores have. Direct, hundreds of backends wait in the \
-                   kernel's run queue, and each switch refills caches and TLBs. The pooled side runs the same \
-                   clients over 24 backends: its extra hops mean more switches, but each is cheap, and the \
-                   clients wait in PgBouncer instead.",
-            scenario: "clients=2000",
-        },
-        ],
-    },
-    Section {
-        id: "migration",
-        number: Some(4),
-        toc: Some("CPU migration"),
-        title: "CPU migration",
-        steps: &[
-        Step {
-            title: "CPU migrations",
-            text: "With cores to spare, a backend that wakes up can often go back to the core it last ran \
-                   on. The pool's few backends mostly do; the direct side's 2,000 land on another core far \
-                   more often, and a migrated process starts with cold caches.",
-            scenario: "clients=2000&cores=32",
-        },
-        ],
-    },
-    Section {
-        id: "connect",
-        number: Some(5),
-        toc: Some("The cost of connecting"),
-        title: "Connecting is expensive: fork, start-up and authentication",
-        steps: &[
-        Step {
-            title: "fork() on every connect",
-            text: "Clients that connect for every transaction (serverless functions, some ORMs) pay for \
-                   fork, backend start-up and SCRAM authentication each time.",
-            scenario: "preset=serverless_storm",
-        },
-        ],
-    },
-    Section {
-        id: "snapshots",
-        number: Some(6),
-        toc: Some("GetSnapshotData"),
-        title: "Every transaction looks at every connection: GetSnapshotData",
-        steps: &[
-        Step {
-            title: "Idle connections before PostgreSQL 14",
-            text: "Up to PG13, every snapshot scans all connections, idle ones included, and reads the \
-                   busy ones' entries from other cores: 200 busy connections on 32 cores spend more of \
-                   their CPU on snapshots beside 10,000 idle ones, and complete fewer transactions.",
-            scenario: "preset=idle_heavy_pg13",
-        },
-        Step {
-            title: "…and since PostgreSQL 14",
-            text: "PG14 made snapshots independent of the number of connections. Idle connections still \
-                   cost memory, but no longer CPU on every snapshot.",
-            scenario: "preset=idle_heavy_pg14",
-        },
-        ],
-    },
-    Section {
-        id: "poolers",
-        number: Some(7),
-        toc: Some("Why poolers exist"),
-        title: "Why poolers exist",
-        steps: &[
-        Step {
-            title: "Why poolers exist",
-            text: "A fleet's 10,000 application connections go to PgBouncer, which multiplexes them over \
-                   48 server connections, three per core. Compare memory and p99 with the direct side. Then \
-                   set the pool to 400, a size fleets run on much larger servers: on 16 cores its backends \
-                   queue for the cores and the pooled p99 climbs to about the direct one.",
-            scenario: "preset=fleet",
-        },
-        ],
-    },
-    Section {
-        id: "modes",
-        number: Some(8),
-        toc: Some("Pool modes"),
-        title: "What each pool mode costs",
-        steps: &[
-        Step {
-            title: "What each pool mode costs",
-            text: "Transaction mode hands a backend back after every transaction, so session state (SET, \
-                   LISTEN, advisory locks, SQL PREPARE) breaks: watch the errors. Session mode keeps it, but \
-                   pins a backend per client.",
-            scenario: "clients=400&session_state_share=0.2",
-        },
-        Step {
-            title: "Long transactions pin a backend",
-            text: "A transaction that waits on the application between statements keeps its backend: \
-                   the pool runs dry and clients queue in PgBouncer.",
-            scenario: "preset=long_transactions",
-        },
-        ],
-    },
-    Section {
-        id: "threads",
-        number: Some(9),
-        toc: Some("Threads instead of processes"),
-        title: "For contrast: threads instead of processes",
-        steps: &[
-        Step {
-            title: "Thread per connection",
-            text: "MySQL-style threads are cheaper to start, lighter in memory and cheaper to switch, so \
-                   the fleet's 10,000 threads get further than its processes did. But they still queue for \
-                   16 cores, and their p99 stays far above what a thread pool, or a pooler in front, \
-                   gives: that is what moves the wall.",
-            scenario: "preset=thread_per_connection",
-        },
-        ],
-    },
-    Section {
-        id: "sweep",
-        number: None,
-        toc: Some("The whole curve"),
-        title: "The whole curve: from ten clients to thousands",
-        steps: &[],
-    },
-    Section {
-        id: "theory",
-        number: None,
-        toc: Some("Queueing theory"),
-        title: "A little queueing theory",
-        steps: &[],
-    },
-    Section {
-        id: "presets",
+/// The explanation's sections, by id, in page order: the only place the order is written. Each
+/// has its file, `content/<language>/<id>.md`, whose front matter gives its heading,
+/// table-of-contents entry and presenter steps.
+pub const ORDER: &[&str] = &[
+    "process",
+    "memory",
+    "switches",
+    "migration",
+    "connect",
+    "snapshots",
+    "poolers",
+    "modes",
+    "threads",
+    "sweep",
+    "theory",
+    "presets",
+    "realism",
+    "sources",
+];
+
+/// What a section's content file says of it in its front matter (`crate::front_matter`),
+/// compiled in by `build.rs`.
+struct SectionFile {
+    /// The file's name without `.md`: the section's id.
+    id: &'static str,
+    /// `title:`, the heading without its number.
+    title: &'static str,
+    /// `toc:`, the table of contents' entry, if it has one.
+    toc: Option<&'static str>,
+    /// `numbered: yes`: one of the concept note's numbered ideas.
+    numbered: bool,
+    /// The presenter's steps (`step:`, `text:`, `scenario:`).
+    steps: &'static [Step],
+}
+
+include!(concat!(env!("OUT_DIR"), "/front_matter.rs"));
+
+/// Whether two strings are equal, at compile time.
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The explanation's sections, in page order: [`ORDER`] with what each one's file says, its
+/// heading numbered when its file says so (counting up from 1 in page order). A section without a
+/// file fails the build.
+pub const SECTIONS: [Section; ORDER.len()] = {
+    const NONE: Section = Section {
+        id: "",
         number: None,
         toc: None,
-        title: "Try a scenario",
+        title: "",
         steps: &[],
-    },
-    Section {
-        id: "realism",
-        number: None,
-        toc: Some("How realistic is this?"),
-        title: "How realistic is this model?",
-        steps: &[],
-    },
-    Section {
-        id: "sources",
-        number: None,
-        toc: Some("Sources"),
-        title: "Sources",
-        steps: &[],
-    },
-];
+    };
+    let mut out = [NONE; ORDER.len()];
+    let (mut i, mut numbered) = (0, 0);
+    while i < ORDER.len() {
+        let mut j = 0;
+        while j < FILES.len() && !same(FILES[j].id, ORDER[i]) {
+            j += 1;
+        }
+        assert!(j < FILES.len(), "a section of ORDER has no content file");
+        let file = &FILES[j];
+        let number = if file.numbered {
+            numbered += 1;
+            Some(numbered)
+        } else {
+            None
+        };
+        out[i] = Section {
+            id: file.id,
+            number,
+            toc: file.toc,
+            title: file.title,
+            steps: file.steps,
+        };
+        i += 1;
+    }
+    out
+};
 
 /// The section with this id.
 pub fn section(id: &str) -> Option<&'static Section> {
@@ -286,6 +211,22 @@ mod tests {
         assert_eq!(numbers, (1..=numbers.len() as u8).collect::<Vec<_>>());
     }
 
+    /// The outline is the content's: its sections are the content's files, and each heading,
+    /// entry and step is the one its file's front matter gives.
+    #[test]
+    fn the_outline_is_what_the_content_files_say() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/en");
+        for s in SECTIONS.iter() {
+            let file = std::fs::read_to_string(dir.join(format!("{}.md", s.id))).expect("a file");
+            let (front, _) = crate::front_matter::split(&file).expect("its front matter");
+            assert_eq!(Some(s.title), front.get("title"), "{}", s.id);
+            assert_eq!(s.toc, front.get("toc"), "{}", s.id);
+            let titles: Vec<&str> = front.steps.iter().map(|t| t.title.as_str()).collect();
+            let ours: Vec<&str> = s.steps.iter().map(|t| t.title).collect();
+            assert_eq!(ours, titles, "{}", s.id);
+        }
+    }
+
     #[test]
     fn the_talk_is_every_sections_steps_in_page_order() {
         let flat: Vec<&str> = SECTIONS
@@ -294,6 +235,6 @@ mod tests {
             .collect();
         let talk: Vec<&str> = STEPS.iter().map(|t| t.title).collect();
         assert_eq!(talk, flat);
-        assert_eq!(STEPS.len(), 11);
+        assert!(!STEPS.is_empty());
     }
 }

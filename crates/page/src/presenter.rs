@@ -6,8 +6,7 @@
 //! presentation clickers send) and ←/PageUp; large type and a high-contrast projector palette
 //! (`present` class on the page, see `style.css`).
 
-use crate::state::Chosen;
-use poolsim_model::Params;
+use crate::chosen::Chosen;
 
 pub use crate::outline::{Step, STEPS};
 
@@ -123,21 +122,37 @@ impl StepMove {
     }
 }
 
-/// Step `n`'s scenario: its parameters and the preset they come from, read like a shared link.
-pub fn scenario(n: usize) -> (Params, Option<&'static str>) {
-    let decoded = crate::url_state::decode(STEPS[n.min(STEPS.len() - 1)].scenario);
-    (decoded.state.params, decoded.state.preset)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// A step's scenario names a known preset and sets only model parameters, each to a value the
+    /// registry reads as it is: nothing in it can say `present` or `step`, so loading a step cannot
+    /// load another one (the scenario is data, not a link the page decoder reads).
     #[test]
-    fn every_step_scenario_is_a_clean_link() {
+    fn every_step_scenario_is_known_model_parameters_only() {
         for s in STEPS {
-            let d = crate::url_state::decode(s.scenario);
-            assert!(d.notices.is_empty(), "{}: {:?}", s.title, d.notices);
+            if let Some(name) = s.scenario.preset {
+                assert!(
+                    poolsim_model::PRESET_NAMES.contains(&name),
+                    "{}: {name}",
+                    s.title
+                );
+            }
+            for (key, value) in s.scenario.settings {
+                assert!(
+                    poolsim_model::params::spec(key).is_some(),
+                    "{}: {key} is not a model parameter",
+                    s.title
+                );
+                let mut params = poolsim_model::Params::default();
+                assert_eq!(
+                    params.set(key, value),
+                    Ok(None),
+                    "{}: {key}={value}",
+                    s.title
+                );
+            }
         }
     }
 

@@ -2,7 +2,9 @@
 //! the seed and the transport (play, speed), and the presenter step. Changed only through
 //! [`Action`]s; the running models are not here (see `sim.rs`).
 
-use crate::presenter::{self, StepMove};
+use crate::chosen::Chosen;
+use crate::outline::STEPS;
+use crate::presenter::StepMove;
 use poolsim_model::{Params, PoolMode};
 
 /// The pool modes a reader can pick: every mode but the model's `none`, which is the pooler
@@ -32,41 +34,6 @@ pub const SPEEDS: [Option<f64>; 8] = [
 ];
 pub const DEFAULT_SPEED: usize = 3;
 pub const DEFAULT_SEED: u64 = 1;
-
-/// A teacher's choice among a few numbered things (the talk's steps, the challenges), as bits: bit
-/// `i` set means item `i` is chosen. No bit set means every item (what a link without the key
-/// means).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Chosen(pub u32);
-
-impl Chosen {
-    /// Every item (no choice made).
-    pub const ALL: Chosen = Chosen(0);
-    pub fn is_all(self) -> bool {
-        self.0 == 0
-    }
-    /// Whether item `i` is shown.
-    pub fn has(self, i: usize) -> bool {
-        self.0 == 0 || (i < 32 && self.0 & (1 << i) != 0)
-    }
-    /// The same with item `i` chosen (`i` < 32).
-    pub fn with(self, i: usize) -> Chosen {
-        Chosen(self.0 | 1u32.checked_shl(i as u32).unwrap_or(0))
-    }
-    /// The chosen items, in order (none when every item is meant).
-    pub fn items(self) -> impl Iterator<Item = usize> {
-        (0..32).filter(move |i| self.0 & (1 << i) != 0)
-    }
-    pub fn count(self) -> usize {
-        self.0.count_ones() as usize
-    }
-}
-
-impl FromIterator<usize> for Chosen {
-    fn from_iter<I: IntoIterator<Item = usize>>(items: I) -> Chosen {
-        items.into_iter().fold(Chosen::ALL, Chosen::with)
-    }
-}
 
 /// The page's colours: the reader's system setting, or one a teacher's link fixes (a projector
 /// washes out a light page; a phone in a dark room wants the dark one).
@@ -256,7 +223,7 @@ impl PageState {
 
     /// Presenter step `n` and its scenario's parameters (what a presenter link opens on).
     pub fn with_step_scenario(self, n: usize) -> PageState {
-        let (params, preset) = presenter::scenario(n);
+        let (params, preset) = step_scenario(n);
         let mut s = self.apply(Action::Params(Box::new(params), preset));
         s.step = StepMove::To(n).from(0);
         s
@@ -269,6 +236,14 @@ impl PageState {
         s.playing = true;
         s
     }
+}
+
+/// Presenter step `n`'s scenario (the last step's for `n` past the end): its parameters, from the
+/// page's first view or its preset, and the preset they come from.
+pub fn step_scenario(n: usize) -> (Params, Option<&'static str>) {
+    STEPS[n.min(STEPS.len() - 1)]
+        .scenario
+        .resolve(page_default())
 }
 
 /// The page's reducer for Yew's `use_reducer` (the figure's app): with the `yew` feature only, so
@@ -325,18 +300,14 @@ mod tests {
         let s = PageState::default().apply(Action::TogglePresent);
         assert!(s.present);
         assert_eq!(s.step, 0);
-        assert_eq!(
-            s.params,
-            presenter::scenario(0).0,
-            "step 1's scenario is loaded"
-        );
+        assert_eq!(s.params, step_scenario(0).0, "step 1's scenario is loaded");
         // Five presses applied back to back, each relative to the state before it.
         let moves = [StepMove::Next; 5];
         let s = moves.iter().fold(s, |s, m| s.apply(Action::GoTo(*m)));
         assert_eq!(s.step, 5);
-        assert_eq!(s.params, presenter::scenario(5).0);
+        assert_eq!(s.params, step_scenario(5).0);
         let s = s.apply(Action::GoTo(StepMove::Previous));
-        assert_eq!((s.step, s.preset), (4, presenter::scenario(4).1));
+        assert_eq!((s.step, s.preset), (4, step_scenario(4).1));
         let s = s.apply(Action::TogglePresent);
         assert!(!s.present);
         assert_eq!(
@@ -355,7 +326,7 @@ mod tests {
         .apply(Action::TogglePresent);
         assert_eq!(s.step, 1, "the talk starts at its first chosen step");
         let s = s.apply(Action::GoTo(StepMove::Next));
-        assert_eq!((s.step, &s.params), (4, &presenter::scenario(4).0));
+        assert_eq!((s.step, &s.params), (4, &step_scenario(4).0));
         let s = s.apply(Action::GoTo(StepMove::Last));
         assert_eq!(s.step, 7);
         let s = s.apply(Action::GoTo(StepMove::Next));

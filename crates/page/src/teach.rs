@@ -3,9 +3,10 @@
 //! palette — written as one `v=1` link. Only the keys the chosen target reads are written, so the
 //! link (and its QR code) stays short.
 
+use crate::chosen::Chosen;
 use crate::outline::STEPS;
 use crate::presenter::StepMove;
-use crate::state::{Chosen, PageState, Palette};
+use crate::state::{PageState, Palette};
 use crate::url_state::{encode, Embed, CHALLENGE_IDS};
 
 /// What the link opens.

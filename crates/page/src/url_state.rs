@@ -37,9 +37,10 @@ pub const CHALLENGE_IDS: [&str; 5] = [
     "storm",
 ];
 
+use crate::chosen::Chosen;
 use crate::outline::STEPS;
 use crate::presenter::StepMove;
-use crate::state::{Chosen, PageState, Palette, DEFAULT_SEED, DEFAULT_SPEED, SPEEDS};
+use crate::state::{PageState, Palette, DEFAULT_SEED, DEFAULT_SPEED, SPEEDS};
 use poolsim_model::decimal::parse_f64;
 use poolsim_model::params::{spec, ParamError, PARAMS};
 use poolsim_model::{preset_params, Params, PRESET_NAMES};
@@ -737,12 +738,57 @@ mod tests {
         assert!(d.embed.is_none() && d.notices.is_empty(), "{:?}", d.notices);
     }
 
+    /// A step's scenario loads what the link it reads like (`preset=…&key=value…`) would, without
+    /// the page decoder: the decoder loads a presenter link's step once, and a scenario is only
+    /// model parameters, so one that says `present=1` or `step=2` is ignored there instead of
+    /// loading a step again (which, when scenarios were links, recursed until the stack overflowed).
+    #[test]
+    fn a_step_scenario_means_its_link_and_cannot_recurse() {
+        use crate::outline::Scenario;
+        use crate::state::{page_default, step_scenario};
+        for (n, step) in STEPS.iter().enumerate() {
+            let mut q = form_urlencoded::Serializer::new(String::new());
+            if let Some(preset) = step.scenario.preset {
+                q.append_pair("preset", preset);
+            }
+            for (key, value) in step.scenario.settings {
+                q.append_pair(key, value);
+            }
+            let link = decode(&q.finish());
+            assert!(
+                link.notices.is_empty(),
+                "{}: {:?}",
+                step.title,
+                link.notices
+            );
+            assert_eq!(
+                step_scenario(n),
+                (link.state.params, link.state.preset),
+                "{}",
+                step.title
+            );
+        }
+        let recursive = Scenario {
+            preset: None,
+            settings: &[("present", "1"), ("step", "2"), ("clients", "300")],
+        };
+        let (params, preset) = recursive.resolve(page_default());
+        assert_eq!((params.clients, preset), (300, None));
+        assert_eq!(
+            params,
+            Params {
+                clients: 300,
+                ..page_default()
+            }
+        );
+    }
+
     #[test]
     fn a_presenter_link_opens_on_its_steps_scenario() {
         let d = decode("?v=1&present=1");
         assert!(d.state.present);
         assert_eq!(d.state.step, 0);
-        assert_eq!(d.state.params, crate::presenter::scenario(0).0);
+        assert_eq!(d.state.params, crate::state::step_scenario(0).0);
         assert_eq!(
             d.state.params.clients, 200,
             "step 1: 200 clients straight to Postgres"
@@ -751,7 +797,7 @@ mod tests {
         let d = decode("?v=1&present=1&step=8");
         assert_eq!(d.state.step, 7);
         assert_eq!(d.state.preset, Some("fleet"));
-        assert_eq!(d.state.params, crate::presenter::scenario(7).0);
+        assert_eq!(d.state.params, crate::state::step_scenario(7).0);
         assert_eq!(decode(&encode(&d.state, None)).state, d.state);
     }
 
@@ -764,7 +810,7 @@ mod tests {
         assert_eq!(d.state.challenges.items().collect::<Vec<_>>(), [0, 4]);
         assert_eq!(d.state.palette, Palette::Projector);
         assert_eq!((d.state.step, d.state.seed), (2, 42));
-        assert_eq!(d.state.params, crate::presenter::scenario(2).0);
+        assert_eq!(d.state.params, crate::state::step_scenario(2).0);
         assert_eq!(encode(&d.state, None), q.replace(',', "%2C"));
         // Out of range, repeated, unknown and unordered: clamped to what exists, in order, and said.
         let d = decode(

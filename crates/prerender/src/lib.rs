@@ -25,7 +25,7 @@ pub struct Prerendered {
 /// other sections' values come from their `defaults`.
 pub fn prerendered() -> HashMap<&'static str, Prerendered> {
     poolsim_explain::sections::on_all_cores(|id| {
-        if RENDERED_FIGURES.contains(&id) {
+        if rendered(id) {
             let (html, values) = poolsim_explain::sections::static_html(id);
             Prerendered {
                 values,
@@ -41,20 +41,19 @@ pub fn prerendered() -> HashMap<&'static str, Prerendered> {
 }
 
 /// The figures whose static rendering is their own component rendered to HTML
-/// ([`poolsim_explain::sections::static_html`]).
-pub const RENDERED_FIGURES: [&str; 11] = [
-    "process",
-    "memory",
-    "switches",
-    "migration",
-    "connect",
-    "snapshots",
-    "poolers",
-    "modes",
-    "threads",
-    "sweep",
-    "theory",
-];
+/// ([`poolsim_explain::sections::static_html`]): those the registry says so of.
+pub fn rendered_figures() -> impl Iterator<Item = &'static str> {
+    poolsim_explain::sections::FIGURES
+        .iter()
+        .filter(|f| f.prerender == poolsim_explain::sections::Prerender::Component)
+        .map(|f| f.id)
+}
+
+/// Whether section `id`'s figure is its own component rendered to HTML.
+fn rendered(id: &str) -> bool {
+    poolsim_explain::sections::figure(id)
+        .is_some_and(|f| f.prerender == poolsim_explain::sections::Prerender::Component)
+}
 
 /// The static rendering of a figure before its module mounts it, at the figure's default state.
 /// The presets are a list of the model's scenarios (their buttons come with the module); the
@@ -80,7 +79,7 @@ pub fn island_html(id: &str) -> String {
     if id == "realism" {
         return realism_static();
     }
-    if !RENDERED_FIGURES.contains(&id) {
+    if !rendered(id) {
         return String::new();
     }
     rendered_island(&poolsim_explain::sections::static_html(id).0)
@@ -389,75 +388,6 @@ mod tests {
         assert!(island_html("presets").contains("<li class=\"preset\">"));
     }
 
-    /// The live values each figure shows itself (the others are only in the prose).
-    const SHOWN: [(&str, &[&str]); 11] = [
-        ("process", &["s1_clients"]),
-        (
-            "memory",
-            &[
-                "s2_clients",
-                "s2_rss_total",
-                "s2_touched",
-                "s2_private_total",
-            ],
-        ),
-        (
-            "switches",
-            &[
-                "s3_clients",
-                "s3_cores",
-                "s3_cs_direct",
-                "s3_switch_share_direct",
-                "s3_cs_pooled",
-                "s3_switch_share_pooled",
-            ],
-        ),
-        (
-            "migration",
-            &["s4_cores", "s4_migrations_direct", "s4_migrations_pooled"],
-        ),
-        (
-            "connect",
-            &[
-                "s5_clients",
-                "s5_tps_persistent",
-                "s5_tps_reconnect",
-                "s5_tps_pooled",
-            ],
-        ),
-        (
-            "snapshots",
-            &["s6_clients", "s6_version", "s6_snapshot_share"],
-        ),
-        (
-            "poolers",
-            &[
-                "s7_clients",
-                "s7_backends_pooled",
-                "s7_cores",
-                "s7_p99_direct",
-                "s7_p99_pooled",
-            ],
-        ),
-        ("modes", &["s8_mode"]),
-        (
-            "threads",
-            &[
-                "s9_clients",
-                "s9_arch",
-                "s9_memory",
-                "s9_memory_process",
-                "s9_tps",
-                "s9_tps_process",
-                "s9_p99",
-                "s9_p99_process",
-            ],
-        ),
-        ("sweep", &["sweep_pool_size", "sweep_last_clients"]),
-        // The theory panel's numbers are its run's, not the prose's: its own test.
-        ("theory", &[]),
-    ];
-
     /// Whether `html` has `text` as a whole: a text, a sentence's word or number, an SVG text.
     fn shows(html: &str, text: &str) -> bool {
         html.match_indices(text).any(|(i, _)| {
@@ -471,7 +401,7 @@ mod tests {
     #[test]
     fn each_figure_is_prerendered_at_its_default_state_with_the_numbers_of_its_live_values() {
         let done = prerendered();
-        for id in RENDERED_FIGURES {
+        for id in rendered_figures() {
             let html = &done[id].island;
             // The component's own elements, its controls there but disabled.
             assert!(
@@ -480,7 +410,7 @@ mod tests {
             );
             assert!(html.contains("<input "), "{id}: {html}");
             assert!(!html.contains("Simulating"), "{id}: its runs are done");
-            let names = SHOWN.iter().find(|(s, _)| *s == id).expect("listed").1;
+            let names = poolsim_explain::sections::figure(id).expect("registered").shown;
             for name in names {
                 let v = done[id]
                     .values
@@ -507,11 +437,11 @@ mod tests {
         };
         assert!(switches.island.contains(&format!(
             "<span class=\"bar-value\">direct {}</span>",
-            cs("s3_cs_direct")
+            cs("switches_cs_direct")
         )));
         assert!(switches.island.contains(&format!(
             "<span class=\"bar-value\">pooled {}</span>",
-            cs("s3_cs_pooled")
+            cs("switches_cs_pooled")
         )));
         assert!(done["process"]
             .island
@@ -523,20 +453,16 @@ mod tests {
     fn each_rendered_figure_computes_the_live_values_its_section_defaults_give() {
         // The prerender fills the prose with the values the rendered figure computed; they must be
         // the section's own defaults (the same runs, the same function), every one of them.
-        for id in RENDERED_FIGURES {
+        for id in rendered_figures() {
             let (_, rendered) = poolsim_explain::sections::static_html(id);
-            assert_eq!(
-                rendered,
-                poolsim_explain::sections::defaults(id, &run_to_end),
-                "{id}"
-            );
+            assert_eq!(rendered, poolsim_explain::sections::defaults(id, &run_to_end), "{id}");
         }
     }
 
     #[test]
     fn the_static_figures_are_the_same_bytes_every_build() {
         // The runs are cut by a wall clock natively too; the page must not depend on how.
-        for id in RENDERED_FIGURES {
+        for id in rendered_figures() {
             assert_eq!(island_html(id), island_html(id), "{id}");
         }
     }

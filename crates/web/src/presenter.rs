@@ -17,7 +17,7 @@ pub struct StepPanelProps {
     pub step: usize,
     /// The steps a teacher chose (0-based); empty: every step.
     #[prop_or_default]
-    pub talk: poolsim_page::state::Chosen,
+    pub talk: poolsim_page::chosen::Chosen,
     pub on_go: Callback<StepMove>,
     pub on_exit: Callback<()>,
 }

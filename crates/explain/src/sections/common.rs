@@ -68,7 +68,7 @@ pub fn heading(id: &'static str) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct NumProps {
-    /// Stable metric name (unique on the page), e.g. `s2_private_direct`.
+    /// Stable metric name (unique on the page), e.g. `memory_private_total`.
     pub metric: AttrValue,
     /// The value in base units (bytes, seconds, per second, a plain count or ratio).
     pub value: f64,

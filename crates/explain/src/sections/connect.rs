@@ -38,18 +38,22 @@ pub fn live(n: u32, persistent: &LiveView, per_txn: &LiveView) -> Vec<Live> {
     let drop = keep / reconnect.max(1e-9);
     let d = &per_txn.direct;
     vec![
-        num("s5_clients", f64::from(n), count(n.into())),
-        num("s5_tps_persistent", keep, rate(keep)),
-        num("s5_tps_reconnect", reconnect, rate(reconnect)),
-        num("s5_drop", drop, times(drop)),
-        num("s5_fork_share", d.cpu.fork_auth, percent(d.cpu.fork_auth)),
+        num("connect_clients", f64::from(n), count(n.into())),
+        num("connect_tps_persistent", keep, rate(keep)),
+        num("connect_tps_reconnect", reconnect, rate(reconnect)),
+        num("connect_drop", drop, times(drop)),
         num(
-            "s5_latency_reconnect",
+            "connect_fork_share",
+            d.cpu.fork_auth,
+            percent(d.cpu.fork_auth),
+        ),
+        num(
+            "connect_latency_reconnect",
             d.latency.mean,
             duration(d.latency.mean),
         ),
         num(
-            "s5_tps_pooled",
+            "connect_tps_pooled",
             pooled.throughput_tps,
             rate(pooled.throughput_tps),
         ),
@@ -104,7 +108,21 @@ pub fn ConnectSection() -> Html {
                 <IntSlider id="conn-clients" label="Clients" unit="clients" min={1} max={200}
                            value={n} log=true on_change={on_clients} />
             </div>
-            <RunStatus metric="s5_run" run={per_txn.clone()} />
+            <RunStatus metric="connect_run" run={per_txn.clone()} />
         </>
     }
 }
+
+/// Section `connect`'s figure, as the registry (`super::FIGURES`) lists it.
+pub const FIGURE: super::Figure = super::Figure {
+    id: "connect",
+    view: |_| html! { <ConnectSection /> },
+    defaults,
+    prerender: super::Prerender::Component,
+    shown: &[
+        "connect_clients",
+        "connect_tps_persistent",
+        "connect_tps_reconnect",
+        "connect_tps_pooled",
+    ],
+};

@@ -81,30 +81,38 @@ pub fn live(n: u32, touched_key: &str, huge: bool) -> Vec<Live> {
         .map(|t| t.1)
         .unwrap_or("");
     vec![
-        num("s2_clients", f64::from(n), count(n.into())),
-        num("s2_rss_total", m.rss_total, bytes(m.rss_total)),
-        num("s2_rss_each", one.rss_total, bytes(one.rss_total)),
-        num("s2_folk_1000", folk_1000, bytes(folk_1000)),
-        word("s2_touched", touched_label),
+        num("memory_clients", f64::from(n), count(n.into())),
+        num("memory_rss_total", m.rss_total, bytes(m.rss_total)),
+        num("memory_rss_each", one.rss_total, bytes(one.rss_total)),
+        num("memory_folk_1000", folk_1000, bytes(folk_1000)),
+        word("memory_touched", touched_label),
         num(
-            "s2_private_each",
+            "memory_private_each",
             one.private_total,
             bytes(one.private_total),
         ),
-        word("s2_clients_again", count(n.into())),
-        num("s2_private_total", m.private_total, bytes(m.private_total)),
-        num("s2_overstatement", over, format!("{over:.1}×")),
-        num("s2_fresh", fresh.private_total, bytes(fresh.private_total)),
+        word("memory_clients_again", count(n.into())),
         num(
-            "s2_relcache_2000",
+            "memory_private_total",
+            m.private_total,
+            bytes(m.private_total),
+        ),
+        num("memory_overstatement", over, format!("{over:.1}×")),
+        num(
+            "memory_fresh",
+            fresh.private_total,
+            bytes(fresh.private_total),
+        ),
+        num(
+            "memory_relcache_2000",
             many_rel.relcache,
             bytes(many_rel.relcache),
         ),
-        num("s2_pt_16g", big_pt, bytes(big_pt)),
-        num("s2_pt_16g_huge", big_pt_huge, bytes(big_pt_huge)),
-        num("s2_work_mem", work_mem, bytes(work_mem)),
+        num("memory_pt_16g", big_pt, bytes(big_pt)),
+        num("memory_pt_16g_huge", big_pt_huge, bytes(big_pt_huge)),
+        num("memory_work_mem", work_mem, bytes(work_mem)),
         num(
-            "s2_work_mem_100x2",
+            "memory_work_mem_100x2",
             200.0 * work_mem,
             bytes(200.0 * work_mem),
         ),
@@ -190,3 +198,17 @@ pub fn MemorySection() -> Html {
         </>
     }
 }
+
+/// Section `memory`'s figure, as the registry (`super::FIGURES`) lists it.
+pub const FIGURE: super::Figure = super::Figure {
+    id: "memory",
+    view: |_| html! { <MemorySection /> },
+    defaults: |_| defaults(),
+    prerender: super::Prerender::Component,
+    shown: &[
+        "memory_clients",
+        "memory_rss_total",
+        "memory_touched",
+        "memory_private_total",
+    ],
+};

@@ -13,7 +13,7 @@
 //! stepped progressively by [`job::use_job`] within a per-frame time budget), so the sections never
 //! touch the live figure's running models.
 //!
-//! Every live number carries `data-metric` (prefixed `s<section>_`) and `data-value` in base units.
+//! Every live number carries `data-metric` (prefixed with its section's id, `connect_…`) and `data-value` in base units.
 
 pub mod common;
 pub mod connect;
@@ -35,23 +35,61 @@ pub mod threads;
 use poolsim_page::live::{Live, Runner};
 use yew::prelude::*;
 
+/// One section's figure, registered once in [`FIGURES`]: its component, its live values at its
+/// default state and how the page shows it before the explanation's module mounts it.
+pub struct Figure {
+    /// The section's id in the outline (`crate::outline`): its anchor and its island's name.
+    pub id: &'static str,
+    /// The figure's component; the callback loads a preset into the live figure.
+    pub view: fn(&Callback<String>) -> Html,
+    /// The section's live values at its default state, its runs done with the runner (none for
+    /// a section without live numbers).
+    pub defaults: fn(Runner) -> Vec<Live>,
+    /// Its static rendering in the built page.
+    pub prerender: Prerender,
+    /// The live values the figure draws itself (the others are only in the prose): a prerender
+    /// test finds each in the figure's static rendering.
+    pub shown: &'static [&'static str],
+}
+
+/// How a figure is shown in the built page before its module mounts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prerender {
+    /// Its own component, rendered natively by Yew's server renderer with its runs done
+    /// ([`static_html`]).
+    Component,
+    /// Written by the prerender from the same data (the presets' list, the realism figure's words
+    /// and tables): the figure draws on canvases or needs the module to act.
+    ByThePrerender,
+}
+
+/// Every section's figure: one line per figure, in no particular order (the page's order is the
+/// outline's).
+pub const FIGURES: &[Figure] = &[
+    process::FIGURE,
+    memory::FIGURE,
+    switching::SWITCHES,
+    switching::MIGRATION,
+    connect::FIGURE,
+    snapshot::FIGURE,
+    poolers::FIGURE,
+    modes::FIGURE,
+    threads::FIGURE,
+    sweep::FIGURE,
+    theory::FIGURE,
+    presets::FIGURE,
+    realism::FIGURE,
+];
+
+/// The figure of section `id`, if it has one.
+pub fn figure(id: &str) -> Option<&'static Figure> {
+    FIGURES.iter().find(|f| f.id == id)
+}
+
 /// Section `id`'s live values at its default state, its runs done with `run`. Sections without
 /// live numbers give none.
 pub fn defaults(id: &str, run: Runner) -> Vec<Live> {
-    match id {
-        "process" => process::defaults(),
-        "memory" => memory::defaults(),
-        "switches" => switching::switch_defaults(run),
-        "migration" => switching::migration_defaults(run),
-        "connect" => connect::defaults(run),
-        "snapshots" => snapshot::defaults(run),
-        "poolers" => poolers::defaults(run),
-        "modes" => modes::defaults(run),
-        "threads" => threads::defaults(run),
-        "sweep" => sweep::defaults(run),
-        "theory" => theory::defaults(),
-        _ => Vec::new(),
-    }
+    figure(id).map_or_else(Vec::new, |f| (f.defaults)(run))
 }
 
 /// Every section's live values at its default state (its runs done, no figure rendered), computed
@@ -93,22 +131,7 @@ pub fn on_all_cores<T: Send>(
 
 /// Section `id`'s figure, as a component.
 fn island(id: &str, on_preset: &Callback<String>) -> Html {
-    match id {
-        "process" => html! { <process::ProcessSection /> },
-        "memory" => html! { <memory::MemorySection /> },
-        "switches" => html! { <switching::SwitchSection /> },
-        "migration" => html! { <switching::MigrationSection /> },
-        "connect" => html! { <connect::ConnectSection /> },
-        "snapshots" => html! { <snapshot::SnapshotSection /> },
-        "poolers" => html! { <poolers::PoolerSection /> },
-        "modes" => html! { <modes::ModesSection /> },
-        "threads" => html! { <threads::ThreadsSection /> },
-        "sweep" => html! { <sweep::SweepSection /> },
-        "theory" => html! { <theory::TheorySection /> },
-        "presets" => html! { <presets::PresetsSection on_preset={on_preset.clone()} /> },
-        "realism" => html! { <realism::RealismFigure /> },
-        _ => Html::default(),
-    }
+    figure(id).map_or_else(Html::default, |f| (f.view)(on_preset))
 }
 
 #[derive(Properties, PartialEq)]
@@ -182,5 +205,19 @@ pub fn Explanation(props: &ExplanationProps) -> Html {
                 </section>
             }) }
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The registry names each figure once, under an id of the outline.
+    #[test]
+    fn every_figure_is_registered_once_under_a_section_of_the_outline() {
+        for (i, f) in FIGURES.iter().enumerate() {
+            assert!(FIGURES[..i].iter().all(|g| g.id != f.id), "{} twice", f.id);
+            assert!(poolsim_page::outline::section(f.id).is_some(), "{}", f.id);
+        }
     }
 }

@@ -41,31 +41,31 @@ pub fn live(m: PoolMode, session_pct: u32, run: &LiveView) -> Vec<Live> {
     let p = run.pooled.clone().unwrap_or_default();
     let pools = p.pools.unwrap_or_default();
     vec![
-        word("s8_clients", count(w.clients.into())),
-        word("s8_pool_size", w.pool_size.to_string()),
+        word("modes_clients", count(w.clients.into())),
+        word("modes_pool_size", w.pool_size.to_string()),
         num(
-            "s8_mode",
+            "modes_mode",
             POOL_MODES.iter().position(|x| *x == m).unwrap_or(0) as f64,
             m.key(),
         ),
-        num("s8_tps", p.throughput_tps, rate(p.throughput_tps)),
+        num("modes_tps", p.throughput_tps, rate(p.throughput_tps)),
         num(
-            "s8_waiting",
+            "modes_waiting",
             f64::from(pools.cl_waiting),
             count(pools.cl_waiting.into()),
         ),
-        num("s8_wait", p.pool_wait_s, duration(p.pool_wait_s)),
+        num("modes_wait", p.pool_wait_s, duration(p.pool_wait_s)),
         num(
-            "s8_session_pct",
+            "modes_session_pct",
             w.session_state_share,
             format!("{session_pct} %"),
         ),
         num(
-            "s8_errors",
+            "modes_errors",
             p.errors_per_s(),
             format!("{} per second", rate(p.errors_per_s())),
         ),
-        word("s8_pool_size_again", w.pool_size.to_string()),
+        word("modes_pool_size_again", w.pool_size.to_string()),
     ]
 }
 
@@ -105,7 +105,16 @@ pub fn ModesSection() -> Html {
                            value={*session_pct} on_change={on_session}
                            help="Percent of clients using SET, LISTEN, advisory locks or SQL PREPARE" />
             </div>
-            <RunStatus metric="s8_run" run={run.clone()} />
+            <RunStatus metric="modes_run" run={run.clone()} />
         </>
     }
 }
+
+/// Section `modes`'s figure, as the registry (`super::FIGURES`) lists it.
+pub const FIGURE: super::Figure = super::Figure {
+    id: "modes",
+    view: |_| html! { <ModesSection /> },
+    defaults,
+    prerender: super::Prerender::Component,
+    shown: &["modes_mode"],
+};

@@ -39,30 +39,30 @@ pub fn live(n: u32, k: u32, run: &LiveView) -> Vec<Live> {
     let backends = k.min(n);
     let saving = direct.private_total / pooled.private_total.max(1.0);
     vec![
-        num("s7_clients", f64::from(n), count(n.into())),
-        word("s7_backends_direct", count(n.into())),
+        num("poolers_clients", f64::from(n), count(n.into())),
+        word("poolers_backends_direct", count(n.into())),
         num(
-            "s7_memory_direct",
+            "poolers_memory_direct",
             direct.private_total,
             bytes(direct.private_total),
         ),
         num(
-            "s7_backends_pooled",
+            "poolers_backends_pooled",
             f64::from(backends),
             count(backends.into()),
         ),
         num(
-            "s7_memory_pooled",
+            "poolers_memory_pooled",
             pooled.private_total,
             bytes(pooled.private_total),
         ),
-        num("s7_saving", saving, times(saving)),
-        word("s7_cores", w.cores.to_string()),
-        num("s7_p99_direct", d.latency.p99, duration(d.latency.p99)),
-        num("s7_p99_pooled", p.latency.p99, duration(p.latency.p99)),
-        word("s7_pool", count(k.into())),
+        num("poolers_saving", saving, times(saving)),
+        word("poolers_cores", w.cores.to_string()),
+        num("poolers_p99_direct", d.latency.p99, duration(d.latency.p99)),
+        num("poolers_p99_pooled", p.latency.p99, duration(p.latency.p99)),
+        word("poolers_pool", count(k.into())),
         num(
-            "s7_run_queue_pooled",
+            "poolers_run_queue_pooled",
             p.run_queue,
             super::common::sig(p.run_queue),
         ),
@@ -135,7 +135,22 @@ pub fn PoolerSection() -> Html {
                 <IntSlider id="tier-pool" label="Server connections" unit="server connections" min={1} max={1_000}
                            value={k} on_change={on_pool} />
             </div>
-            <RunStatus metric="s7_run" run={run.clone()} />
+            <RunStatus metric="poolers_run" run={run.clone()} />
         </>
     }
 }
+
+/// Section `poolers`'s figure, as the registry (`super::FIGURES`) lists it.
+pub const FIGURE: super::Figure = super::Figure {
+    id: "poolers",
+    view: |_| html! { <PoolerSection /> },
+    defaults,
+    prerender: super::Prerender::Component,
+    shown: &[
+        "poolers_clients",
+        "poolers_backends_pooled",
+        "poolers_cores",
+        "poolers_p99_direct",
+        "poolers_p99_pooled",
+    ],
+};

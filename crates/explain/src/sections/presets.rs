@@ -34,3 +34,12 @@ pub fn PresetsSection(props: &PresetsProps) -> Html {
         </>
     }
 }
+
+/// Section `presets`'s figure, as the registry (`super::FIGURES`) lists it.
+pub const FIGURE: super::Figure = super::Figure {
+    id: "presets",
+    view: |on_preset| html! { <PresetsSection on_preset={on_preset.clone()} /> },
+    defaults: |_| Vec::new(),
+    prerender: super::Prerender::ByThePrerender,
+    shown: &[],
+};

@@ -18,11 +18,15 @@ pub fn live(n: u32, cores: u32) -> Vec<Live> {
     let mem = idle_memory(&MemoryConfig::default(), n, None);
     let per_core = f64::from(n) / f64::from(cores);
     vec![
-        num("s1_clients", f64::from(n), count(n.into())),
-        num("s1_processes", f64::from(n), count(n.into())),
-        num("s1_per_core", per_core, sig(per_core)),
-        word("s1_cores", cores.to_string()),
-        num("s1_private", mem.private_total, bytes(mem.private_total)),
+        num("process_clients", f64::from(n), count(n.into())),
+        num("process_processes", f64::from(n), count(n.into())),
+        num("process_per_core", per_core, sig(per_core)),
+        word("process_cores", cores.to_string()),
+        num(
+            "process_private",
+            mem.private_total,
+            bytes(mem.private_total),
+        ),
     ]
 }
 
@@ -75,3 +79,12 @@ pub fn ProcessSection() -> Html {
         </>
     }
 }
+
+/// Section `process`'s figure, as the registry (`super::FIGURES`) lists it.
+pub const FIGURE: super::Figure = super::Figure {
+    id: "process",
+    view: |_| html! { <ProcessSection /> },
+    defaults: |_| defaults(),
+    prerender: super::Prerender::Component,
+    shown: &["process_clients"],
+};

@@ -530,6 +530,15 @@ fn draw_p99(canvas: &HtmlCanvasElement, palette: &Palette, lab: &[LabPoint], don
     );
 }
 
+/// Section `realism`'s figure, as the registry (`super::FIGURES`) lists it.
+pub const FIGURE: super::Figure = super::Figure {
+    id: "realism",
+    view: |_| html! { <RealismFigure /> },
+    defaults: |_| Vec::new(),
+    prerender: super::Prerender::ByThePrerender,
+    shown: &[],
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -61,17 +61,29 @@ fn live_for(w: &Params, pg: PgVersion, run: &LiveView, other: &LiveView) -> Vec<
         (&other.direct, d)
     };
     vec![
-        num("s6_clients", f64::from(w.clients), count(w.clients.into())),
-        word("s6_version", pg_label(pg)),
-        num("s6_tps", d.throughput_tps, rate(d.throughput_tps)),
         num(
-            "s6_snapshot_share",
+            "snapshots_clients",
+            f64::from(w.clients),
+            count(w.clients.into()),
+        ),
+        word("snapshots_version", pg_label(pg)),
+        num("snapshots_tps", d.throughput_tps, rate(d.throughput_tps)),
+        num(
+            "snapshots_snapshot_share",
             d.cpu.snapshots,
             percent(d.cpu.snapshots),
         ),
-        num("s6_tps_13", v13.throughput_tps, rate(v13.throughput_tps)),
-        num("s6_tps_14", v14.throughput_tps, rate(v14.throughput_tps)),
-        word("s6_pool_size", w.pool_size.to_string()),
+        num(
+            "snapshots_tps_13",
+            v13.throughput_tps,
+            rate(v13.throughput_tps),
+        ),
+        num(
+            "snapshots_tps_14",
+            v14.throughput_tps,
+            rate(v14.throughput_tps),
+        ),
+        word("snapshots_pool_size", w.pool_size.to_string()),
     ]
 }
 
@@ -130,7 +142,20 @@ pub fn SnapshotSection() -> Html {
                 <IntSlider id="snap-clients" label="Connections" unit="connections" min={10} max={10_000}
                            value={w.clients} log=true on_change={on_clients} />
             </div>
-            <RunStatus metric="s6_run" run={run.clone()} />
+            <RunStatus metric="snapshots_run" run={run.clone()} />
         </>
     }
 }
+
+/// Section `snapshots`'s figure, as the registry (`super::FIGURES`) lists it.
+pub const FIGURE: super::Figure = super::Figure {
+    id: "snapshots",
+    view: |_| html! { <SnapshotSection /> },
+    defaults,
+    prerender: super::Prerender::Component,
+    shown: &[
+        "snapshots_clients",
+        "snapshots_version",
+        "snapshots_snapshot_share",
+    ],
+};

@@ -444,3 +444,12 @@ fn canvas_font_sizes(svg: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// Section `sweep`'s figure, as the registry (`super::FIGURES`) lists it.
+pub const FIGURE: super::Figure = super::Figure {
+    id: "sweep",
+    view: |_| html! { <SweepSection /> },
+    defaults,
+    prerender: super::Prerender::Component,
+    shown: &["sweep_pool_size", "sweep_last_clients"],
+};

@@ -56,32 +56,36 @@ pub fn switch_live(w: &Params, run: &LiveView) -> Vec<Live> {
     let p = run.pooled.clone().unwrap_or_default();
     let per_switch = |s: &SideView| core_time_per_switch(s, cores);
     vec![
-        num("s3_clients", f64::from(w.clients), count(w.clients.into())),
-        word("s3_cores", cores.to_string()),
         num(
-            "s3_cs_direct",
+            "switches_clients",
+            f64::from(w.clients),
+            count(w.clients.into()),
+        ),
+        word("switches_cores", cores.to_string()),
+        num(
+            "switches_cs_direct",
             d.context_switches_per_s,
             rate(d.context_switches_per_s),
         ),
         num(
-            "s3_switch_share_direct",
+            "switches_switch_share_direct",
             d.cpu.switching,
             percent(d.cpu.switching),
         ),
         num(
-            "s3_per_switch_direct",
+            "switches_per_switch_direct",
             per_switch(d),
             duration(per_switch(d)),
         ),
-        num("s3_run_queue_direct", d.run_queue, sig(d.run_queue)),
-        word("s3_pool_size", w.pool_size.to_string()),
+        num("switches_run_queue_direct", d.run_queue, sig(d.run_queue)),
+        word("switches_pool_size", w.pool_size.to_string()),
         num(
-            "s3_cs_pooled",
+            "switches_cs_pooled",
             p.context_switches_per_s,
             rate(p.context_switches_per_s),
         ),
         word(
-            "s3_more_or_fewer",
+            "switches_more_or_fewer",
             if p.context_switches_per_s > d.context_switches_per_s {
                 "more"
             } else {
@@ -89,18 +93,26 @@ pub fn switch_live(w: &Params, run: &LiveView) -> Vec<Live> {
             },
         ),
         num(
-            "s3_per_switch_pooled",
+            "switches_per_switch_pooled",
             per_switch(&p),
             duration(per_switch(&p)),
         ),
         num(
-            "s3_switch_share_pooled",
+            "switches_switch_share_pooled",
             p.cpu.switching,
             percent(p.cpu.switching),
         ),
-        num("s3_pool_queue", p.pool_queue, sig(p.pool_queue)),
-        num("s3_p99_direct", d.latency.p99, duration(d.latency.p99)),
-        num("s3_p99_pooled", p.latency.p99, duration(p.latency.p99)),
+        num("switches_pool_queue", p.pool_queue, sig(p.pool_queue)),
+        num(
+            "switches_p99_direct",
+            d.latency.p99,
+            duration(d.latency.p99),
+        ),
+        num(
+            "switches_p99_pooled",
+            p.latency.p99,
+            duration(p.latency.p99),
+        ),
     ]
 }
 
@@ -115,24 +127,24 @@ pub fn migration_live(w: &Params, run: &LiveView) -> Vec<Live> {
     let d = &run.direct;
     let p = run.pooled.clone().unwrap_or_default();
     vec![
-        num("s4_cores", f64::from(w.cores), w.cores.to_string()),
+        num("migration_cores", f64::from(w.cores), w.cores.to_string()),
         num(
-            "s4_migrations_direct",
+            "migration_migrations_direct",
             d.cpu_migrations_per_s,
             rate(d.cpu_migrations_per_s),
         ),
         num(
-            "s4_migrated_direct",
+            "migration_migrated_direct",
             migrated_share(d),
             percent(migrated_share(d)),
         ),
         num(
-            "s4_migrations_pooled",
+            "migration_migrations_pooled",
             p.cpu_migrations_per_s,
             rate(p.cpu_migrations_per_s),
         ),
         num(
-            "s4_migrated_pooled",
+            "migration_migrated_pooled",
             migrated_share(&p),
             percent(migrated_share(&p)),
         ),
@@ -177,7 +189,7 @@ pub fn SwitchSection() -> Html {
                 <IntSlider id="cs-clients" label="Clients" unit="clients" min={1} max={10_000}
                            value={w.clients} log=true on_change={on_clients} />
             </div>
-            <RunStatus metric="s3_run" run={run.clone()} />
+            <RunStatus metric="switches_run" run={run.clone()} />
         </>
     }
 }
@@ -211,7 +223,36 @@ pub fn MigrationSection() -> Html {
                 <IntSlider id="mig-cores" label="Cores" unit="cores" min={1} max={64}
                            value={w.cores} on_change={on_cores} />
             </div>
-            <RunStatus metric="s4_run" run={run.clone()} />
+            <RunStatus metric="migration_run" run={run.clone()} />
         </>
     }
 }
+
+/// Section `switches`'s figure, as the registry (`super::FIGURES`) lists it.
+pub const SWITCHES: super::Figure = super::Figure {
+    id: "switches",
+    view: |_| html! { <SwitchSection /> },
+    defaults: switch_defaults,
+    prerender: super::Prerender::Component,
+    shown: &[
+        "switches_clients",
+        "switches_cores",
+        "switches_cs_direct",
+        "switches_switch_share_direct",
+        "switches_cs_pooled",
+        "switches_switch_share_pooled",
+    ],
+};
+
+/// Section `migration`'s figure, as the registry (`super::FIGURES`) lists it.
+pub const MIGRATION: super::Figure = super::Figure {
+    id: "migration",
+    view: |_| html! { <MigrationSection /> },
+    defaults: migration_defaults,
+    prerender: super::Prerender::Component,
+    shown: &[
+        "migration_cores",
+        "migration_migrations_direct",
+        "migration_migrations_pooled",
+    ],
+};

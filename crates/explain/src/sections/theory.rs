@@ -123,3 +123,13 @@ pub fn TheorySection() -> Html {
         </>
     }
 }
+
+/// Section `theory`'s figure, as the registry (`super::FIGURES`) lists it.
+pub const FIGURE: super::Figure = super::Figure {
+    id: "theory",
+    view: |_| html! { <TheorySection /> },
+    defaults: |_| defaults(),
+    prerender: super::Prerender::Component,
+    // The theory panel's numbers are its run's, not the prose's: its own prerender test.
+    shown: &[],
+};

@@ -28,20 +28,28 @@ pub fn live(a: Arch, clients: u32, run: &LiveView, procs: &LiveView) -> Vec<Live
     let t = &run.direct;
     let pr = &procs.direct;
     vec![
-        num("s9_clients", f64::from(clients), count(clients.into())),
-        word("s9_arch", a.label()),
-        num("s9_memory", t.memory_private, bytes(t.memory_private)),
+        num("threads_clients", f64::from(clients), count(clients.into())),
+        word("threads_arch", a.label()),
+        num("threads_memory", t.memory_private, bytes(t.memory_private)),
         num(
-            "s9_memory_process",
+            "threads_memory_process",
             pr.memory_private,
             bytes(pr.memory_private),
         ),
-        num("s9_tps", t.throughput_tps, rate(t.throughput_tps)),
-        num("s9_tps_process", pr.throughput_tps, rate(pr.throughput_tps)),
-        num("s9_p99", t.latency.p99, duration(t.latency.p99)),
-        num("s9_p99_process", pr.latency.p99, duration(pr.latency.p99)),
+        num("threads_tps", t.throughput_tps, rate(t.throughput_tps)),
+        num(
+            "threads_tps_process",
+            pr.throughput_tps,
+            rate(pr.throughput_tps),
+        ),
+        num("threads_p99", t.latency.p99, duration(t.latency.p99)),
+        num(
+            "threads_p99_process",
+            pr.latency.p99,
+            duration(pr.latency.p99),
+        ),
         word(
-            "s9_verdict",
+            "threads_verdict",
             if a == Arch::ThreadPool {
                 "Here the wall moves: one worker thread per core takes the connections’ statements in turn, \
                  like a pooler’s backends, so the cores switch rarely and nothing waits for a core in the kernel."
@@ -114,7 +122,25 @@ pub fn ThreadsSection() -> Html {
                 <IntSlider id="thr-clients" label="Connections" unit="connections" min={1} max={10_000}
                            value={w.clients} log=true on_change={on_clients} />
             </div>
-            <RunStatus metric="s9_run" run={run.clone()} />
+            <RunStatus metric="threads_run" run={run.clone()} />
         </>
     }
 }
+
+/// Section `threads`'s figure, as the registry (`super::FIGURES`) lists it.
+pub const FIGURE: super::Figure = super::Figure {
+    id: "threads",
+    view: |_| html! { <ThreadsSection /> },
+    defaults,
+    prerender: super::Prerender::Component,
+    shown: &[
+        "threads_clients",
+        "threads_arch",
+        "threads_memory",
+        "threads_memory_process",
+        "threads_tps",
+        "threads_tps_process",
+        "threads_p99",
+        "threads_p99_process",
+    ],
+};
