@@ -5,8 +5,6 @@
 //! rendering, state, formats) are `poolsim-page`; the controls and dialogs it shares with the live
 //! figure are `poolsim-web`'s. Both are re-exported here under their old paths.
 
-#[cfg(all(test, not(target_arch = "wasm32")))]
-mod claims;
 pub mod explain_app;
 pub mod predict_panel;
 #[cfg(not(target_arch = "wasm32"))]
