@@ -15,9 +15,9 @@ pub enum Place {
     Section(&'static str),
     /// The presenter's steps (`poolsim_page::outline::STEPS`).
     Steps,
-    /// Not looked up in the content: the masthead (its lede is Rust, and `page_default`'s
-    /// sentence is a doc comment) and the realism section, whose quotes are checked by their
-    /// tests' own words.
+    /// Not looked up: the masthead, whose lede is Rust (`poolsim_page::outline::LEDE`) and whose
+    /// other sentence is `page_default`'s doc comment, and the realism section, two of whose
+    /// quotes are its figure's words (with the lab's counts as `N`), not its prose.
     NotLookedUp,
 }
 

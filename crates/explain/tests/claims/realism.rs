@@ -1,5 +1,5 @@
 //! "How realistic is this model?", realism.rs. Its quotes are not looked up in the content
-//! ([`Place::NotLookedUp`]).
+//! ([`Place::NotLookedUp`]): two are its figure's words, not its prose.
 
 use crate::claim::{claims, measured, Place};
 use poolsim_explain::sections::realism::{lab_points, route_words, Piece, LAB_CSV};

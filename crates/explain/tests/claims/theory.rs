@@ -2,7 +2,6 @@
 
 use crate::claim::{claims, figures, measured, Place};
 use poolsim_explain::sections::theory::{erlang_prediction, near_open, workload, THEORY_POOL};
-
 use poolsim_page::sim::SideView;
 
 fn pool(k: u32) -> SideView {
