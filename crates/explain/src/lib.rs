@@ -5,8 +5,6 @@
 //! the live figure are `poolsim-ui`'s. The `ssr` feature (enabled by `poolsim-prerender` only)
 //! adds the figures' server rendering for the prerender: none of it is in the wasm.
 
-#[cfg(all(test, not(target_arch = "wasm32")))]
-mod claims;
 pub mod explain_app;
 pub mod predict_panel;
 pub mod sections;

@@ -8,7 +8,7 @@
 //! example `poolsim_explain::sections::connect::live`), used by both, so the prerendered digits and the live ones are
 //! the same digits.
 
-use crate::sim::LiveView;
+use crate::sim::{LiveView, SimPair};
 use poolsim_model::Params;
 
 /// Simulated seconds each small figure of the explanation runs before its numbers are read: long
@@ -56,7 +56,14 @@ pub type Runner<'a> = &'a dyn Fn(&Params, u64) -> LiveView;
 /// A run of `w` stepped to `ns` simulated nanoseconds in one go, with the small figures' seed: what
 /// a section's figure shows once its run has finished.
 pub fn run_to_end(w: &Params, ns: u64) -> LiveView {
-    let mut pair = crate::sim::SimPair::new(w, SEED);
+    run_seeded_to_end(w, SEED, ns)
+}
+
+/// A run of `w` with `seed`, stepped to `ns` simulated nanoseconds in one go: what the page shows
+/// once that run has finished. The prerender's section runs ([`run_to_end`]) and the claims tests
+/// (which also run the live figure's seed) step their [`SimPair`]s here.
+pub fn run_seeded_to_end(w: &Params, seed: u64, ns: u64) -> LiveView {
+    let mut pair = SimPair::new(w, seed);
     // A clock that never reaches the deadline: how the work is cut into frames does not change
     // the run (same seed, same events).
     let t = std::cell::Cell::new(0.0);
@@ -64,7 +71,8 @@ pub fn run_to_end(w: &Params, ns: u64) -> LiveView {
         t.set(t.get() + 1e-3);
         t.get()
     };
-    pair.run_until(ns, f64::MAX, &clock);
+    let reached = pair.run_until(ns, f64::MAX, &clock);
+    assert_eq!(reached, ns, "a run without a deadline reaches its end");
     pair.view()
 }
 
