@@ -6,6 +6,7 @@
 mod bench;
 mod deferred;
 mod files;
+mod html;
 mod lab;
 mod run;
 mod site;
