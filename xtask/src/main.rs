@@ -7,6 +7,7 @@ mod bench;
 mod deferred;
 mod files;
 mod html;
+mod invariants;
 mod lab;
 mod run;
 mod site;
@@ -33,6 +34,9 @@ tasks:
   validate                      the model against the lab (`poolsim validate`): writes
                                 crates/model/validation.svg and the tables between the generated-part
                                 markers of crates/model/MODEL.md, and prints them
+  invariants                    the source-level checks of ARCHITECTURE.md's invariants: the model's lints
+                                (no platform math, clock or I/O), only poolsim_page::sim steps a Model, no
+                                crate re-exports another (`test` runs the first two)
   help                          print this message
 
 Tools installed when missing: the wasm32-unknown-unknown target, Trunk 0.21.14, the wasm-bindgen CLI of
@@ -68,6 +72,12 @@ fn main() -> ExitCode {
                 "`bench` takes only `--page`, got `{}`",
                 rest.join(" ")
             ))),
+        },
+        "invariants" => match rest.first() {
+            Some(extra) => Err(Failure::Usage(format!(
+                "`invariants` takes no argument, got `{extra}`"
+            ))),
+            None => invariants::invariants(),
         },
         "lab" => lab::parse(rest).and_then(|args| lab::lab(&args)),
         "validate" => match rest.first() {

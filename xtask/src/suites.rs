@@ -90,6 +90,8 @@ pub fn test_all() -> Result<()> {
         ),
     );
 
+    crate::invariants::run_all(&mut |suite, ok| tally.check(suite, ok));
+
     banner("cargo clippy (native) -D warnings");
     let mut clippy = command("cargo");
     clippy.args([
