@@ -91,7 +91,11 @@ pub fn model_lints() -> bool {
         "-D",
         "warnings",
     ]);
-    run::status(clippy, "clippy of the model").is_ok()
+    let ok = run::status(clippy, "clippy of the model").is_ok();
+    if ok {
+        println!("ok: the model calls no platform float math, clock or I/O ({MODEL_CLIPPY_TOML})");
+    }
+    ok
 }
 
 /// Whether, of the page's crates, only `poolsim_page::sim` creates or steps a `Model`. Exempt:

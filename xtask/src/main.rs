@@ -24,6 +24,7 @@ usage: cargo xtask <task> [options]
 tasks:
   serve [--port N]              install what is missing, build, serve the site on http://127.0.0.1:8080
   dist [--public-url /sub/path/] write an optimised static site to dist/ (works from any host and sub-path)
+                                and its size report to docs/SIZE.md
   finish-dist DIR [URL]         (re)apply CSP/oEmbed post-processing to a built site
   test                          install what tests need, run every suite, print `N passed, N failed`
   bench                         the model's criterion benchmarks, then poolsim vs SimPy on one M/M/c case
@@ -174,7 +175,7 @@ fn dist(public_url: Option<&str>) -> Result<()> {
     build_dist(public_url)?;
     let report = size::report(&run::root().join("dist"))?;
     println!("{report}");
-    Ok(())
+    size::write_markdown(&run::root(), &report)
 }
 
 /// `trunk build --release` into `dist/`, then the CSP/oEmbed post-processing (`site`).
