@@ -9,6 +9,7 @@ mod files;
 mod html;
 mod invariants;
 mod lab;
+mod model_doc;
 mod run;
 mod site;
 mod size;

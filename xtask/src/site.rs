@@ -4,7 +4,8 @@
 //! Trunk writes its loader as an inline `<script type="module">` into `index.html`, which
 //! `script-src 'self'` forbids. [`finish_dist`] moves every inline module script into
 //! `init-<hash>.js` (loaded with Subresource Integrity), puts the policy in a `<meta>` right after
-//! `<meta charset>`, writes `oembed.json` and links it from the page. First, the explanation's
+//! `<meta charset>`, writes `oembed.json` and links it from the page, and writes the model
+//! document beside it ([`crate::model_doc`]). First, the explanation's
 //! module gets hashed file names ([`crate::deferred`]). Tags are found and edited with an HTML
 //! rewriter ([`crate::html`]), which copies every other byte as Trunk wrote it. Running it twice
 //! changes nothing.
@@ -57,6 +58,7 @@ fn finish_dist_with(dist: &Path, public_url: &str, site_url: Option<&str>) -> Re
     if finished.html != html {
         write(&index, &finished.html)?;
     }
+    crate::model_doc::write(dist, &crate::run::root())?;
     let base = oembed_base(public_url, site_url);
     write(&dist.join(OEMBED_FILE), oembed_json(&base))?;
     write(&dist.join(HEADERS_FILE), HEADERS)?;
@@ -656,15 +658,22 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
         finish_dist_with(&dir, "./", Some("https://example.org/poolsim")).unwrap();
         let first = snapshot(&dir);
         let names: Vec<&str> = first.iter().map(|(n, _)| n.as_str()).collect();
-        // The site's address is known (absolute): a sitemap too, and the canonical URL.
-        assert_eq!(names.len(), 5, "{names:?}");
+        // The site's address is known (absolute): a sitemap too, and the canonical URL. The
+        // model document beside the page, with its stylesheet and chart.
+        assert_eq!(names.len(), 8, "{names:?}");
         assert_eq!(names[0], HEADERS_FILE);
         assert!(first[0]
             .1
             .contains("/*\n  Access-Control-Allow-Origin: *\n"));
         assert!(names[1] == "index.html" && names[2].starts_with("init-"));
-        assert_eq!((names[3], names[4]), (OEMBED_FILE, SITEMAP_FILE));
-        assert!(first[3]
+        assert!(names[3].starts_with("model-") && names[3].ends_with(".css"));
+        assert_eq!(names[4], crate::model_doc::PAGE);
+        assert!(first[4].1.contains("href=\"style-8503a983769e8fb.css\""));
+        assert_eq!(
+            (names[5], names[6], names[7]),
+            (OEMBED_FILE, SITEMAP_FILE, "validation.svg")
+        );
+        assert!(first[5]
             .1
             .contains("https://example.org/poolsim/index.html?v=1&amp;embed=1"));
         assert!(first[1]

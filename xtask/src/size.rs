@@ -189,7 +189,9 @@ fn is_deferred(name: &str) -> bool {
 /// the favicon (images referenced only by social cards are not fetched by readers).
 fn is_first_load(name: &str) -> bool {
     // The custom element's script is loaded by host pages that embed the figure, not by the page.
-    if name == "poolsim-figure.js" || is_deferred(name) {
+    // Nor does the model document (`model.html`) and its stylesheet load with the page.
+    if name == "poolsim-figure.js" || is_deferred(name) || crate::model_doc::is_document_file(name)
+    {
         return false;
     }
     name == "index.html"
@@ -264,6 +266,14 @@ mod tests {
             "poolsim-explain-dialogs.css"
         );
         assert_eq!(unhashed("index.html"), "index.html");
+    }
+
+    #[test]
+    fn the_model_document_is_not_in_the_first_load() {
+        assert!(is_first_load("style-f17671ddebb0fd95.css"));
+        assert!(!is_first_load("model-f9989de261bdea49.css"));
+        assert!(!is_first_load("model.html"));
+        assert!(!is_first_load("validation.svg"));
     }
 
     #[test]
