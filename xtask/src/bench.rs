@@ -130,9 +130,9 @@ fn poolsim_mmc() -> Result<f64> {
         )));
     }
     let text = String::from_utf8_lossy(&out.stdout);
-    let completed = json_number(&text, "total_xact_count")
+    let completed = json_number(&text, "/summary/show_stats/total_xact_count")
         .ok_or_else(|| Failure::Failed("poolsim JSON has no total_xact_count".into()))?;
-    let wall = json_number(&text, "wall_s")
+    let wall = json_number(&text, "/run/wall_s")
         .ok_or_else(|| Failure::Failed("poolsim JSON has no wall_s".into()))?;
     println!("poolsim: {completed:.0} transactions in {wall:.3} s of wall time");
     Ok(completed / wall)
@@ -161,7 +161,7 @@ fn simpy_mmc() -> Result<f64> {
     if !ok {
         return Err(Failure::Failed("the SimPy script failed".into()));
     }
-    json_number(&text, "txn_per_wall_s")
+    json_number(&text, "/txn_per_wall_s")
         .ok_or_else(|| Failure::Failed("SimPy output has no txn_per_wall_s".into()))
 }
 
@@ -456,15 +456,16 @@ pub fn table(title: &str, rows: &[Row]) -> String {
     out.join("\n")
 }
 
-/// The first number after `"key":` in `text` (both outputs are flat enough for this).
-pub fn json_number(text: &str, key: &str) -> Option<f64> {
-    let at = text.find(&format!("\"{key}\""))?;
-    let rest = &text[at + key.len() + 2..];
-    let rest = rest.trim_start().strip_prefix(':')?.trim_start();
-    let end = rest
-        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | 'e' | 'E' | '+')))
-        .unwrap_or(rest.len());
-    rest[..end].parse().ok()
+/// The number at `pointer` (a JSON Pointer, RFC 6901: `/run/wall_s`) in `text`: the whole text
+/// when it is one JSON document, else its last line that is (a script's output may print other
+/// lines before its result).
+pub fn json_number(text: &str, pointer: &str) -> Option<f64> {
+    let document: serde_json::Value = serde_json::from_str(text).ok().or_else(|| {
+        text.lines()
+            .rev()
+            .find_map(|line| serde_json::from_str(line).ok())
+    })?;
+    document.pointer(pointer)?.as_f64()
 }
 
 #[cfg(test)]
@@ -473,11 +474,16 @@ mod tests {
 
     #[test]
     fn finds_numbers_in_json_text() {
-        let t = r#"{"run": {"wall_s": 0.25}, "show_stats": {"total_xact_count": 1200}}"#;
-        assert_eq!(json_number(t, "wall_s"), Some(0.25));
-        assert_eq!(json_number(t, "total_xact_count"), Some(1200.0));
-        assert_eq!(json_number(t, "missing"), None);
-        assert_eq!(json_number(r#"{"x": 1.5e3}"#, "x"), Some(1500.0));
+        let t = "{\"run\": {\"wall_s\": 0.25},\n \"show_stats\": {\"total_xact_count\": 1200}}";
+        assert_eq!(json_number(t, "/run/wall_s"), Some(0.25));
+        assert_eq!(json_number(t, "/show_stats/total_xact_count"), Some(1200.0));
+        assert_eq!(json_number(t, "/wall_s"), None, "a pointer names one place");
+        assert_eq!(json_number(t, "/missing"), None);
+        assert_eq!(json_number(r#"{"x": 1.5e3}"#, "/x"), Some(1500.0));
+        // A script's result after other output.
+        let script = "installing\n{\"txn_per_wall_s\": 2e4}\n";
+        assert_eq!(json_number(script, "/txn_per_wall_s"), Some(20000.0));
+        assert_eq!(json_number("no json", "/x"), None);
     }
 
     #[test]

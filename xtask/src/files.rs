@@ -21,3 +21,27 @@ pub fn remove(path: &Path) -> Result<()> {
     std::fs::remove_file(path)
         .map_err(|e| Failure::Failed(format!("cannot remove {}: {e}", path.display())))
 }
+
+/// `doc` with the text between the lines `begin` and `end` replaced by `body` (the marker lines
+/// kept): how a document's generated part is rewritten while the rest is left as written.
+pub fn splice(
+    doc: &str,
+    begin: &str,
+    end: &str,
+    body: &str,
+) -> std::result::Result<String, String> {
+    let start = doc
+        .find(begin)
+        .ok_or_else(|| format!("no line `{begin}`"))?;
+    let after_begin = start + begin.len();
+    let stop = doc[after_begin..]
+        .find(end)
+        .map(|i| after_begin + i)
+        .ok_or_else(|| format!("no line `{end}` after `{begin}`"))?;
+    Ok(format!(
+        "{}\n{}\n{}",
+        &doc[..after_begin],
+        body.trim_matches('\n'),
+        &doc[stop..]
+    ))
+}

@@ -6,7 +6,10 @@
 mod bench;
 mod deferred;
 mod files;
+mod html;
+mod invariants;
 mod lab;
+mod model_doc;
 mod run;
 mod site;
 mod size;
@@ -22,6 +25,7 @@ usage: cargo xtask <task> [options]
 tasks:
   serve [--port N]              install what is missing, build, serve the site on http://127.0.0.1:8080
   dist [--public-url /sub/path/] write an optimised static site to dist/ (works from any host and sub-path)
+                                and its size report to docs/SIZE.md
   finish-dist DIR [URL]         (re)apply CSP/oEmbed post-processing to a built site
   test                          install what tests need, run every suite, print `N passed, N failed`
   bench                         the model's criterion benchmarks, then poolsim vs SimPy on one M/M/c case
@@ -32,6 +36,9 @@ tasks:
   validate                      the model against the lab (`poolsim validate`): writes
                                 crates/model/validation.svg and the tables between the generated-part
                                 markers of crates/model/MODEL.md, and prints them
+  invariants                    the source-level checks of ARCHITECTURE.md's invariants: the model's lints
+                                (no platform math, clock or I/O), only poolsim_page::sim steps a Model, no
+                                crate re-exports another (`test` runs the first two)
   help                          print this message
 
 Tools installed when missing: the wasm32-unknown-unknown target, Trunk 0.21.14, the wasm-bindgen CLI of
@@ -67,6 +74,12 @@ fn main() -> ExitCode {
                 "`bench` takes only `--page`, got `{}`",
                 rest.join(" ")
             ))),
+        },
+        "invariants" => match rest.first() {
+            Some(extra) => Err(Failure::Usage(format!(
+                "`invariants` takes no argument, got `{extra}`"
+            ))),
+            None => invariants::invariants(),
         },
         "lab" => lab::parse(rest).and_then(|args| lab::lab(&args)),
         "validate" => match rest.first() {
@@ -163,7 +176,7 @@ fn dist(public_url: Option<&str>) -> Result<()> {
     build_dist(public_url)?;
     let report = size::report(&run::root().join("dist"))?;
     println!("{report}");
-    Ok(())
+    size::write_markdown(&run::root(), &report)
 }
 
 /// `trunk build --release` into `dist/`, then the CSP/oEmbed post-processing (`site`).

@@ -4,11 +4,14 @@
 //! Trunk writes its loader as an inline `<script type="module">` into `index.html`, which
 //! `script-src 'self'` forbids. [`finish_dist`] moves every inline module script into
 //! `init-<hash>.js` (loaded with Subresource Integrity), puts the policy in a `<meta>` right after
-//! `<meta charset>`, writes `oembed.json` and links it from the page. First, the explanation's
-//! module gets hashed file names ([`crate::deferred`]). The HTML is Trunk's known
-//! output, so plain string processing is enough. Running it twice changes nothing.
+//! `<meta charset>`, writes `oembed.json` and links it from the page, and writes the model
+//! document beside it ([`crate::model_doc`]). First, the explanation's
+//! module gets hashed file names ([`crate::deferred`]). Tags are found and edited with an HTML
+//! rewriter ([`crate::html`]), which copies every other byte as Trunk wrote it. Running it twice
+//! changes nothing.
 
 use crate::files::{read_text, write};
+use crate::html::{self, Edit, StartTag};
 use crate::{Failure, Result};
 use base64::Engine as _;
 use sha2::{Digest, Sha384};
@@ -55,6 +58,7 @@ fn finish_dist_with(dist: &Path, public_url: &str, site_url: Option<&str>) -> Re
     if finished.html != html {
         write(&index, &finished.html)?;
     }
+    crate::model_doc::write(dist, &crate::run::root())?;
     let base = oembed_base(public_url, site_url);
     write(&dist.join(OEMBED_FILE), oembed_json(&base))?;
     write(&dist.join(HEADERS_FILE), HEADERS)?;
@@ -100,16 +104,25 @@ struct Finished {
 }
 
 fn finish_html(html: &str, public_url: &str) -> std::result::Result<Finished, String> {
-    let (mut html, bodies) = extract_inline_modules(html)?;
     let mut scripts = Vec::new();
-    for (i, body) in bodies.into_iter().enumerate() {
+    let mut tags = Vec::new();
+    for body in inline_modules(html)? {
         let (name, tag) = external_script(&body, public_url);
-        html = html.replacen(&placeholder(i), &tag, 1);
+        tags.push(tag);
         scripts.push((name, body));
     }
+    let mut tags = tags.into_iter();
+    let html = html::edit(html, "script", |script| {
+        let tag = if is_inline_module(script) {
+            tags.next()
+        } else {
+            None
+        };
+        Ok(tag.map_or(Edit::Keep, Edit::Replace))
+    })?;
     let html = insert_csp(&html)?;
     let html = insert_oembed_link(&html, public_url)?;
-    let html = cors_stylesheets(&html);
+    let html = cors_stylesheets(&html)?;
     Ok(Finished { html, scripts })
 }
 
@@ -118,20 +131,22 @@ fn finish_html(html: &str, public_url: &str) -> std::result::Result<Finished, St
 /// without the attribute the stylesheet is fetched in no-cors mode, and an opaque response always
 /// fails its integrity check. With it, the site's `Access-Control-Allow-Origin: *` lets it load;
 /// on the site's own origin nothing changes.
-fn cors_stylesheets(html: &str) -> String {
-    let mut out = html.to_string();
-    for tag in tags(html, "link").iter().rev() {
-        let stylesheet = attr(&tag.attrs, "rel")
-            .flatten()
-            .is_some_and(|r| r.eq_ignore_ascii_case("stylesheet"));
-        if stylesheet
-            && attr(&tag.attrs, "integrity").is_some()
-            && attr(&tag.attrs, "crossorigin").is_none()
-        {
-            out.insert_str(tag.start + "<link".len(), " crossorigin=\"anonymous\"");
-        }
-    }
-    out
+///
+/// The attribute goes first (`<link crossorigin="anonymous" rel=…`) and the rest of the tag is
+/// copied as Trunk wrote it: re-serialising the tag would move the attribute to the end and put a
+/// space before `/>`, changing bytes of the page for nothing.
+fn cors_stylesheets(html: &str) -> std::result::Result<String, String> {
+    html::edit(html, "link", |link| {
+        let wanted = link.attribute_is("rel", "stylesheet")
+            && link.attribute("integrity").is_some()
+            && link.attribute("crossorigin").is_none();
+        Ok(if wanted {
+            let rest = &html[link.range.start + "<link".len()..link.range.end];
+            Edit::Replace(format!("<link crossorigin=\"anonymous\"{rest}"))
+        } else {
+            Edit::Keep
+        })
+    })
 }
 
 /// `_headers`, read by Netlify and Cloudflare Pages: every file may be fetched from any origin,
@@ -142,27 +157,22 @@ const HEADERS: &str = "# Netlify and Cloudflare Pages read this file (docs/PUBLI
 # cross-origin: they load only with this header.\n\
 /*\n  Access-Control-Allow-Origin: *\n";
 
-fn placeholder(i: usize) -> String {
-    format!("<!--poolsim:inline-module:{i}-->")
+/// Whether `script` is an inline `<script type="module">` (no `src`).
+fn is_inline_module(script: &StartTag) -> bool {
+    script.attribute("src").is_none() && script.attribute_is("type", "module")
 }
 
-/// Replaces every inline `<script type="module">` (one without `src`) by a placeholder comment
-/// (see [`placeholder`]) and returns the bodies in order. Any other inline script is an error:
-/// the CSP would block it.
-fn extract_inline_modules(html: &str) -> std::result::Result<(String, Vec<String>), String> {
-    let mut out = String::with_capacity(html.len());
+/// The bodies of the inline `<script type="module">`s (the ones without `src`), in order. Any
+/// other inline script is an error: the CSP would block it. A data block (JSON-LD) is never
+/// executed: the policy does not apply to it.
+fn inline_modules(html: &str) -> std::result::Result<Vec<String>, String> {
     let mut bodies = Vec::new();
-    let mut copied = 0;
-    for script in script_elements(html)? {
-        if attr(&script.attrs, "src").is_some() {
+    for script in html::find(html, "script")? {
+        if script.attribute("src").is_some() || script.attribute_is("type", "application/ld+json") {
             continue;
         }
-        let kind = attr(&script.attrs, "type").flatten().unwrap_or("");
-        // A data block (JSON-LD) is never executed: the policy does not apply to it.
-        if kind.trim().eq_ignore_ascii_case("application/ld+json") {
-            continue;
-        }
-        if !kind.trim().eq_ignore_ascii_case("module") {
+        if !is_inline_module(&script) {
+            let kind = script.attribute("type").unwrap_or("");
             return Err(format!(
                 "inline <script{}> is not a module: the Content-Security-Policy \
                  (script-src 'self') would block it, and only inline module scripts are moved \
@@ -174,13 +184,9 @@ fn extract_inline_modules(html: &str) -> std::result::Result<(String, Vec<String
                 }
             ));
         }
-        out.push_str(&html[copied..script.start]);
-        out.push_str(&placeholder(bodies.len()));
-        bodies.push(script.body.to_string());
-        copied = script.end;
+        bodies.push(script.text);
     }
-    out.push_str(&html[copied..]);
-    Ok((out, bodies))
+    Ok(bodies)
 }
 
 /// The file name `init-<16 hex digits>.js` and the `<script>` tag loading it with SRI.
@@ -202,58 +208,67 @@ fn csp_meta() -> String {
 }
 
 /// Inserts the CSP `<meta>` right after `<meta charset>` (a meta policy only covers what follows
-/// it). Does nothing when it is already there; a different CSP meta is an error.
+/// it), on its own line with the same indentation. Does nothing when it is already there; a
+/// different CSP meta is an error.
 fn insert_csp(html: &str) -> std::result::Result<String, String> {
-    let meta = csp_meta();
-    if html.contains(&meta) {
-        return Ok(html.to_string());
-    }
-    let metas = tags(html, "meta");
-    if metas.iter().any(|t| {
-        attr(&t.attrs, "http-equiv")
-            .flatten()
-            .is_some_and(|v| v.eq_ignore_ascii_case("content-security-policy"))
-    }) {
-        return Err(
-            "already has a different Content-Security-Policy <meta>: remove it from \
-                    www/index.html, the xtask sets the policy"
-                .to_string(),
-        );
+    let metas = html::find(html, "meta")?;
+    let policy = metas
+        .iter()
+        .find(|t| t.attribute_is("http-equiv", "content-security-policy"));
+    if let Some(policy) = policy {
+        return if policy.attribute("content") == Some(CSP) {
+            Ok(html.to_string())
+        } else {
+            Err(
+                "already has a different Content-Security-Policy <meta>: remove it from \
+                 www/index.html, the xtask sets the policy"
+                    .to_string(),
+            )
+        };
     }
     let charset = metas
         .iter()
-        .find(|t| attr(&t.attrs, "charset").is_some())
+        .find(|t| t.attribute("charset").is_some())
         .ok_or("no <meta charset> to put the Content-Security-Policy <meta> after")?;
-    let line_start = html[..charset.start].rfind('\n').map_or(0, |i| i + 1);
-    let indent = &html[line_start..charset.start];
+    let line_start = html[..charset.range.start].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &html[line_start..charset.range.start];
     let indent = if indent.trim().is_empty() { indent } else { "" };
-    let mut out = html.to_string();
-    out.insert_str(charset.end, &format!("\n{indent}{meta}"));
+    let meta = format!("\n{indent}{}", csp_meta());
+    let mut meta = Some(meta);
+    html::edit(html, "meta", |t| {
+        Ok(match meta.take_if(|_| t.range == charset.range) {
+            Some(meta) => Edit::After(meta),
+            None => Edit::Keep,
+        })
+    })
+}
+
+/// Inserts `content` right before `</head>`.
+fn before_head_end(html: &str, content: String, what: &str) -> std::result::Result<String, String> {
+    let mut content = Some(content);
+    let out = html::edit(html, "head", |_| {
+        Ok(content.take().map_or(Edit::Keep, Edit::BeforeEnd))
+    })?;
+    if content.is_some() {
+        return Err(format!("no <head> to put {what} in"));
+    }
     Ok(out)
 }
 
 /// Inserts the oEmbed discovery `<link>` before `</head>`, unless one is there.
 fn insert_oembed_link(html: &str, public_url: &str) -> std::result::Result<String, String> {
-    let present = tags(html, "link").iter().any(|t| {
-        attr(&t.attrs, "type")
-            .flatten()
-            .is_some_and(|v| v.eq_ignore_ascii_case("application/json+oembed"))
-    });
+    let present = html::find(html, "link")?
+        .iter()
+        .any(|t| t.attribute_is("type", "application/json+oembed"));
     if present {
         return Ok(html.to_string());
     }
-    let head_end = html
-        .to_ascii_lowercase()
-        .find("</head>")
-        .ok_or("no </head> to put the oEmbed <link> before")?;
     let link = format!(
         "<link rel=\"alternate\" type=\"application/json+oembed\" href=\"{}{OEMBED_FILE}\" \
          title=\"poolsim\">\n",
         attr_escape(public_url)
     );
-    let mut out = html.to_string();
-    out.insert_str(head_end, &link);
-    Ok(out)
+    before_head_end(html, link, "the oEmbed <link>")
 }
 
 /// The URL prefix of the oEmbed response: `public_url` when absolute, else `site_url` (normalised
@@ -292,10 +307,6 @@ fn insert_metadata(html: &str, base: &str) -> std::result::Result<String, String
     if html.contains(METADATA_MARK) {
         return Ok(html.to_string());
     }
-    let head_end = html
-        .to_ascii_lowercase()
-        .find("</head>")
-        .ok_or("no </head> to put the metadata before")?;
     let absolute = is_absolute(base);
     let image = format!("{base}social.png");
     let mut meta = vec![METADATA_MARK.to_string()];
@@ -352,9 +363,7 @@ fn insert_metadata(html: &str, base: &str) -> std::result::Result<String, String
     meta.push(format!(
         "<script type=\"application/ld+json\">{json}</script>"
     ));
-    let mut out = html.to_string();
-    out.insert_str(head_end, &(meta.join("\n") + "\n"));
-    Ok(out)
+    before_head_end(html, meta.join("\n") + "\n", "the metadata")
 }
 
 /// A sitemap of the one page at `base`.
@@ -395,134 +404,6 @@ fn oembed_json(base: &str) -> String {
 /// Escapes a value for a double-quoted HTML attribute.
 fn attr_escape(value: &str) -> String {
     value.replace('&', "&amp;").replace('"', "&quot;")
-}
-
-/// Attributes of a tag: lowercase name and value (`None` for a bare attribute).
-type Attrs = Vec<(String, Option<String>)>;
-
-/// `Some(value)` when the attribute is present (`Some(None)` when it has no value).
-fn attr<'a>(attrs: &'a Attrs, name: &str) -> Option<Option<&'a str>> {
-    attrs
-        .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v.as_deref())
-}
-
-/// An opening tag: its byte range in the HTML and its attributes.
-#[derive(Debug)]
-struct Tag {
-    start: usize,
-    end: usize,
-    attrs: Attrs,
-}
-
-/// Every opening tag named `name` (ASCII case-insensitive), in order.
-fn tags(html: &str, name: &str) -> Vec<Tag> {
-    let lower = html.to_ascii_lowercase();
-    let needle = format!("<{name}");
-    let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(i) = lower[from..].find(&needle) {
-        let start = from + i;
-        let after = start + needle.len();
-        from = after;
-        let boundary = lower.as_bytes().get(after);
-        if !boundary.is_some_and(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/') {
-            continue;
-        }
-        let Some(close) = tag_close(html, after) else {
-            break;
-        };
-        found.push(Tag {
-            start,
-            end: close + 1,
-            attrs: parse_attrs(&html[after..close]),
-        });
-        from = close + 1;
-    }
-    found
-}
-
-/// Index of the `>` closing a tag whose attributes start at `from` (quoted `>` skipped).
-fn tag_close(html: &str, from: usize) -> Option<usize> {
-    let mut quote = None;
-    for (i, b) in html.bytes().enumerate().skip(from) {
-        match (quote, b) {
-            (None, b'"' | b'\'') => quote = Some(b),
-            (Some(q), _) if b == q => quote = None,
-            (None, b'>') => return Some(i),
-            _ => {}
-        }
-    }
-    None
-}
-
-fn parse_attrs(s: &str) -> Attrs {
-    let mut attrs = Vec::new();
-    let mut rest = s;
-    loop {
-        rest = rest.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == '/');
-        if rest.is_empty() {
-            return attrs;
-        }
-        let name_len = rest
-            .find(|c: char| c.is_ascii_whitespace() || c == '=' || c == '/')
-            .unwrap_or(rest.len());
-        let name = rest[..name_len].to_ascii_lowercase();
-        rest = rest[name_len..].trim_start();
-        let value = match rest.strip_prefix('=') {
-            None => None,
-            Some(after) => {
-                let after = after.trim_start();
-                let (value, remaining) = match after.chars().next() {
-                    Some(q @ ('"' | '\'')) => {
-                        let inner = &after[1..];
-                        let end = inner.find(q).unwrap_or(inner.len());
-                        (&inner[..end], inner.get(end + 1..).unwrap_or(""))
-                    }
-                    _ => {
-                        let end = after
-                            .find(|c: char| c.is_ascii_whitespace())
-                            .unwrap_or(after.len());
-                        (&after[..end], &after[end..])
-                    }
-                };
-                rest = remaining;
-                Some(value.to_string())
-            }
-        };
-        attrs.push((name, value));
-    }
-}
-
-/// A `<script>` element: its byte range (opening tag to end of `</script>`), attributes, body.
-struct Script<'a> {
-    start: usize,
-    end: usize,
-    attrs: Attrs,
-    body: &'a str,
-}
-
-fn script_elements(html: &str) -> std::result::Result<Vec<Script<'_>>, String> {
-    let lower = html.to_ascii_lowercase();
-    let mut scripts = Vec::new();
-    for tag in tags(html, "script") {
-        if tag.start < scripts.last().map_or(0, |s: &Script| s.end) {
-            continue; // "<script" inside a script body
-        }
-        let close = lower[tag.end..]
-            .find("</script")
-            .map(|i| tag.end + i)
-            .ok_or("a <script> has no </script>")?;
-        let end = tag_close(html, close).ok_or("unterminated </script>")? + 1;
-        scripts.push(Script {
-            start: tag.start,
-            end,
-            attrs: tag.attrs,
-            body: &html[tag.end..close],
-        });
-    }
-    Ok(scripts)
 }
 
 #[cfg(test)]
@@ -569,9 +450,9 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
 "##;
 
     fn inline_body(html: &str) -> String {
-        let scripts = script_elements(html).unwrap();
+        let scripts = html::find(html, "script").unwrap();
         assert_eq!(scripts.len(), 1);
-        scripts[0].body.to_string()
+        scripts[0].text.clone()
     }
 
     #[test]
@@ -603,11 +484,11 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
     fn the_trunk_loader_moves_to_a_file_loaded_with_integrity() {
         let body = inline_body(TRUNK_INDEX);
         let done = finish_html(TRUNK_INDEX, "./").unwrap();
-        let scripts = script_elements(&done.html).unwrap();
-        assert!(scripts.iter().all(|s| attr(&s.attrs, "src").is_some()));
+        let scripts = html::find(&done.html, "script").unwrap();
+        assert!(scripts.iter().all(|s| s.attribute("src").is_some()));
         assert_eq!(scripts.len(), 1, "one external init script");
         let s = &scripts[0];
-        let src = attr(&s.attrs, "src").flatten().unwrap();
+        let src = s.attribute("src").unwrap();
         let name = src.strip_prefix("./").unwrap();
         let hex = name
             .strip_prefix("init-")
@@ -616,16 +497,16 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
             .unwrap();
         assert_eq!(hex.len(), 16);
         assert!(hex.bytes().all(|b| b.is_ascii_hexdigit()));
-        assert_eq!(attr(&s.attrs, "type"), Some(Some("module")));
-        assert_eq!(attr(&s.attrs, "crossorigin"), Some(Some("anonymous")));
+        assert_eq!(s.attribute("type"), Some("module"));
+        assert_eq!(s.attribute("crossorigin"), Some("anonymous"));
         let sri = base64::engine::general_purpose::STANDARD.encode(Sha384::digest(&body));
         assert_eq!(
-            attr(&s.attrs, "integrity"),
-            Some(Some(format!("sha384-{sri}").as_str()))
+            s.attribute("integrity"),
+            Some(format!("sha384-{sri}").as_str())
         );
         assert_eq!(done.scripts, vec![(name.to_string(), body)]);
         // Where the inline script was: before the preloads.
-        assert!(s.start < done.html.find("modulepreload").unwrap());
+        assert!(s.range.start < done.html.find("modulepreload").unwrap());
         assert!(!done.html.contains("poolsim:inline-module"));
     }
 
@@ -647,17 +528,18 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
     #[test]
     fn stylesheets_with_integrity_are_fetched_in_cors_mode() {
         let done = finish_html(TRUNK_INDEX, "./").unwrap();
-        let sheets: Vec<Tag> = tags(&done.html, "link")
+        let sheets: Vec<StartTag> = html::find(&done.html, "link")
+            .unwrap()
             .into_iter()
-            .filter(|t| attr(&t.attrs, "rel") == Some(Some("stylesheet")))
+            .filter(|t| t.attribute("rel") == Some("stylesheet"))
             .collect();
         assert_eq!(sheets.len(), 2);
         for t in &sheets {
-            assert_eq!(attr(&t.attrs, "crossorigin"), Some(Some("anonymous")));
-            assert!(attr(&t.attrs, "integrity").is_some());
+            assert_eq!(t.attribute("crossorigin"), Some("anonymous"));
+            assert!(t.attribute("integrity").is_some());
         }
         // Once only, and nothing else changes (the icon is fetched without CORS).
-        assert_eq!(cors_stylesheets(&done.html), done.html);
+        assert_eq!(cors_stylesheets(&done.html).unwrap(), done.html);
         assert_eq!(done.html.matches("crossorigin").count(), 5, "{}", done.html);
         assert!(done
             .html
@@ -676,8 +558,8 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
     fn under_a_sub_path_the_init_script_and_oembed_link_take_the_prefix() {
         let index = TRUNK_INDEX.replace("./", "/docs/poolsim/");
         let done = finish_html(&index, "/docs/poolsim/").unwrap();
-        let scripts = script_elements(&done.html).unwrap();
-        let src = attr(&scripts[0].attrs, "src").flatten().unwrap();
+        let scripts = html::find(&done.html, "script").unwrap();
+        let src = scripts[0].attribute("src").unwrap();
         assert!(
             src.starts_with("/docs/poolsim/init-") && src.ends_with(".js"),
             "{src}"
@@ -703,9 +585,7 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
     fn external_scripts_and_look_alike_tags_are_left_alone() {
         let html = "<head><meta charset=utf-8><scripts></scripts>\
                     <script src=\"a.js\" type=\"module\"></script></head>";
-        let (out, bodies) = extract_inline_modules(html).unwrap();
-        assert_eq!(out, html);
-        assert!(bodies.is_empty());
+        assert!(inline_modules(html).unwrap().is_empty());
         let done = finish_html(html, "./").unwrap();
         assert!(done
             .html
@@ -778,15 +658,22 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
         finish_dist_with(&dir, "./", Some("https://example.org/poolsim")).unwrap();
         let first = snapshot(&dir);
         let names: Vec<&str> = first.iter().map(|(n, _)| n.as_str()).collect();
-        // The site's address is known (absolute): a sitemap too, and the canonical URL.
-        assert_eq!(names.len(), 5, "{names:?}");
+        // The site's address is known (absolute): a sitemap too, and the canonical URL. The
+        // model document beside the page, with its stylesheet and chart.
+        assert_eq!(names.len(), 8, "{names:?}");
         assert_eq!(names[0], HEADERS_FILE);
         assert!(first[0]
             .1
             .contains("/*\n  Access-Control-Allow-Origin: *\n"));
         assert!(names[1] == "index.html" && names[2].starts_with("init-"));
-        assert_eq!((names[3], names[4]), (OEMBED_FILE, SITEMAP_FILE));
-        assert!(first[3]
+        assert!(names[3].starts_with("model-") && names[3].ends_with(".css"));
+        assert_eq!(names[4], crate::model_doc::PAGE);
+        assert!(first[4].1.contains("href=\"style-8503a983769e8fb.css\""));
+        assert_eq!(
+            (names[5], names[6], names[7]),
+            (OEMBED_FILE, SITEMAP_FILE, "validation.svg")
+        );
+        assert!(first[5]
             .1
             .contains("https://example.org/poolsim/index.html?v=1&amp;embed=1"));
         assert!(first[1]

@@ -133,6 +133,8 @@ pub fn test_all() -> Result<()> {
         ),
     );
 
+    crate::invariants::run_all(&mut |suite, ok| tally.check(suite, ok));
+
     banner("cargo clippy (native) -D warnings");
     let mut clippy = command("cargo");
     clippy.args([
@@ -318,7 +320,7 @@ fn report_wasm_speed(wasm_output: &str) {
         "--format",
         "json",
     ]))
-    .and_then(|json| crate::bench::json_number(&json, "events_per_wall_s"));
+    .and_then(|json| crate::bench::json_number(&json, "/run/events_per_wall_s"));
     match (wasm, native) {
         (Some(w), Some(n)) => println!(
             "model speed (fleet preset, same case): native {:.1} M events/s, wasm in Chromium {:.1} M events/s: wasm/native = {:.2} (goal >= 0.7)",

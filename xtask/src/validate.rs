@@ -44,20 +44,7 @@ pub fn validate() -> Result<()> {
 
 /// `doc` with the text between the marker lines replaced by `body`.
 pub fn splice(doc: &str, body: &str) -> std::result::Result<String, String> {
-    let begin = doc
-        .find(BEGIN)
-        .ok_or_else(|| format!("{MODEL_MD} has no line `{BEGIN}`"))?;
-    let after_begin = begin + BEGIN.len();
-    let end = doc[after_begin..]
-        .find(END)
-        .map(|i| after_begin + i)
-        .ok_or_else(|| format!("{MODEL_MD} has no line `{END}` after `{BEGIN}`"))?;
-    Ok(format!(
-        "{}\n{}\n{}",
-        &doc[..after_begin],
-        body.trim_matches('\n'),
-        &doc[end..]
-    ))
+    crate::files::splice(doc, BEGIN, END, body).map_err(|e| format!("{MODEL_MD} has {e}"))
 }
 
 #[cfg(test)]

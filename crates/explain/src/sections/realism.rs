@@ -17,8 +17,9 @@ use poolsim_validate::{Compared, LabError, LabPoint, Route, RouteSummary};
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-/// The model document, where every mechanism and constant has its source.
-const MODEL_DOC: &str = "https://github.com/poolsim/poolsim/blob/main/crates/model/MODEL.md";
+/// The model document's section comparing it with the lab, p99 included: `model.html` is
+/// `crates/model/MODEL.md` rendered beside the page by `cargo xtask dist`.
+const MODEL_DOC: &str = "model.html#validation-against-a-real-server";
 
 /// The lab's select-only results, as committed.
 pub const LAB_CSV: &str = include_str!("../../../../bench/lab/results/select_only.csv");
