@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 /// Whether [`no_reexported_crates`] is a suite of `cargo xtask test`: off while the explanation's
 /// `pub use` shims of the page library and the figure remain (it lists them); `cargo xtask
 /// invariants` runs it regardless.
-pub const CHECK_REEXPORTS: bool = false;
+pub const CHECK_REEXPORTS: bool = true;
 
 /// Runs the checks as suites of `cargo xtask test`, reporting each to `check(suite, passed)`.
 pub fn run_all(check: &mut dyn FnMut(&str, bool)) {

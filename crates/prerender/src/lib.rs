@@ -410,7 +410,9 @@ mod tests {
             );
             assert!(html.contains("<input "), "{id}: {html}");
             assert!(!html.contains("Simulating"), "{id}: its runs are done");
-            let names = poolsim_explain::sections::figure(id).expect("registered").shown;
+            let names = poolsim_explain::sections::figure(id)
+                .expect("registered")
+                .shown;
             for name in names {
                 let v = done[id]
                     .values
@@ -455,7 +457,11 @@ mod tests {
         // the section's own defaults (the same runs, the same function), every one of them.
         for id in rendered_figures() {
             let (_, rendered) = poolsim_explain::sections::static_html(id);
-            assert_eq!(rendered, poolsim_explain::sections::defaults(id, &run_to_end), "{id}");
+            assert_eq!(
+                rendered,
+                poolsim_explain::sections::defaults(id, &run_to_end),
+                "{id}"
+            );
         }
     }
 
