@@ -50,6 +50,10 @@ const FORBIDDEN_IN_VALIDATE: &[&str] = FORBIDDEN_IN_MODEL;
 /// prerender: what the first load links follows from the crate graph.
 const FORBIDDEN_IN_WEB: &[&str] = &["poolsim-explain", "poolsim-prerender"];
 
+/// Nor does the figure's wasm32 tree carry Markdown rendering or server rendering (the page
+/// library's `pulldown-cmark` is a native-only dependency, for the prerender).
+const FORBIDDEN_IN_WEB_WASM: &[&str] = &["pulldown-cmark", "tokio", "html-escape", "plotters-svg"];
+
 /// The explanation (`poolsim-explain`) depends on neither the live figure (both are leaves over
 /// `poolsim-ui`) nor the prerender.
 const FORBIDDEN_IN_EXPLAIN: &[&str] = &["poolsim-web", "poolsim-prerender"];
@@ -121,6 +125,16 @@ pub fn test_all() -> Result<()> {
     tally.check(
         "explain-deps",
         has_no_dependency("poolsim-explain", FORBIDDEN_IN_EXPLAIN),
+    );
+
+    banner("the figure's wasm carries no Markdown and no server rendering");
+    tally.check(
+        "web-wasm-deps",
+        has_no_dependency_on(
+            "poolsim-web",
+            "wasm32-unknown-unknown",
+            FORBIDDEN_IN_WEB_WASM,
+        ),
     );
 
     banner("the explanation's wasm carries no server rendering");

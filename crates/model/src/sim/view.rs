@@ -9,13 +9,13 @@ use crate::hist::Hist;
 use crate::memory::{MemoryBreakdown, MemoryLoad};
 use crate::metrics::{InFlight, ShowPools};
 use hdrhistogram::Counter;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// How many clients and backends the snapshot lists individually.
 pub const SNAPSHOT_INDIVIDUALS: usize = 64;
 
 /// A client's state, as drawn.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ClientStateName {
     /// Between transactions.
@@ -33,7 +33,7 @@ pub enum ClientStateName {
 }
 
 /// A server connection's state, as drawn.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BackendState {
     /// Being forked / initialised / authenticated.
@@ -49,7 +49,7 @@ pub enum BackendState {
 }
 
 /// What a core is doing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CoreUse {
     /// Nothing to run.
@@ -63,7 +63,7 @@ pub enum CoreUse {
 }
 
 /// One client in the snapshot.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct ClientView {
     /// Client id.
     pub id: u32,
@@ -74,7 +74,7 @@ pub struct ClientView {
 }
 
 /// One server connection in the snapshot.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct BackendView {
     /// Connection id.
     pub id: u32,
@@ -87,7 +87,7 @@ pub struct BackendView {
 }
 
 /// Counts of clients by state.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct ClientCounts {
     /// Thinking.
     pub thinking: u32,
@@ -106,7 +106,7 @@ pub struct ClientCounts {
 }
 
 /// Counts of server connections by state.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct BackendCounts {
     /// Being forked / started.
     pub forking: u32,
@@ -123,7 +123,7 @@ pub struct BackendCounts {
 }
 
 /// The pooler's state.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct PoolerCounts {
     /// Whether a pooler exists.
     pub present: bool,
@@ -138,18 +138,15 @@ pub struct PoolerCounts {
     /// Client connections it holds (all processes).
     pub clients: u32,
     /// PgBouncer processes (`pooler_processes`; 0 without a pooler).
-    #[serde(default)]
     pub processes: u32,
     /// Of these, on a core.
-    #[serde(default)]
     pub running_processes: u32,
     /// Of these, waiting for a core.
-    #[serde(default)]
     pub runnable_processes: u32,
 }
 
 /// Cheap counts of entity states for the animated view.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Snapshot {
     /// Simulated time, s.
     pub t_s: f64,
