@@ -4,6 +4,7 @@
 //! test. See `cargo xtask help`.
 
 mod bench;
+mod csp;
 mod deferred;
 mod files;
 mod html;

@@ -238,7 +238,7 @@ fn page(rendered: &Rendered, stylesheets: &[String]) -> String {
          </div>\n\
          </body>\n\
          </html>\n",
-        csp = crate::site::CSP,
+        csp = crate::csp::CSP,
         title = escape(&rendered.title),
         description = escape(DESCRIPTION),
         body = rendered.body,
@@ -309,7 +309,7 @@ mod tests {
         assert_eq!(r.title, "The poolsim model");
         assert!(r.images.iter().any(|i| i == "validation.svg"));
         let page = page(&r, &["style-1.css".to_string()]);
-        assert!(page.contains(&format!("content=\"{}\"", crate::site::CSP)));
+        assert!(page.contains(&format!("content=\"{}\"", crate::csp::CSP)));
         assert!(page.contains("<title>The poolsim model — poolsim</title>"));
         assert!(
             page.contains(

@@ -17,15 +17,6 @@ use base64::Engine as _;
 use sha2::{Digest, Sha384};
 use std::path::Path;
 
-/// The page's Content-Security-Policy (docs/PUBLISHING.md explains every directive).
-///
-/// Style attributes are allowed (`style-src-attr`): the page sets bar widths with them.
-/// `frame-ancestors` is ignored in a `<meta>` policy, so the page cannot restrict who frames it:
-/// hosts that want to set it send a `Content-Security-Policy: frame-ancestors …` HTTP header.
-pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
-style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data: blob:; \
-connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'";
-
 /// The oEmbed response, next to `index.html`.
 pub const OEMBED_FILE: &str = "oembed.json";
 
@@ -204,7 +195,10 @@ fn external_script(body: &str, public_url: &str) -> (String, String) {
 }
 
 fn csp_meta() -> String {
-    format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">")
+    format!(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">",
+        crate::csp::CSP
+    )
 }
 
 /// Inserts the CSP `<meta>` right after `<meta charset>` (a meta policy only covers what follows
@@ -216,7 +210,7 @@ fn insert_csp(html: &str) -> std::result::Result<String, String> {
         .iter()
         .find(|t| t.attribute_is("http-equiv", "content-security-policy"));
     if let Some(policy) = policy {
-        return if policy.attribute("content") == Some(CSP) {
+        return if policy.attribute("content") == Some(crate::csp::CSP) {
             Ok(html.to_string())
         } else {
             Err(

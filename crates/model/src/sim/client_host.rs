@@ -3,19 +3,10 @@
 //! its connections' work one job at a time.
 
 use super::ids::{ClientId, ProcId};
-use super::scheduler::{Job, JobKind, ProcKind};
+use super::scheduler::{ClientPhase, Job, JobKind, ProcKind};
 use super::Sim;
 use crate::calibration as cal;
 use std::collections::VecDeque;
-
-/// Which side of a statement a client's CPU burst is on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum ClientPhase {
-    /// Building and sending the request.
-    Send,
-    /// Reading and processing the reply.
-    Receive,
-}
 
 /// One thread of the client program.
 pub(crate) struct ClientThread {

@@ -11,10 +11,9 @@
 //! the client loop, which crosses every other mechanism, is on `Sim`.
 
 use super::backends::ConnState;
-use super::client_host::ClientPhase;
 use super::engine::{ClientTimer, Event};
 use super::ids::{ClientId, ConnId, IdVec, PoolerId, Position};
-use super::pooler::PoolerMessage;
+use super::scheduler::{ClientPhase, PoolerMessage};
 use super::Sim;
 use crate::calibration as cal;
 use crate::metrics::ErrorKind;

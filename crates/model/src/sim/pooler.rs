@@ -16,33 +16,12 @@ use super::backends::ConnState;
 use super::clients::{ClientState, Clients};
 use super::engine::Event;
 use super::ids::{ClientId, ConnId, IdVec, PoolerId, ProcId};
-use super::scheduler::{Job, JobKind};
+use super::scheduler::{Job, JobKind, PoolerMessage};
 use super::Sim;
 use crate::calibration as cal;
 use crate::metrics::ErrorKind;
 use crate::params::PoolMode;
 use std::collections::VecDeque;
-
-/// A message a PgBouncer process handles, for a client.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum PoolerMessage {
-    /// A client logs in.
-    Login(ClientId),
-    /// A client's query, to forward to a server.
-    Query(ClientId),
-    /// A server's response, to forward to the client.
-    Response(ClientId),
-}
-
-impl PoolerMessage {
-    /// The client the message is for: it names the PgBouncer process (`Client::pooler`).
-    #[inline]
-    pub fn client(self) -> ClientId {
-        match self {
-            PoolerMessage::Login(c) | PoolerMessage::Query(c) | PoolerMessage::Response(c) => c,
-        }
-    }
-}
 
 /// One PgBouncer process. Processes sharing a port with `so_reuseport` know nothing of each
 /// other: each has its own clients, its own queue of messages to handle, its own wait queue and

@@ -16,11 +16,9 @@
 //! [`Scheduler`] holds the process table, the cores, the run queue and the working-set
 //! accounting; the steps that also charge metrics or schedule events are on `Sim`.
 
-use super::client_host::ClientPhase;
 use super::config::{Config, IdleExit};
 use super::engine::Event;
 use super::ids::{ClientId, ConnId, CoreId, IdVec, PoolerId, Position, ProcId};
-use super::pooler::PoolerMessage;
 use super::Sim;
 use crate::calibration as cal;
 use crate::metrics::CpuCat;
@@ -50,6 +48,36 @@ pub(crate) enum JobKind {
     Pooler(PoolerMessage),
     /// A client's own CPU around one statement (`clients_on_server`).
     Client(ClientId, ClientPhase),
+}
+
+/// Which side of a statement a client's CPU burst is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ClientPhase {
+    /// Building and sending the request.
+    Send,
+    /// Reading and processing the reply.
+    Receive,
+}
+
+/// A message a PgBouncer process handles, for a client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PoolerMessage {
+    /// A client logs in.
+    Login(ClientId),
+    /// A client's query, to forward to a server.
+    Query(ClientId),
+    /// A server's response, to forward to the client.
+    Response(ClientId),
+}
+
+impl PoolerMessage {
+    /// The client the message is for: it names the PgBouncer process (`Client::pooler`).
+    #[inline]
+    pub fn client(self) -> ClientId {
+        match self {
+            PoolerMessage::Login(c) | PoolerMessage::Query(c) | PoolerMessage::Response(c) => c,
+        }
+    }
 }
 
 /// What a process or thread is.
