@@ -1,5 +1,7 @@
 //! The front matter of a content file: the lines between a first line `---` and the next `---`,
-//! each `key: value` on one line. A section's file says its heading (`title`), its entry in the
+//! each `key: value` on one line. A section's file says its place in the page (`order`, a whole
+//! number: the sections run smallest first, so a new one takes a number between its neighbours'),
+//! its heading (`title`), its entry in the
 //! table of contents (`toc`, none without it), whether its heading is numbered (`numbered: yes`,
 //! the numbered ideas of the concept note, counted in the outline's order) and its presenter
 //! steps: each `step: <title>` followed by its `text: …` and `scenario: …` (model parameter

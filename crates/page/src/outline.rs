@@ -1,6 +1,6 @@
-//! The explanation's outline: the sections' ids in page order ([`ORDER`]), with what each
-//! section's content file (`content/en/<id>.md`) says of it in its front matter (heading, number,
-//! table-of-contents entry, presenter steps; compiled in by `build.rs`), and the page's title and
+//! The explanation's outline: the sections' ids in page order ([`ORDER`], each file's `order:`),
+//! with what each section's content file (`content/en/<id>.md`) says of it in its front matter
+//! (heading, number, table-of-contents entry, presenter steps; compiled in by `build.rs`), and the page's title and
 //! lede from `content/en/intro.md`. The table of contents, every section heading
 //! (`content::render`) and the presenter (`presenter::STEPS`) are read from here; the prose of
 //! each section is the rest of its file.
@@ -73,26 +73,6 @@ impl Section {
         }
     }
 }
-
-/// The explanation's sections, by id, in page order: the only place the order is written. Each
-/// has its file, `content/<language>/<id>.md`, whose front matter gives its heading,
-/// table-of-contents entry and presenter steps.
-pub const ORDER: &[&str] = &[
-    "process",
-    "memory",
-    "switches",
-    "migration",
-    "connect",
-    "snapshots",
-    "poolers",
-    "modes",
-    "threads",
-    "sweep",
-    "theory",
-    "presets",
-    "realism",
-    "sources",
-];
 
 /// What a section's content file says of it in its front matter (`crate::front_matter`),
 /// compiled in by `build.rs`.

@@ -16,21 +16,9 @@
 //! Every live number carries `data-metric` (prefixed with its section's id, `connect_…`) and `data-value` in base units.
 
 pub mod common;
-pub mod connect;
 pub mod figures;
 pub mod job;
 pub mod lab;
-pub mod memory;
-pub mod modes;
-pub mod poolers;
-pub mod presets;
-pub mod process;
-pub mod realism;
-pub mod snapshot;
-pub mod sweep;
-pub mod switching;
-pub mod theory;
-pub mod threads;
 
 use poolsim_page::live::{Live, Runner};
 use yew::prelude::*;
@@ -63,23 +51,32 @@ pub enum Prerender {
     ByThePrerender,
 }
 
-/// Every section's figure: one line per figure, in no particular order (the page's order is the
-/// outline's).
-pub const FIGURES: &[Figure] = &[
-    process::FIGURE,
-    memory::FIGURE,
-    switching::SWITCHES,
-    switching::MIGRATION,
-    connect::FIGURE,
-    snapshot::FIGURE,
-    poolers::FIGURE,
-    modes::FIGURE,
-    threads::FIGURE,
-    sweep::FIGURE,
-    theory::FIGURE,
-    presets::FIGURE,
-    realism::FIGURE,
-];
+/// Declares each figure's module and registers its figures in [`FIGURES`]: one line per module,
+/// `module => [its figure constants],`. Adding a section is its content file, its module and one
+/// line here.
+macro_rules! figures {
+    ($($module:ident => [$($figure:ident),+],)+) => {
+        $(pub mod $module;)+
+
+        /// Every section's figure, in no particular order (the page's order is the outline's).
+        pub const FIGURES: &[Figure] = &[$($($module::$figure,)+)+];
+    };
+}
+
+figures! {
+    process => [FIGURE],
+    memory => [FIGURE],
+    switching => [SWITCHES, MIGRATION],
+    connect => [FIGURE],
+    snapshot => [FIGURE],
+    poolers => [FIGURE],
+    modes => [FIGURE],
+    threads => [FIGURE],
+    sweep => [FIGURE],
+    theory => [FIGURE],
+    presets => [FIGURE],
+    realism => [FIGURE],
+}
 
 /// The figure of section `id`, if it has one.
 pub fn figure(id: &str) -> Option<&'static Figure> {
