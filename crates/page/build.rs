@@ -1,11 +1,8 @@
 //! Compiles the content's front matter into the page library (`outline.rs` includes it): each
 //! section file's heading, table-of-contents entry, numbering and presenter steps, and the intro's
 //! page title, lede and heading, so the figure's module has them without reading files and a
-//! sentence of them is edited in `content/en/*.md`. The parser is `src/front_matter.rs`, the same
-//! the library uses natively to split a file before rendering its Markdown.
-
-#[path = "src/front_matter.rs"]
-mod front_matter;
+//! sentence of them is edited in `content/en/*.md`. The parser is `poolsim_content::front_matter`,
+//! the same the library uses natively to split a file before rendering its Markdown.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -13,7 +10,6 @@ use std::path::Path;
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/en");
     println!("cargo:rerun-if-changed={}", dir.display());
-    println!("cargo:rerun-if-changed=src/front_matter.rs");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.expect("a directory entry").path())
@@ -27,8 +23,8 @@ fn main() {
     for path in files {
         let text =
             std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let (front, _) =
-            front_matter::split(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let (front, _) = poolsim_content::front_matter::split(&text)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let id = path
             .file_stem()
             .expect("a file name")

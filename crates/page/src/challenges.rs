@@ -3,6 +3,7 @@
 //! unchanged parameters). The list under the live figure is `poolsim_web::challenges`.
 
 use crate::sim::{LiveView, SideView};
+use poolsim_content::texts::challenges as texts;
 use poolsim_model::{Connect, Params};
 
 /// Simulated seconds the parameters must stay unchanged before a check counts (the live
@@ -11,7 +12,8 @@ pub const SETTLE_S: f64 = 3.0;
 
 const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
 
-/// One goal: what to do, a hint, and the check on the settled figures.
+/// One goal: what to do, a hint (both from `content/en/texts/challenges.md`), and the check on
+/// the settled figures.
 pub struct Challenge {
     /// Its key in a teacher's link (`challenges=`, `url_state::CHALLENGE_IDS`).
     pub id: &'static str,
@@ -44,36 +46,49 @@ const EASED: f64 = 0.75;
 pub const CHALLENGES: [Challenge; 5] = [
     Challenge {
         id: "fleet",
-        goal: "Serve 5,000 clients with a p99 under 50 ms and under 4 GiB of backend memory, without errors.",
-        hint: "Direct, 5,000 backends hold gigabytes and fight for the cores. Try the pooler, and size the pool to a few times the cores.",
+        goal: texts::FLEET_GOAL,
+        hint: texts::FLEET_HINT,
         check: |p, v, _| {
             let s = serving(v);
-            p.clients >= 5_000 && healthy(s) && s.latency.p99 < 0.050 && s.memory_private < 4.0 * GIB
+            p.clients >= 5_000
+                && healthy(s)
+                && s.latency.p99 < 0.050
+                && s.memory_private < 4.0 * GIB
         },
     },
     Challenge {
         id: "idle_hurts",
-        goal: "Make idle connections hurt: direct to PostgreSQL 13, get snapshots to eat 3 % of the CPU.",
-        hint: "Switch the pooler off, pick Postgres ≤ 13 and add thousands of idle connections; busy clients with short statements take many snapshots.",
+        goal: texts::IDLE_HURTS_GOAL,
+        hint: texts::IDLE_HURTS_HINT,
         check: |p, v, _| {
-            !p.pooled() && p.old_snapshots() && p.idle_connections > 0 && v.direct.cpu.snapshots >= HURTS
+            !p.pooled()
+                && p.old_snapshots()
+                && p.idle_connections > 0
+                && v.direct.cpu.snapshots >= HURTS
         },
     },
     Challenge {
         id: "idle_fix_version",
-        goal: "…then fix it by upgrading: the same idle connections, snapshots under 1 % of the CPU.",
-        hint: "PostgreSQL 14 made snapshots independent of the number of connections.",
+        goal: texts::IDLE_FIX_VERSION_GOAL,
+        hint: texts::IDLE_FIX_VERSION_HINT,
         check: |p, v, done| {
-            done[1] && !p.pooled() && !p.old_snapshots() && p.idle_connections >= 1_000
-                && v.direct.cpu.snapshots <= FIXED && healthy(&v.direct)
+            done[1]
+                && !p.pooled()
+                && !p.old_snapshots()
+                && p.idle_connections >= 1_000
+                && v.direct.cpu.snapshots <= FIXED
+                && healthy(&v.direct)
         },
     },
     Challenge {
         id: "idle_fix_pooler",
-        goal: "…and fix it a second way, staying on PostgreSQL 13: snapshots cost a quarter less than direct.",
-        hint: "Idle clients parked in PgBouncer hold no backend, so the snapshot scans only the pool.",
+        goal: texts::IDLE_FIX_POOLER_GOAL,
+        hint: texts::IDLE_FIX_POOLER_HINT,
         check: |p, v, done| {
-            done[1] && p.pooled() && p.old_snapshots() && p.idle_connections >= 1_000
+            done[1]
+                && p.pooled()
+                && p.old_snapshots()
+                && p.idle_connections >= 1_000
                 && v.pooled.as_ref().is_some_and(|s| {
                     s.cpu.snapshots <= EASED * v.direct.cpu.snapshots && healthy(s)
                 })
@@ -81,8 +96,8 @@ pub const CHALLENGES: [Challenge; 5] = [
     },
     Challenge {
         id: "storm",
-        goal: "Clients connect for every transaction: keep fork and authentication under 2 % of the CPU.",
-        hint: "Switch on “Connect per request”. Direct, every transaction forks a backend; a pooler keeps its server connections open.",
+        goal: texts::STORM_GOAL,
+        hint: texts::STORM_HINT,
         check: |p, v, _| {
             let s = serving(v);
             p.connect == Connect::PerTxn && p.clients >= 100 && healthy(s) && s.cpu.fork_auth < 0.02

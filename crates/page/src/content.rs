@@ -6,7 +6,7 @@
 //! `content/<language>/<id>.md`, named by the section's id; their order is the outline's
 //! ([`outline::SECTIONS`]), so inserting a section renames no file. `intro.md` is the paragraph
 //! above the table of contents. A file starts
-//! with its front matter (`crate::front_matter`: its heading, table-of-contents entry, numbering
+//! with its front matter (`poolsim_content::front_matter`: its heading, table-of-contents entry, numbering
 //! and presenter steps, which `build.rs` compiles into the outline), then holds the section's
 //! prose: its anchor and its heading's number come from the outline. Besides ordinary Markdown (tables included) a file may hold:
 //!
@@ -49,8 +49,8 @@ pub fn load(dir: &Path) -> Result<Content, String> {
         let path = dir.join(name);
         let file =
             std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let (_, markdown) =
-            crate::front_matter::split(&file).map_err(|e| format!("{}: {e}", path.display()))?;
+        let (_, markdown) = poolsim_content::front_matter::split(&file)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         Ok::<String, String>(markdown.to_string())
     };
     let intro = read(INTRO_FILE)?;
@@ -295,7 +295,8 @@ mod tests {
         assert!(links.len() >= 13);
     }
 
-    /// Every file of the content is the intro or a section's: a file the outline does not list
+    /// Every file of the content is the intro or a section's (or the `texts` directory,
+    /// `poolsim_content`'s): a file the outline does not list
     /// (a misspelt id, a section left out of the order) would never be shown.
     #[test]
     fn every_content_file_is_a_section_of_the_outline() {
@@ -307,7 +308,9 @@ mod tests {
                 .to_string_lossy()
                 .into_owned();
             assert!(
-                name == INTRO_FILE || SECTIONS.iter().any(|s| file_name(s.id) == name),
+                name == INTRO_FILE
+                    || name == "texts"
+                    || SECTIONS.iter().any(|s| file_name(s.id) == name),
                 "{name}: not a section of the outline"
             );
         }

@@ -14,7 +14,6 @@ pub mod content;
 pub mod export;
 pub mod format;
 #[cfg(not(target_arch = "wasm32"))]
-pub mod front_matter;
 pub mod live;
 pub mod outline;
 pub mod predict;

@@ -74,7 +74,7 @@ impl Section {
     }
 }
 
-/// What a section's content file says of it in its front matter (`crate::front_matter`),
+/// What a section's content file says of it in its front matter (`poolsim_content::front_matter`),
 /// compiled in by `build.rs`.
 struct SectionFile {
     /// The file's name without `.md`: the section's id.
@@ -199,7 +199,7 @@ mod tests {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../content/en");
         for s in SECTIONS.iter() {
             let file = std::fs::read_to_string(dir.join(format!("{}.md", s.id))).expect("a file");
-            let (front, _) = crate::front_matter::split(&file).expect("its front matter");
+            let (front, _) = poolsim_content::front_matter::split(&file).expect("its front matter");
             assert_eq!(Some(s.title), front.get("title"), "{}", s.id);
             assert_eq!(s.toc, front.get("toc"), "{}", s.id);
             let titles: Vec<&str> = front.steps.iter().map(|t| t.title.as_str()).collect();

@@ -9,6 +9,7 @@
 use crate::format;
 use crate::sim::{LiveView, SideView};
 use crate::url_state::decode;
+use poolsim_content::texts::predict as texts;
 use poolsim_model::Params;
 use std::fmt::Write;
 
@@ -55,30 +56,30 @@ pub struct Prediction {
 
 const GROW: [Choice; 3] = [
     Choice {
-        label: "stay about the same (under 1.4×)",
+        label: texts::GROW_0,
         up_to: 1.4,
     },
     Choice {
-        label: "roughly double or triple (1.4× to 5×)",
+        label: texts::GROW_1,
         up_to: 5.0,
     },
     Choice {
-        label: "grow more than 5×",
+        label: texts::GROW_2,
         up_to: f64::INFINITY,
     },
 ];
 
 const FALL: [Choice; 3] = [
     Choice {
-        label: "fall to less than a quarter (under 0.25×)",
+        label: texts::FALL_0,
         up_to: 0.25,
     },
     Choice {
-        label: "fall, but keep more than a quarter (0.25× to 0.8×)",
+        label: texts::FALL_1,
         up_to: 0.8,
     },
     Choice {
-        label: "stay about the same (above 0.8×)",
+        label: texts::FALL_2,
         up_to: f64::INFINITY,
     },
 ];
@@ -87,7 +88,7 @@ pub const PREDICTIONS: [Prediction; 4] = [
     Prediction {
         id: "double_clients_direct",
         challenge: "fleet",
-        question: "Doubling clients from 2,000 to 4,000, straight to Postgres: will p99 latency …",
+        question: texts::DOUBLE_CLIENTS_DIRECT_QUESTION,
         before: "v=1&pool_mode=none",
         after: "v=1&pool_mode=none&clients=4000",
         figure: Figure::P99,
@@ -98,7 +99,7 @@ pub const PREDICTIONS: [Prediction; 4] = [
     Prediction {
         id: "double_clients_pooled_memory",
         challenge: "fleet",
-        question: "Doubling clients from 2,000 to 4,000 through PgBouncer: will the backends' memory …",
+        question: texts::DOUBLE_CLIENTS_POOLED_MEMORY_QUESTION,
         before: "v=1",
         after: "v=1&clients=4000",
         figure: Figure::Memory,
@@ -109,7 +110,7 @@ pub const PREDICTIONS: [Prediction; 4] = [
     Prediction {
         id: "idle_snapshots_pg13",
         challenge: "idle_hurts",
-        question: "PostgreSQL 13, straight to Postgres: adding 5,000 idle connections will make the CPU spent on snapshots …",
+        question: texts::IDLE_SNAPSHOTS_PG13_QUESTION,
         before: "v=1&preset=idle_heavy_pg13&idle_connections=0",
         after: "v=1&preset=idle_heavy_pg13",
         figure: Figure::SnapshotCpu,
@@ -120,7 +121,7 @@ pub const PREDICTIONS: [Prediction; 4] = [
     Prediction {
         id: "connect_per_txn_direct",
         challenge: "storm",
-        question: "Straight to Postgres, clients that connect for every transaction instead of once: throughput will …",
+        question: texts::CONNECT_PER_TXN_DIRECT_QUESTION,
         before: "v=1&pool_mode=none&clients=200",
         after: "v=1&pool_mode=none&clients=200&connect=per_txn",
         figure: Figure::Throughput,

@@ -9,9 +9,13 @@
 //! The intro's file says the page's title (`page_title`), its `lede` and the heading above the
 //! table of contents (`title`).
 //!
-//! Read at build time by `build.rs` (which compiles it into the page library, so the figure's
-//! module has the steps and headings without reading files) and natively by `content.rs` (which
-//! renders the Markdown after it). Plain code with no dependency, so both can include it.
+//! A text file of `content/<language>/texts/` has only `key: value` lines (this crate's
+//! `build.rs` compiles them into `texts`).
+//!
+//! Read at build time by the page library's `build.rs` (which compiles the sections' front matter
+//! into it, so the figure's module has the steps and headings without reading files) and by this
+//! crate's, and natively by the page's `content.rs` (which renders the Markdown after it). Plain
+//! code with no dependency, so a build script can include it.
 
 /// One presenter step as its file writes it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
