@@ -6,6 +6,7 @@
 //! page uses, so the digits are the ones the figures compute) and a static rendering of each
 //! figure. With JavaScript off, the page reads fully.
 
+use poolsim_content::{fill, texts::prerender as texts};
 use poolsim_page::content::{self, escape, Content};
 use poolsim_page::live::{run_to_end, Live};
 use std::collections::HashMap;
@@ -105,11 +106,10 @@ fn realism_static() -> String {
     };
     use poolsim_explain::sections::realism::{route_words, Piece};
     let done = poolsim_validate::compare(&points, &RunSpec::default());
-    let mut out = String::from(
-        "<p class=\"island-static\">Live charts of the lab's throughput and p99 latency against the \
-         model's are drawn here. The words and tables below are the same comparison, computed when \
-         this page was built.</p>\n<p>The model's throughput, against the lab's:</p>\n<ul \
-         class=\"realism-words\">\n",
+    let mut out = format!(
+        "<p class=\"island-static\">{}</p>\n<p>{}</p>\n<ul class=\"realism-words\">\n",
+        texts::REALISM_NOTE,
+        texts::REALISM_WORDS_INTRO
     );
     for route in Route::ALL {
         let Some(s) = poolsim_validate::route_summary(&done, route) else {
@@ -129,32 +129,42 @@ fn realism_static() -> String {
             })
             .collect();
         let name = match route {
-            Route::Direct => "Direct: ",
-            Route::PgBouncer => "Through PgBouncer: ",
+            Route::Direct => texts::REALISM_DIRECT,
+            Route::PgBouncer => texts::REALISM_PGBOUNCER,
         };
-        out.push_str(&format!("<li><strong>{name}</strong>{words}</li>\n"));
+        out.push_str(&format!("<li><strong>{name} </strong>{words}</li>\n"));
     }
     let checks = poolsim_validate::checks(&done);
+    let said = fill(
+        texts::REALISM_CHECKS,
+        &[
+            ("checks", &checks.len()),
+            ("passed", &checks.iter().filter(|c| c.pass).count()),
+        ],
+    );
     out.push_str(&format!(
-        "</ul>\n<p>Of the {} checks <code>poolsim validate</code> makes with these same runs, {} \
-         pass.</p>\n<div class=\"realism-tables\">\n",
-        checks.len(),
-        checks.iter().filter(|c| c.pass).count()
+        "</ul>\n<p>{said}</p>\n<div class=\"realism-tables\">\n"
     ));
     for route in Route::ALL {
         let caption = match route {
-            Route::Direct => "Direct to Postgres".to_string(),
-            Route::PgBouncer => format!(
-                "Through PgBouncer (pool of {})",
-                poolsim_model::calibration::LAB_POOL_SIZE
+            Route::Direct => texts::REALISM_CAPTION_DIRECT.to_string(),
+            Route::PgBouncer => fill(
+                texts::REALISM_CAPTION_PGBOUNCER,
+                &[("pool", &poolsim_model::calibration::LAB_POOL_SIZE)],
             ),
         };
         out.push_str(&format!(
             "<div class=\"table-wrap\"><table class=\"features realism-table\"><caption>{}: \
-             transactions per second</caption>\n<thead><tr><th scope=\"col\">Clients</th><th \
-             scope=\"col\">Measured<span class=\"sub\">median (range)</span></th><th \
-             scope=\"col\">Model</th><th scope=\"col\">Error</th></tr></thead>\n<tbody>\n",
-            escape(&caption)
+             {}</caption>\n<thead><tr><th scope=\"col\">{}</th><th \
+             scope=\"col\">{}<span class=\"sub\">{}</span></th><th \
+             scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
+            escape(&caption),
+            texts::REALISM_CAPTION_UNIT,
+            texts::REALISM_CLIENTS,
+            texts::REALISM_MEASURED,
+            texts::REALISM_MEASURED_SPREAD,
+            texts::REALISM_MODEL,
+            texts::REALISM_ERROR
         ));
         let mut rows: Vec<_> = done.iter().filter(|c| c.lab.route == route).collect();
         rows.sort_by_key(|c| c.lab.clients);
@@ -224,32 +234,34 @@ pub fn figure_static() -> String {
             .join(", ")
     };
     let errors = |s: &SideView| rate(s.errors_per_s());
+    let backends = |memory: f64, backends: u32| {
+        fill(
+            texts::FIGURE_BACKENDS,
+            &[
+                ("memory", &bytes(memory)),
+                ("backends", &count(backends.into())),
+            ],
+        )
+    };
+    let transactions = |tps: f64| fill(texts::FIGURE_TRANSACTIONS, &[("rate", &rate(tps))]);
     let rows: [(&str, String, String); 8] = [
         (
-            "Memory, private",
-            format!(
-                "{} ({} backends)",
-                bytes(direct.memory_private),
-                count(p.clients.into())
-            ),
-            format!(
-                "{} ({} backends)",
-                bytes(pooled.memory_private),
-                count(p.pool_size.into())
-            ),
+            texts::FIGURE_MEMORY_PRIVATE,
+            backends(direct.memory_private, p.clients),
+            backends(pooled.memory_private, p.pool_size),
         ),
         (
-            "Memory, what top shows (sum of RSS)",
+            texts::FIGURE_MEMORY_RSS,
             bytes(direct.memory_rss),
             bytes(pooled.memory_rss),
         ),
         (
-            "Throughput",
-            format!("{} tx", rate(direct.throughput_tps)),
-            format!("{} tx", rate(pooled.throughput_tps)),
+            texts::FIGURE_THROUGHPUT,
+            transactions(direct.throughput_tps),
+            transactions(pooled.throughput_tps),
         ),
         (
-            "Latency p99 (p50)",
+            texts::FIGURE_LATENCY,
             format!(
                 "{} ({})",
                 duration(direct.latency.p99),
@@ -262,34 +274,37 @@ pub fn figure_static() -> String {
             ),
         ),
         (
-            "Context switches",
+            texts::FIGURE_SWITCHES,
             rate(direct.context_switches_per_s),
             rate(pooled.context_switches_per_s),
         ),
         (
-            "CPU migrations",
+            texts::FIGURE_MIGRATIONS,
             rate(direct.cpu_migrations_per_s),
             rate(pooled.cpu_migrations_per_s),
         ),
-        ("Errors", errors(direct), errors(&pooled)),
-        ("CPU time", cpu(direct), cpu(&pooled)),
+        (texts::FIGURE_ERRORS, errors(direct), errors(&pooled)),
+        (texts::FIGURE_CPU, cpu(direct), cpu(&pooled)),
     ];
+    let text = fill(
+        texts::FIGURE_TEXT,
+        &[
+            ("clients", &count(p.clients.into())),
+            ("cores", &p.cores),
+            ("statements", &p.stmts_per_txn),
+            ("think_ms", &p.think_ms),
+            ("pool", &p.pool_size),
+            ("seconds", &(FIGURE_STATIC_NS / 1_000_000_000)),
+        ],
+    );
     let mut out = format!(
         "<section class=\"figure-static\" aria-labelledby=\"figure-static-h\">\n<h2 \
-         id=\"figure-static-h\">The same clients, direct and through a pooler</h2>\n<p>{} \
-         clients on a {}-core server, each running a {}-statement transaction and then thinking \
-         {} ms; once straight to Postgres, once through PgBouncer with a pool of {} server \
-         connections in transaction mode. The live simulation draws both sides as it runs and \
-         lets you change every setting; here are its numbers after its first {} simulated \
-         seconds:</p>\n<table class=\"features\"><thead><tr><th scope=\"col\"></th><th \
-         scope=\"col\">Straight to Postgres</th><th scope=\"col\">Through \
-         PgBouncer</th></tr></thead>\n<tbody>\n",
-        count(p.clients.into()),
-        p.cores,
-        p.stmts_per_txn,
-        p.think_ms,
-        p.pool_size,
-        FIGURE_STATIC_NS / 1_000_000_000
+         id=\"figure-static-h\">{}</h2>\n<p>{text}</p>\n<table \
+         class=\"features\"><thead><tr><th scope=\"col\"></th><th \
+         scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
+        texts::FIGURE_TITLE,
+        texts::FIGURE_DIRECT,
+        texts::FIGURE_POOLED
     );
     for (label, d, q) in rows {
         out.push_str(&format!(
@@ -299,7 +314,10 @@ pub fn figure_static() -> String {
             escape(&q)
         ));
     }
-    out.push_str("</tbody></table>\n<p>Challenges it sets its readers:</p>\n<ol>\n");
+    out.push_str(&format!(
+        "</tbody></table>\n<p>{}</p>\n<ol>\n",
+        texts::FIGURE_CHALLENGES
+    ));
     for c in poolsim_page::challenges::CHALLENGES.iter() {
         out.push_str(&format!(
             "<li>{} <span class=\"hint\">{}</span></li>\n",
