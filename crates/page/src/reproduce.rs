@@ -7,6 +7,7 @@
 //! estimated from `stmt_cpu_ms` (see [`Reproduction::caveats`] for the rate assumed). Pure text
 //! generation: deterministic, no I/O.
 
+use poolsim_content::{fill, texts::reproduce as texts};
 use poolsim_model::params::{Arch, Auth, Connect, Dist, OnOff, Params, PoolMode, Workload};
 
 /// Config files and a load-generator command line that set up, on a real server, what `params`
@@ -356,274 +357,191 @@ fn pgbench_command(p: &Params) -> String {
     c
 }
 
+/// The caveats that apply to `p` (their texts: `content/en/texts/reproduce.md`).
 fn caveats(p: &Params, rows: u64) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
     let cpu = num(p.stmt_cpu_ms);
-    v.push(
-        "The model has no locks, no disk I/O and no WAL: its statements are pure CPU. The script's \
-         statements only count generate_series rows (no table, no lock, no write), which comes \
-         closest; a real application's statements also wait on locks and disk."
-            .to_string(),
-    );
-    v.push(format!(
-        "Statement CPU is an estimate: {rows} rows for {cpu} ms assumes generate_series counts \
-         about 30 million rows/s on one core (an assumption; 20-50 M/s is typical). Time \
-         `EXPLAIN ANALYZE SELECT count(*) FROM (SELECT generate_series(1, {rows})) AS s;` on the \
-         server and scale N until it takes {cpu} ms. The plain form `FROM generate_series(1, N)` \
-         is slower and materialises its rows, spilling to a temporary file (disk I/O) beyond \
-         work_mem."
+    v.push(texts::NO_LOCKS.to_string());
+    v.push(fill(
+        texts::STATEMENT_CPU,
+        &[("rows", &rows), ("cpu", &cpu)],
     ));
     match p.stmt_cpu_dist {
         Dist::Const => {}
-        Dist::Exp => v.push(format!(
-            "The model draws each statement's CPU from an exponential distribution (mean {cpu} \
-             ms); the script uses a constant N. To match, put \
-             `\\set n random_exponential(0, {}, 10)` before each statement and use \
-             `generate_series(1, :n)` (mean about {rows}).",
-            rows.saturating_mul(10).saturating_sub(1)
+        Dist::Exp => v.push(fill(
+            texts::EXPONENTIAL,
+            &[
+                ("cpu", &cpu),
+                ("max", &rows.saturating_mul(10).saturating_sub(1)),
+                ("rows", &rows),
+            ],
         )),
         Dist::Lognormal => {
             let sigma = p.stmt_cpu_sigma;
-            v.push(format!(
-                "The model draws each statement's CPU from a lognormal distribution (mean {cpu} \
-                 ms, sigma {}); the script uses a constant N. To match, put \
-                 `\\set z random_gaussian(-1000000, 1000000, 5)` and \
-                 `\\set n int({rows} * exp({} * :z / 200000.0 - {}))` before each statement and \
-                 use `generate_series(1, :n)`.",
-                num(sigma),
-                num(sigma),
-                num(sigma * sigma / 2.0)
+            v.push(fill(
+                texts::LOGNORMAL,
+                &[
+                    ("cpu", &cpu),
+                    ("sigma", &num(sigma)),
+                    ("rows", &rows),
+                    ("half_variance", &num(sigma * sigma / 2.0)),
+                ],
             ));
         }
     }
     if p.workload == Workload::Closed {
-        if let Some(arg) = sleep_arg(p.think_ms) {
+        if let Some(sleep) = sleep_arg(p.think_ms) {
             let us = libm::round(p.think_ms * 1000.0) as u64;
-            v.push(format!(
-                "Think time: the model's is exponential (mean {} ms), pgbench's `\\sleep {arg}` is \
-                 fixed: the same mean load, less burstiness. For exponential think time use \
-                 `\\set think random_exponential(0, {}, 10)` and `\\sleep :think us`. pgbench's \
-                 latency includes the sleep: subtract {} ms from its average, or add -r for \
-                 per-statement latencies.",
-                num(p.think_ms),
-                us.saturating_mul(10).saturating_sub(1),
-                num(p.think_ms)
+            v.push(fill(
+                texts::THINK_TIME,
+                &[
+                    ("think_ms", &num(p.think_ms)),
+                    ("sleep", &sleep),
+                    ("max_us", &us.saturating_mul(10).saturating_sub(1)),
+                ],
             ));
         }
-    } else if !p.pooled() && p.connect == Connect::Persistent {
-        v.push(format!(
-            "Open workload: pgbench --rate={} schedules Poisson arrivals like the model, but runs \
-             them on its {} connections: when all are busy an arrival waits (reported as schedule \
-             lag, included in latency). The model's application pool also reuses idle connections, \
-             but opens another one when none is idle (up to max_connections) and keeps it, so it \
-             can end up with more connections than pgbench's -c.",
-            num(p.arrival_rate),
-            p.clients
-        ));
     } else {
-        v.push(format!(
-            "Open workload: pgbench --rate={} schedules Poisson arrivals like the model, but runs \
-             them on its {} connections: when all are busy an arrival waits (reported as schedule \
-             lag, included in latency), where the model starts another client (up to 20,000 in \
-             flight).",
-            num(p.arrival_rate),
-            p.clients
+        let text = if !p.pooled() && p.connect == Connect::Persistent {
+            texts::OPEN_APPLICATION_POOL
+        } else {
+            texts::OPEN_CLIENTS
+        };
+        v.push(fill(
+            text,
+            &[("rate", &num(p.arrival_rate)), ("clients", &p.clients)],
         ));
     }
     if p.stmts_per_txn > 1 {
-        v.push(
-            "pgbench sends BEGIN and END as round trips of their own; the model has no BEGIN and \
-             folds COMMIT into the last statement, so a real transaction holds its server \
-             connection two round trips longer."
-                .to_string(),
-        );
+        v.push(texts::BEGIN_END.to_string());
     }
-    let (pgb_cores, servers) = if p.pooled() {
-        (
-            " and runs PgBouncer on the database's cores",
-            "Postgres and PgBouncer",
-        )
-    } else {
-        ("", "Postgres")
-    };
-    v.push(format!(
-        "The model charges no CPU to clients{pgb_cores}. Give {servers} {cores} cores (e.g. \
-         `taskset` or a cgroup cpuset) and run pgbench on another machine; on the same host its \
-         {threads} threads take CPU from the server.",
-        cores = p.cores,
-        threads = threads(p, p.clients)
+    v.push(fill(
+        if p.pooled() {
+            texts::CLIENT_CPU_POOLED
+        } else {
+            texts::CLIENT_CPU_DIRECT
+        },
+        &[("cores", &p.cores), ("threads", &threads(p, p.clients))],
     ));
     if p.rtt_ms > 0.0 {
-        v.push(format!(
-            "The model's client-server round trip is {} ms per statement; loopback is only tens \
-             of microseconds. From another host, check with ping; to add delay, run `tc qdisc add \
-             dev <interface> root netem delay {}ms` on the client host.",
-            num(p.rtt_ms),
-            num(p.rtt_ms)
-        ));
+        v.push(fill(texts::ROUND_TRIP, &[("rtt_ms", &num(p.rtt_ms))]));
     }
     if p.connect == Connect::Persistent {
-        v.push(
-            "The model starts persistent clients already connected; pgbench connects them first: \
-             ignore the first -P intervals."
-                .to_string(),
-        );
+        v.push(texts::CONNECTED_AT_START.to_string());
     }
     let errors = if p.pooled() {
-        "a refused connection, query_wait_timeout, a pool-mode error"
+        texts::ERRORS_POOLED
     } else {
-        "a refused connection"
+        texts::ERRORS_DIRECT
     };
-    v.push(format!(
-        "pgbench aborts a client at its first error ({errors}); the model's clients back off \
-         1 s and retry. If the model shows errors, the real run loses clients instead."
-    ));
+    v.push(fill(texts::ERRORS, &[("errors", &errors)]));
     if p.clients > 1000 {
-        v.push(format!(
-            "{} pgbench clients: raise the open-file limit (`ulimit -n`) of pgbench{}; pgbench \
-             builds that wait with select() stop near 1,000 clients per process, so split the load \
-             over several pgbench processes (each with its share of -c) if needed.",
-            p.clients,
-            if p.pooled() {
-                format!(
-                    " and of PgBouncer (max_client_conn {} needs as many descriptors, plus the \
-                     pool)",
-                    p.max_client_conn
-                )
-            } else {
-                " (and Postgres's max_connections, set above)".to_string()
-            }
+        let limits = if p.pooled() {
+            fill(
+                texts::MANY_CLIENTS_POOLED,
+                &[("max_client_conn", &p.max_client_conn)],
+            )
+        } else {
+            texts::MANY_CLIENTS_DIRECT.to_string()
+        };
+        v.push(fill(
+            texts::MANY_CLIENTS,
+            &[("clients", &p.clients), ("limits", &limits)],
         ));
     }
     if p.idle_connections > 0 {
-        v.push(format!(
-            "The {idle} idle connections must be opened separately: save `\\sleep {t} s` as \
-             idle.sql and start `pgbench -n -h 127.0.0.1 -p {port} -U app -c {idle} -j {j} -T {t} \
-             -f idle.sql app &` just before the main run: they connect, send nothing, and close \
-             after {t} s (pgbench finishes a \\sleep before it checks -T).",
-            idle = p.idle_connections,
-            port = port(p),
-            j = threads(p, p.idle_connections),
-            t = RUN_S + 30
+        v.push(fill(
+            texts::IDLE,
+            &[
+                ("idle", &p.idle_connections),
+                ("port", &port(p)),
+                ("threads", &threads(p, p.idle_connections)),
+                ("seconds", &(RUN_S + 30)),
+            ],
         ));
     }
     let (max_conn, _) = max_connections(p);
     if max_conn > p.max_connections {
-        v.push(format!(
-            "The scenario's max_connections = {} is too small for {}: the model refuses the \
-             surplus (\"too many clients\"). The kit sets {max_conn} so the run measures the load; \
-             set {} to reproduce the refusals.",
-            p.max_connections,
-            if p.pooled() {
-                "the pool"
-            } else {
-                "the clients"
-            },
-            p.max_connections
+        let what = if p.pooled() {
+            texts::MAX_CONNECTIONS_POOL
+        } else {
+            texts::MAX_CONNECTIONS_CLIENTS
+        };
+        v.push(fill(
+            texts::MAX_CONNECTIONS,
+            &[
+                ("max_connections", &p.max_connections),
+                ("what", &what),
+                ("kit", &max_conn),
+            ],
         ));
     }
     if p.pooled() {
         let conns = u64::from(p.clients) + u64::from(p.idle_connections);
+        let limits: [(&str, &dyn std::fmt::Display); 2] = [
+            ("processes", &p.pooler_processes),
+            ("max_client_conn", &p.max_client_conn),
+        ];
         if p.pooler_processes > 1 {
-            v.push(format!(
-                "The kernel spreads client connections over the {} PgBouncer processes by a hash, \
-                 not evenly: a process that reaches max_client_conn = {} refuses while others \
-                 have room, as in the model. Each process's SHOW POOLS and SHOW STATS cover only \
-                 its own clients; the model's figures are the sums.",
-                p.pooler_processes, p.max_client_conn
-            ));
+            v.push(fill(texts::POOLER_PROCESSES, &limits));
         }
         if conns > u64::from(p.max_client_conn) * u64::from(p.pooler_processes) {
             let limit = if p.pooler_processes > 1 {
-                format!(
-                    "{} × max_client_conn = {}",
-                    p.pooler_processes, p.max_client_conn
-                )
+                fill(texts::CLIENT_LIMIT_PROCESSES, &limits)
             } else {
-                format!("max_client_conn = {}", p.max_client_conn)
+                fill(texts::CLIENT_LIMIT_ONE, &limits)
             };
-            v.push(format!(
-                "{conns} client connections exceed {limit}: PgBouncer refuses the rest, as in \
-                 the model."
+            v.push(fill(
+                texts::CLIENT_LIMIT,
+                &[("connections", &conns), ("limit", &limit)],
             ));
         }
-        v.push(format!(
-            "PgBouncer's CPU per transaction is whatever it is on your hardware; the model charges \
-             pooler_cpu_us = {} us per one-statement transaction. Compare with `SHOW STATS` and \
-             `SHOW POOLS` on the PgBouncer console.",
-            num(p.pooler_cpu_us)
+        v.push(fill(
+            texts::POOLER_CPU,
+            &[("pooler_cpu_us", &num(p.pooler_cpu_us))],
         ));
         if p.reserve_pool_size > 0 && p.reserve_pool_timeout_s == 0.0 {
-            v.push(
-                "reserve_pool_timeout = 0 disables the reserve pool in PgBouncer, whereas the \
-                 model opens reserve connections almost at once: use a small value such as 0.01."
-                    .to_string(),
-            );
+            v.push(texts::RESERVE_POOL.to_string());
         }
     }
     if p.pool_mode == PoolMode::Statement && p.stmts_per_txn > 1 {
-        v.push(
-            "Statement mode refuses multi-statement transactions: PgBouncer answers the script's \
-             BEGIN with FATAL \"transaction blocks not allowed in statement pooling mode\" and \
-             closes the connection, so pgbench aborts every client; the model fails each such \
-             transaction (statement_mode_multi_stmt) but keeps the client. Use stmts_per_txn = 1 \
-             to measure statement mode."
-                .to_string(),
-        );
+        v.push(texts::STATEMENT_MODE.to_string());
     }
     if p.session_state_share > 0.0
         && matches!(p.pool_mode, PoolMode::Transaction | PoolMode::Statement)
     {
-        v.push(format!(
-            "session_state_share = {}: the model's mode_incompatible errors stand for what breaks \
-             when {} % of clients rely on session state through a {} mode pooler: SET, LISTEN, \
-             advisory locks and SQL PREPARE. The script uses none of them, so the real run shows \
-             no such errors.",
-            num(p.session_state_share),
-            num(p.session_state_share * 100.0),
-            p.pool_mode.key()
+        v.push(fill(
+            texts::SESSION_STATE,
+            &[
+                ("share", &num(p.session_state_share)),
+                ("percent", &num(p.session_state_share * 100.0)),
+                ("mode", &p.pool_mode.key()),
+            ],
         ));
     }
     if p.arch != Arch::Process {
-        v.push(format!(
-            "arch = {}: Postgres has no thread mode; the kit still targets Postgres (one process \
-             per connection), so the real run shows the process model, not the model's {} \
-             what-if.",
-            p.arch.key(),
-            match p.arch {
-                Arch::Thread => "thread-per-connection",
-                _ => "thread-pool",
-            }
+        let what_if = match p.arch {
+            Arch::Thread => texts::ARCH_THREAD,
+            _ => texts::ARCH_THREAD_POOL,
+        };
+        v.push(fill(
+            texts::ARCH,
+            &[("arch", &p.arch.key()), ("what_if", &what_if)],
         ));
     }
     if p.pg_version <= 13 {
-        v.push(format!(
-            "pg_version = {}: up to PostgreSQL 13 every snapshot scans all backends \
-             (O(connections)), which 14 removed; run PostgreSQL {} or older to see this cost. \
-             Idle backends add little per snapshot; the cost is large only with many active \
-             backends running on many cores.",
-            p.pg_version, p.pg_version
-        ));
+        v.push(fill(texts::OLD_SNAPSHOTS, &[("version", &p.pg_version)]));
     }
     if p.pg_version < 10 && p.auth == Auth::Scram {
-        v.push(
-            "SCRAM-SHA-256 needs PostgreSQL 10 or later: with older servers use md5 in pg_hba.conf \
-             and auth_type."
-                .to_string(),
-        );
+        v.push(texts::SCRAM_OLD.to_string());
     }
     if p.overheads == OnOff::Off {
-        v.push(
-            "overheads = off is a pure queueing model: unlimited cores, free switches, connections \
-             and pooler. A real server has all of these: expect less throughput and more latency."
-                .to_string(),
-        );
+        v.push(texts::NO_OVERHEADS.to_string());
     }
     if p.relations_touched > 0.0 {
-        v.push(format!(
-            "The script touches no tables, so backends stay near their idle size; the model adds \
-             catalog-cache memory for relations_touched = {} relations per backend.",
-            num(p.relations_touched)
+        v.push(fill(
+            texts::RELATIONS,
+            &[("relations", &num(p.relations_touched))],
         ));
     }
     v
@@ -933,6 +851,8 @@ mod tests {
             assert!(r.pgbench_command.starts_with("pgbench "), "{name}");
             assert!(!r.caveats.is_empty(), "{name}");
             assert!(r.caveats.iter().all(|c| !c.is_empty()), "{name}");
+            // Every `{placeholder}` of the content's texts is filled.
+            assert!(r.caveats.iter().all(|c| !c.contains('{')), "{name}");
         }
     }
 

@@ -356,6 +356,7 @@ mod tests {
     fn the_live_figure_is_prerendered_at_its_first_view_with_the_pages_seed() {
         let html = figure_static();
         assert!(html.contains("Straight to Postgres") && html.contains("Through PgBouncer"));
+        assert!(!html.contains('{'), "a text's placeholder left unfilled: {html}");
         // The same numbers the page's own pair gives after the same simulated time.
         let state = poolsim_page::state::PageState::new(true);
         let mut pair = poolsim_page::sim::SimPair::new(&state.params, state.seed);
@@ -372,6 +373,7 @@ mod tests {
     fn the_realism_figure_is_prerendered_as_its_tables_with_the_models_numbers() {
         let html = island_html("realism");
         assert_eq!(html.matches("<table").count(), 2, "{html}");
+        assert!(!html.contains('{'), "a text's placeholder left unfilled: {html}");
         // One row per lab point (11 client counts per route), each with the model's figure.
         assert_eq!(html.matches("<tr><th scope=\"row\">").count(), 22);
         let points = poolsim_explain::sections::realism::lab_points().unwrap();
