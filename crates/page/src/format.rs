@@ -50,8 +50,8 @@ pub fn duration(seconds: f64) -> String {
     format!("{} {unit}", three_digits(v))
 }
 
-/// A rate with a metric prefix: "950/s", "12.3k/s", "1.20M/s".
-pub fn rate(per_second: f64) -> String {
+/// A rate per second with a metric prefix and its unit: "950/s", "12.3k/s", "1.20M/s".
+pub fn per_second(per_second: f64) -> String {
     if !per_second.is_finite() || per_second <= 0.0 {
         return "0/s".to_string();
     }
@@ -139,9 +139,9 @@ mod tests {
         assert_eq!(duration(0.0125), "12.5 ms");
         assert_eq!(duration(1.2), "1.20 s");
         assert_eq!(duration(f64::NAN), "0 ms");
-        assert_eq!(rate(950.0), "950/s");
-        assert_eq!(rate(12_345.0), "12.3k/s");
-        assert_eq!(rate(1_200_000.0), "1.20M/s");
+        assert_eq!(per_second(950.0), "950/s");
+        assert_eq!(per_second(12_345.0), "12.3k/s");
+        assert_eq!(per_second(1_200_000.0), "1.20M/s");
         assert_eq!(percent(0.42), "42 %");
         assert_eq!(percent(0.035), "3.5 %");
         assert_eq!(seconds_clock(125.0), "2 min 05 s");

@@ -155,7 +155,7 @@ impl Prediction {
     pub fn shown(&self, value: f64) -> String {
         match self.figure {
             Figure::P99 => format::duration(value),
-            Figure::Throughput => format!("{} tx", format::rate(value)),
+            Figure::Throughput => format!("{} tx", format::per_second(value)),
             Figure::Memory => format::bytes(value),
             Figure::SnapshotCpu => format!("{:.1} % of the CPU", value * 100.0),
         }

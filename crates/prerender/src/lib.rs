@@ -216,7 +216,7 @@ pub const FIGURE_STATIC_NS: u64 = 5_000_000_000;
 /// readouts after [`FIGURE_STATIC_NS`] of simulated time (same parameters and seed as the page),
 /// and the challenges it sets. For readers without scripts, and for search engines.
 pub fn figure_static() -> String {
-    use poolsim_page::format::{bytes, count, duration, percent, rate};
+    use poolsim_page::format::{bytes, count, duration, per_second, percent};
     use poolsim_page::sim::{cpu_parts, SideView, SimPair};
     let state = poolsim_page::state::PageState::new(true);
     let p = &state.params;
@@ -233,7 +233,7 @@ pub fn figure_static() -> String {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let errors = |s: &SideView| rate(s.errors_per_s());
+    let errors = |s: &SideView| per_second(s.errors_per_s());
     let backends = |memory: f64, backends: u32| {
         fill(
             texts::FIGURE_BACKENDS,
@@ -243,7 +243,7 @@ pub fn figure_static() -> String {
             ],
         )
     };
-    let transactions = |tps: f64| fill(texts::FIGURE_TRANSACTIONS, &[("rate", &rate(tps))]);
+    let transactions = |tps: f64| fill(texts::FIGURE_TRANSACTIONS, &[("rate", &per_second(tps))]);
     let rows: [(&str, String, String); 8] = [
         (
             texts::FIGURE_MEMORY_PRIVATE,
@@ -275,13 +275,13 @@ pub fn figure_static() -> String {
         ),
         (
             texts::FIGURE_SWITCHES,
-            rate(direct.context_switches_per_s),
-            rate(pooled.context_switches_per_s),
+            per_second(direct.context_switches_per_s),
+            per_second(pooled.context_switches_per_s),
         ),
         (
             texts::FIGURE_MIGRATIONS,
-            rate(direct.cpu_migrations_per_s),
-            rate(pooled.cpu_migrations_per_s),
+            per_second(direct.cpu_migrations_per_s),
+            per_second(pooled.cpu_migrations_per_s),
         ),
         (texts::FIGURE_ERRORS, errors(direct), errors(&pooled)),
         (texts::FIGURE_CPU, cpu(direct), cpu(&pooled)),
@@ -356,13 +356,16 @@ mod tests {
     fn the_live_figure_is_prerendered_at_its_first_view_with_the_pages_seed() {
         let html = figure_static();
         assert!(html.contains("Straight to Postgres") && html.contains("Through PgBouncer"));
-        assert!(!html.contains('{'), "a text's placeholder left unfilled: {html}");
+        assert!(
+            !html.contains('{'),
+            "a text's placeholder left unfilled: {html}"
+        );
         // The same numbers the page's own pair gives after the same simulated time.
         let state = poolsim_page::state::PageState::new(true);
         let mut pair = poolsim_page::sim::SimPair::new(&state.params, state.seed);
         pair.run_until(FIGURE_STATIC_NS, f64::INFINITY, &|| 0.0);
         let v = pair.view();
-        let tps = poolsim_page::format::rate(v.direct.throughput_tps);
+        let tps = poolsim_page::format::per_second(v.direct.throughput_tps);
         assert!(html.contains(&format!("{tps} tx")), "{tps}: {html}");
         for c in poolsim_page::challenges::CHALLENGES.iter() {
             assert!(html.contains(&escape(c.goal)), "{}", c.goal);
@@ -373,7 +376,10 @@ mod tests {
     fn the_realism_figure_is_prerendered_as_its_tables_with_the_models_numbers() {
         let html = island_html("realism");
         assert_eq!(html.matches("<table").count(), 2, "{html}");
-        assert!(!html.contains('{'), "a text's placeholder left unfilled: {html}");
+        assert!(
+            !html.contains('{'),
+            "a text's placeholder left unfilled: {html}"
+        );
         // One row per lab point (11 client counts per route), each with the model's figure.
         assert_eq!(html.matches("<tr><th scope=\"row\">").count(), 22);
         let points = poolsim_explain::sections::realism::lab_points().unwrap();
@@ -500,7 +506,7 @@ mod tests {
         let v = run_to_end(&w, poolsim_page::live::RUN_NS);
         let pooled = v.pooled.expect("the theory panel's workload is pooled");
         let html = island_html("theory");
-        let tps = poolsim_explain::sections::common::rate(pooled.throughput_tps);
+        let tps = poolsim_explain::sections::common::rate_digits(pooled.throughput_tps);
         assert!(html.contains(&format!(">{tps}/s × ")), "{tps}: {html}");
         let (_, wait) = erlang_prediction(&pooled, THEORY_POOL);
         let wait = poolsim_page::format::duration(wait);

@@ -139,8 +139,9 @@ pub fn sig(v: f64) -> String {
     }
 }
 
-/// A rate: "72,000 per second" style numbers are written by the caller; this picks the digits.
-pub fn rate(v: f64) -> String {
+/// A rate's digits without its unit ("72,400", "12.5"): the prose writes "per second" after
+/// them ([`poolsim_page::format::per_second`] writes "72.4k/s").
+pub fn rate_digits(v: f64) -> String {
     if v >= 1000.0 {
         poolsim_page::format::count(v.round() as u64)
     } else {
@@ -182,7 +183,7 @@ mod tests {
     #[test]
     fn ratios_and_rates() {
         assert_eq!(times(300.4), "300×");
-        assert_eq!(rate(72_400.0), "72,400");
+        assert_eq!(rate_digits(72_400.0), "72,400");
         assert_eq!(sig(5.0), "5");
         assert_eq!(sig(2.5), "2.5");
         assert_eq!(sig(0.004), "0");

@@ -1,6 +1,6 @@
 //! Section 5: the cost of opening a connection, and clients that connect for every request.
 
-use super::common::{rate, times, use_live};
+use super::common::{rate_digits, times, use_live};
 use super::figures::{Pair, PairBars, RunStatus};
 use super::lab::{base, use_run};
 use poolsim_model::{Connect, Params};
@@ -39,8 +39,8 @@ pub fn live(n: u32, persistent: &LiveView, per_txn: &LiveView) -> Vec<Live> {
     let d = &per_txn.direct;
     vec![
         num("connect_clients", f64::from(n), count(n.into())),
-        num("connect_tps_persistent", keep, rate(keep)),
-        num("connect_tps_reconnect", reconnect, rate(reconnect)),
+        num("connect_tps_persistent", keep, rate_digits(keep)),
+        num("connect_tps_reconnect", reconnect, rate_digits(reconnect)),
         num("connect_drop", drop, times(drop)),
         num(
             "connect_fork_share",
@@ -55,7 +55,7 @@ pub fn live(n: u32, persistent: &LiveView, per_txn: &LiveView) -> Vec<Live> {
         num(
             "connect_tps_pooled",
             pooled.throughput_tps,
-            rate(pooled.throughput_tps),
+            rate_digits(pooled.throughput_tps),
         ),
     ]
 }
@@ -94,12 +94,12 @@ pub fn ConnectSection() -> Html {
             <figure class="explain-figure">
                 <PairBars direct_label="keep connection" pooled_label="reconnect each time" pairs={vec![
                     Pair { label: "Direct to Postgres, transactions per second".into(), direct: keep, pooled: reconnect,
-                           direct_text: rate(keep), pooled_text: rate(reconnect) },
+                           direct_text: rate_digits(keep), pooled_text: rate_digits(reconnect) },
                 ]} />
                 <PairBars direct_label="direct" pooled_label="via PgBouncer" pairs={vec![
                     Pair { label: "Reconnecting every transaction, transactions per second".into(), direct: reconnect,
                            pooled: pooled.throughput_tps,
-                           direct_text: rate(reconnect), pooled_text: rate(pooled.throughput_tps) },
+                           direct_text: rate_digits(reconnect), pooled_text: rate_digits(pooled.throughput_tps) },
                 ]} />
                 <figcaption>{ format!("{} client(s) running a trivial one-statement transaction with no pause.",
                                       count(n.into())) }</figcaption>

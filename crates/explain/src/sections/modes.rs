@@ -1,6 +1,6 @@
 //! Section 8: what each pool mode costs, and what works in each.
 
-use super::common::{rate, use_live, Choice};
+use super::common::{rate_digits, use_live, Choice};
 use super::figures::RunStatus;
 use super::lab::{base, use_run};
 use poolsim_model::{Params, PoolMode};
@@ -48,7 +48,7 @@ pub fn live(m: PoolMode, session_pct: u32, run: &LiveView) -> Vec<Live> {
             POOL_MODES.iter().position(|x| *x == m).unwrap_or(0) as f64,
             m.key(),
         ),
-        num("modes_tps", p.throughput_tps, rate(p.throughput_tps)),
+        num("modes_tps", p.throughput_tps, rate_digits(p.throughput_tps)),
         num(
             "modes_waiting",
             f64::from(pools.cl_waiting),
@@ -63,7 +63,7 @@ pub fn live(m: PoolMode, session_pct: u32, run: &LiveView) -> Vec<Live> {
         num(
             "modes_errors",
             p.errors_per_s(),
-            format!("{} per second", rate(p.errors_per_s())),
+            format!("{} per second", rate_digits(p.errors_per_s())),
         ),
         word("modes_pool_size_again", w.pool_size.to_string()),
     ]

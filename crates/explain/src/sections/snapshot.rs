@@ -1,6 +1,6 @@
 //! Section 6: GetSnapshotData, O(connections) before PostgreSQL 14, idle connections included.
 
-use super::common::{rate, use_live, Choice};
+use super::common::{rate_digits, use_live, Choice};
 use super::figures::{CpuBars, RunStatus};
 use super::lab::{base, use_run};
 use poolsim_model::Params;
@@ -67,7 +67,7 @@ fn live_for(w: &Params, pg: PgVersion, run: &LiveView, other: &LiveView) -> Vec<
             count(w.clients.into()),
         ),
         word("snapshots_version", pg_label(pg)),
-        num("snapshots_tps", d.throughput_tps, rate(d.throughput_tps)),
+        num("snapshots_tps", d.throughput_tps, rate_digits(d.throughput_tps)),
         num(
             "snapshots_snapshot_share",
             d.cpu.snapshots,
@@ -76,12 +76,12 @@ fn live_for(w: &Params, pg: PgVersion, run: &LiveView, other: &LiveView) -> Vec<
         num(
             "snapshots_tps_13",
             v13.throughput_tps,
-            rate(v13.throughput_tps),
+            rate_digits(v13.throughput_tps),
         ),
         num(
             "snapshots_tps_14",
             v14.throughput_tps,
-            rate(v14.throughput_tps),
+            rate_digits(v14.throughput_tps),
         ),
         word("snapshots_pool_size", w.pool_size.to_string()),
     ]

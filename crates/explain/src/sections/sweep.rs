@@ -2,7 +2,7 @@
 //! pooled. Each client count is a short simulated run; the runs are done a few milliseconds per
 //! frame (see `job`), with a progress bar, so the page stays responsive.
 
-use super::common::{rate, use_live, Choice, RunBar};
+use super::common::{rate_digits, use_live, Choice, RunBar};
 use super::job::{use_job, Job, STEP_MS};
 use super::lab::{base, Run};
 use plotters::prelude::*;
@@ -99,22 +99,22 @@ pub fn live(pool_size: u32, points: &[Point]) -> Vec<Live> {
     });
     vec![
         word("sweep_pool_size", pool_size.to_string()),
-        num("sweep_peak_direct", bd.tps[0], rate(bd.tps[0])),
+        num("sweep_peak_direct", bd.tps[0], rate_digits(bd.tps[0])),
         num(
             "sweep_peak_direct_clients",
             f64::from(bd.clients),
             count(bd.clients.into()),
         ),
-        num("sweep_peak_pooled", bp.tps[1], rate(bp.tps[1])),
+        num("sweep_peak_pooled", bp.tps[1], rate_digits(bp.tps[1])),
         num(
             "sweep_last_clients",
             f64::from(l.clients),
             count(l.clients.into()),
         ),
-        num("sweep_last_tps_direct", l.tps[0], rate(l.tps[0])),
+        num("sweep_last_tps_direct", l.tps[0], rate_digits(l.tps[0])),
         num("sweep_last_p99_direct", l.p99[0], duration(l.p99[0])),
         num("sweep_last_mem_direct", l.memory[0], bytes(l.memory[0])),
-        num("sweep_last_tps_pooled", l.tps[1], rate(l.tps[1])),
+        num("sweep_last_tps_pooled", l.tps[1], rate_digits(l.tps[1])),
         num("sweep_last_p99_pooled", l.p99[1], duration(l.p99[1])),
         num("sweep_last_mem_pooled", l.memory[1], bytes(l.memory[1])),
     ]
@@ -335,7 +335,7 @@ where
     // tables).
     let font = |size: f64| (FontFamily::SansSerif, size * dpr).into_font().color(text);
     let specs: [Panel; 3] = [
-        ("transactions per second", |p, i| p.tps[i], |v| rate(v)),
+        ("transactions per second", |p, i| p.tps[i], |v| rate_digits(v)),
         ("p99 latency", |p, i| p.p99[i], |v| duration(v)),
         ("connection memory", |p, i| p.memory[i], |v| bytes(v)),
     ];

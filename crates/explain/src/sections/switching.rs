@@ -1,6 +1,6 @@
 //! Sections 3 and 4: context switches (and the cache/TLB refill after them), and CPU migration.
 
-use super::common::{rate, sig, use_live};
+use super::common::{rate_digits, sig, use_live};
 use super::figures::{CpuBars, Pair, PairBars, RunStatus};
 use super::lab::{base, use_run};
 use poolsim_model::Params;
@@ -65,7 +65,7 @@ pub fn switch_live(w: &Params, run: &LiveView) -> Vec<Live> {
         num(
             "switches_cs_direct",
             d.context_switches_per_s,
-            rate(d.context_switches_per_s),
+            rate_digits(d.context_switches_per_s),
         ),
         num(
             "switches_switch_share_direct",
@@ -82,7 +82,7 @@ pub fn switch_live(w: &Params, run: &LiveView) -> Vec<Live> {
         num(
             "switches_cs_pooled",
             p.context_switches_per_s,
-            rate(p.context_switches_per_s),
+            rate_digits(p.context_switches_per_s),
         ),
         word(
             "switches_more_or_fewer",
@@ -131,7 +131,7 @@ pub fn migration_live(w: &Params, run: &LiveView) -> Vec<Live> {
         num(
             "migration_migrations_direct",
             d.cpu_migrations_per_s,
-            rate(d.cpu_migrations_per_s),
+            rate_digits(d.cpu_migrations_per_s),
         ),
         num(
             "migration_migrated_direct",
@@ -141,7 +141,7 @@ pub fn migration_live(w: &Params, run: &LiveView) -> Vec<Live> {
         num(
             "migration_migrations_pooled",
             p.cpu_migrations_per_s,
-            rate(p.cpu_migrations_per_s),
+            rate_digits(p.cpu_migrations_per_s),
         ),
         num(
             "migration_migrated_pooled",
@@ -178,9 +178,9 @@ pub fn SwitchSection() -> Html {
                 <PairBars pairs={vec![
                     Pair { label: "Context switches per second".into(), direct: d.context_switches_per_s,
                            pooled: p.context_switches_per_s,
-                           direct_text: rate(d.context_switches_per_s), pooled_text: rate(p.context_switches_per_s) },
+                           direct_text: rate_digits(d.context_switches_per_s), pooled_text: rate_digits(p.context_switches_per_s) },
                     Pair { label: "Transactions per second".into(), direct: d.throughput_tps, pooled: p.throughput_tps,
-                           direct_text: rate(d.throughput_tps), pooled_text: rate(p.throughput_tps) },
+                           direct_text: rate_digits(d.throughput_tps), pooled_text: rate_digits(p.throughput_tps) },
                 ]} />
                 <figcaption>{ format!("Where {cores} cores spend their time with {} clients, each thinking {} ms between \
                                        transactions.", count(w.clients.into()), w.think_ms) }</figcaption>
@@ -212,9 +212,9 @@ pub fn MigrationSection() -> Html {
             <figure class="explain-figure">
                 <PairBars pairs={vec![
                     Pair { label: "Migrations per second".into(), direct: d.cpu_migrations_per_s, pooled: p.cpu_migrations_per_s,
-                           direct_text: rate(d.cpu_migrations_per_s), pooled_text: rate(p.cpu_migrations_per_s) },
+                           direct_text: rate_digits(d.cpu_migrations_per_s), pooled_text: rate_digits(p.cpu_migrations_per_s) },
                     Pair { label: "Transactions per second".into(), direct: d.throughput_tps, pooled: p.throughput_tps,
-                           direct_text: rate(d.throughput_tps), pooled_text: rate(p.throughput_tps) },
+                           direct_text: rate_digits(d.throughput_tps), pooled_text: rate_digits(p.throughput_tps) },
                 ]} />
                 <figcaption>{ format!("{} clients on {} cores, direct and through a pool of {}.",
                                       count(w.clients.into()), w.cores, w.pool_size) }</figcaption>

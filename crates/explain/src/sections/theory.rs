@@ -1,7 +1,7 @@
 //! The theory panel: Little's law checked on the running model, utilisation, the Erlang C
 //! prediction of the pool wait next to the simulated one, and the pool-size rule of thumb.
 
-use super::common::{rate, sig, use_live, Num};
+use super::common::{rate_digits, sig, use_live, Num};
 use super::figures::RunStatus;
 use super::lab::{base, use_run};
 use poolsim_model::Params;
@@ -97,7 +97,7 @@ pub fn TheorySection() -> Html {
                     <Num metric="theory_L" value={l_measured} text={sig(l_measured)} /></div>
                 <div><span class="t-label">{ "λ × W, throughput × response time" }</span>
                     <Num metric="theory_lambda_W" value={l_predicted} text={sig(l_predicted)} />
-                    <span class="t-label">{ format!("{}/s × {}", rate(lambda), duration(wait)) }</span></div>
+                    <span class="t-label">{ format!("{}/s × {}", rate_digits(lambda), duration(wait)) }</span></div>
                 <div><span class="t-label">{ "Pool utilisation ρ = λ·S / c" }</span>
                     <Num metric="theory_rho" value={rho} text={percent(rho)} /></div>
                 <div><span class="t-label">{ "CPU utilisation" }</span>

@@ -1,6 +1,6 @@
 //! Section 9: thread-per-connection databases, for contrast.
 
-use super::common::{rate, use_live, Choice};
+use super::common::{rate_digits, use_live, Choice};
 use super::figures::{Pair, PairBars, RunStatus};
 use super::lab::{base, use_run};
 use poolsim_model::{Arch, Params};
@@ -36,11 +36,11 @@ pub fn live(a: Arch, clients: u32, run: &LiveView, procs: &LiveView) -> Vec<Live
             pr.memory_private,
             bytes(pr.memory_private),
         ),
-        num("threads_tps", t.throughput_tps, rate(t.throughput_tps)),
+        num("threads_tps", t.throughput_tps, rate_digits(t.throughput_tps)),
         num(
             "threads_tps_process",
             pr.throughput_tps,
-            rate(pr.throughput_tps),
+            rate_digits(pr.throughput_tps),
         ),
         num("threads_p99", t.latency.p99, duration(t.latency.p99)),
         num(
@@ -107,12 +107,12 @@ pub fn ThreadsSection() -> Html {
                     Pair { label: "Memory of the connections".into(), direct: pr.memory_private, pooled: t.memory_private,
                            direct_text: bytes(pr.memory_private), pooled_text: bytes(t.memory_private) },
                     Pair { label: "Transactions per second".into(), direct: pr.throughput_tps, pooled: t.throughput_tps,
-                           direct_text: rate(pr.throughput_tps), pooled_text: rate(t.throughput_tps) },
+                           direct_text: rate_digits(pr.throughput_tps), pooled_text: rate_digits(t.throughput_tps) },
                     Pair { label: "Slowest 1 % of transactions (p99)".into(), direct: pr.latency.p99, pooled: t.latency.p99,
                            direct_text: duration(pr.latency.p99), pooled_text: duration(t.latency.p99) },
                     Pair { label: "Context switches per second".into(), direct: pr.context_switches_per_s,
                            pooled: t.context_switches_per_s,
-                           direct_text: rate(pr.context_switches_per_s), pooled_text: rate(t.context_switches_per_s) },
+                           direct_text: rate_digits(pr.context_switches_per_s), pooled_text: rate_digits(t.context_switches_per_s) },
                 ]} />
                 <figcaption>{ format!("{} direct connections, no pooler.", count(w.clients.into())) }</figcaption>
             </figure>

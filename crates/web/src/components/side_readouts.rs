@@ -59,19 +59,19 @@ pub fn SideReadouts(props: &SideReadoutsProps) -> Html {
                 <Readout metric={m("memory_rss")} label="Memory, what top shows" value={v.memory_rss}
                          text={format::bytes(v.memory_rss)} note="sum of RSS" />
                 <Readout metric={m("throughput")} label="Throughput" value={v.throughput_tps}
-                         text={format!("{} tx", format::rate(v.throughput_tps))} />
+                         text={format!("{} tx", format::per_second(v.throughput_tps))} />
                 <Readout metric={m("latency_p99")} label="Latency p99" value={v.latency.p99}
                          text={format::duration(v.latency.p99)}
                          note={format!("p50 {} · p95 {}", format::duration(v.latency.p50), format::duration(v.latency.p95))} />
                 <span hidden=true data-metric={m("latency_p50")} data-value={v.latency.p50.to_string()} />
                 <span hidden=true data-metric={m("latency_p95")} data-value={v.latency.p95.to_string()} />
                 <Readout metric={m("context_switches")} label="Context switches" value={v.context_switches_per_s}
-                         text={format::rate(v.context_switches_per_s)} />
+                         text={format::per_second(v.context_switches_per_s)} />
                 <Readout metric={m("cpu_migrations")} label="CPU migrations" value={v.cpu_migrations_per_s}
-                         text={format::rate(v.cpu_migrations_per_s)} />
+                         text={format::per_second(v.cpu_migrations_per_s)} />
                 <Readout metric={m("errors")} label="Errors" value={errors}
                          class={classes!((errors > 0.0).then_some("bad"))}
-                         text={format::rate(errors)}
+                         text={format::per_second(errors)}
                          note={v.errors.is_empty().then_some("none")} />
                 if v.pooled {
                     <Readout metric="memory_pooler" label="PgBouncer's memory" value={v.memory_pooler}
@@ -87,7 +87,7 @@ pub fn SideReadouts(props: &SideReadoutsProps) -> Html {
                 <ul class="errors">
                     { for v.errors.iter().map(|(reason, rate)| html! {
                         <li data-metric={format!("errors_{}_{side}", slug(reason))} data-value={rate.to_string()}>
-                            <code>{ reason }</code>{ format!(" {}", format::rate(*rate)) }
+                            <code>{ reason }</code>{ format!(" {}", format::per_second(*rate)) }
                         </li>
                     }) }
                 </ul>

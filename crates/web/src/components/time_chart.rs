@@ -29,7 +29,7 @@ impl Quantity {
     fn format(self, v: f64) -> String {
         match self {
             Quantity::Memory => format::bytes(v),
-            Quantity::ContextSwitches => format::rate(v),
+            Quantity::ContextSwitches => format::per_second(v),
             Quantity::P99 => format::duration(v),
         }
     }
