@@ -138,20 +138,10 @@ pub fn render_csv(points: &[Compared]) -> Result<String, String> {
     String::from_utf8(w.into_inner().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
 }
 
-/// A whole number with thousands separators: 52,937.
+/// `v` rounded to a whole number (half to even), with thousands separators: 52,937
+/// (`poolsim_page::format::count`, the page's digits). `v` is a count or a rate, never negative.
 pub fn thousands(v: f64) -> String {
-    let digits = format!("{:.0}", v.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if v < -0.5 {
-        out.insert(0, '−');
-    }
-    out
+    poolsim_page::format::count(v.round_ties_even() as u64)
 }
 
 /// A relative error as a signed percentage with a real minus sign: "+12.3 %", "−4.0 %".
