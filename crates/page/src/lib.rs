@@ -13,7 +13,6 @@ pub mod chosen;
 pub mod content;
 pub mod export;
 pub mod format;
-#[cfg(not(target_arch = "wasm32"))]
 pub mod live;
 pub mod outline;
 pub mod predict;
