@@ -9,7 +9,8 @@ use gloo::events::EventListener;
 use poolsim_page::state::PageState;
 use poolsim_page::url_state::decode;
 use poolsim_ui::lazy::{
-    fragment_id, root, DIALOG_ATTR, DIALOG_EVENT, DIALOG_QUERY_ATTR, LOADED, PRESET_EVENT, STATE,
+    fragment_id, root, DialogKind, DIALOG_ATTR, DIALOG_EVENT, DIALOG_QUERY_ATTR, LOADED,
+    PRESET_EVENT, STATE,
 };
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -18,7 +19,7 @@ use yew::prelude::*;
 /// Id of the element the dialogs mount on.
 const DIALOGS_ID: &str = "dialogs";
 /// The fragment that opens the teacher's link builder (`index.html#teach`).
-const TEACH_FRAGMENT: &str = "teach";
+const TEACH_FRAGMENT: &str = DialogKind::Teach.key();
 
 /// Dispatches [`PRESET_EVENT`] for the preset `name`.
 fn request_preset(name: &str) {
@@ -55,10 +56,11 @@ fn mount_islands(root: &web_sys::Element) {
 
 /// Which dialog is open, on which state.
 #[derive(Clone, PartialEq)]
-enum Dialog {
-    Embed(Rc<PageState>),
-    Reproduce(Rc<PageState>),
-    Teach(Rc<PageState>),
+struct Dialog {
+    /// The dialog.
+    kind: DialogKind,
+    /// The page's state it shows.
+    state: Rc<PageState>,
 }
 
 /// The page's own state, from its address.
@@ -75,22 +77,22 @@ fn requested() -> Option<Dialog> {
     let root = root()?;
     let Some(kind) = root.get_attribute(DIALOG_ATTR) else {
         // The teacher's page is also a link: index.html#teach.
-        return (fragment_id().as_deref() == Some(TEACH_FRAGMENT))
-            .then(|| Dialog::Teach(Rc::new(page_state())));
+        return (fragment_id().as_deref() == Some(TEACH_FRAGMENT)).then(|| Dialog {
+            kind: DialogKind::Teach,
+            state: Rc::new(page_state()),
+        });
     };
     let query = root.get_attribute(DIALOG_QUERY_ATTR).unwrap_or_default();
     // The figure's app wrote the query from a valid state, so it decodes without notices.
     let state = Rc::new(decode(&query).state);
-    match kind.as_str() {
-        "embed" => Some(Dialog::Embed(state)),
-        "reproduce" => Some(Dialog::Reproduce(state)),
-        "teach" => Some(Dialog::Teach(state)),
-        _ => None,
-    }
+    Some(Dialog {
+        kind: DialogKind::from_key(&kind)?,
+        state,
+    })
 }
 
 /// Clears the request and gives focus back to the button that opened the dialog.
-fn closed(kind: &str) {
+fn closed(kind: DialogKind) {
     if let Some(root) = root() {
         let _ = root.remove_attribute(DIALOG_ATTR);
         let _ = root.remove_attribute(DIALOG_QUERY_ATTR);
@@ -108,7 +110,7 @@ fn closed(kind: &str) {
         }
     }
     let opener = gloo::utils::document()
-        .query_selector(&format!("[data-opens=\"{kind}\"]"))
+        .query_selector(&format!("[data-opens=\"{}\"]", kind.key()))
         .ok()
         .flatten()
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
@@ -130,23 +132,20 @@ fn DialogHost() -> Html {
             move || drop(listener)
         });
     }
-    let kind = match &*open {
-        Some(Dialog::Embed(_)) => "embed",
-        Some(Dialog::Reproduce(_)) => "reproduce",
-        Some(Dialog::Teach(_)) => "teach",
-        None => "",
-    };
+    let kind = open.as_ref().map(|dialog| dialog.kind);
     let close = {
         let open = open.clone();
         use_callback(kind, move |_: (), kind| {
             open.set(None);
-            closed(kind);
+            if let Some(kind) = kind {
+                closed(*kind);
+            }
         })
     };
     {
         let close = close.clone();
         use_effect_with(kind, move |kind| {
-            let listener = (!kind.is_empty()).then(|| {
+            let listener = kind.is_some().then(|| {
                 EventListener::new(&gloo::utils::document(), "keydown", move |e| {
                     if e.dyn_ref::<web_sys::KeyboardEvent>()
                         .is_some_and(|k| k.key() == "Escape")
@@ -167,17 +166,13 @@ fn DialogHost() -> Html {
             move || drop(listener)
         });
     }
-    match &*open {
-        Some(Dialog::Embed(state)) => {
-            html! { <EmbedDialog state={state.clone()} on_close={close} /> }
-        }
-        Some(Dialog::Reproduce(state)) => {
-            html! { <ReproduceDialog state={state.clone()} on_close={close} /> }
-        }
-        Some(Dialog::Teach(state)) => {
-            html! { <TeachDialog state={state.clone()} on_close={close} /> }
-        }
-        None => Html::default(),
+    let Some(Dialog { kind, state }) = (*open).clone() else {
+        return Html::default();
+    };
+    match kind {
+        DialogKind::Embed => html! { <EmbedDialog {state} on_close={close} /> },
+        DialogKind::Reproduce => html! { <ReproduceDialog {state} on_close={close} /> },
+        DialogKind::Teach => html! { <TeachDialog {state} on_close={close} /> },
     }
 }
 

@@ -14,6 +14,7 @@ use poolsim_ui::components::share::{
     copy_to_clipboard, page_address, site_base, snippet, DialogProps,
 };
 use poolsim_ui::export;
+use poolsim_ui::lazy::DialogKind;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
@@ -220,7 +221,9 @@ pub fn EmbedDialog(props: &DialogProps) -> Html {
     let query = poolsim_page::url_state::encode(&props.state, None);
     let open_teach = {
         let query = query.clone();
-        Callback::from(move |_: MouseEvent| poolsim_ui::lazy::open_dialog("teach", &query))
+        Callback::from(move |_: MouseEvent| {
+            poolsim_ui::lazy::open_dialog(DialogKind::Teach, &query)
+        })
     };
     let link = format!("{}?{}", page_address(), query);
     let copy_image = {
@@ -271,7 +274,7 @@ pub fn EmbedDialog(props: &DialogProps) -> Html {
                     <h3>{ "For a class" }</h3>
                     <p class="snippet-how">{ "A link with the steps, controls and challenges you choose, and its QR code \
                                               for the projector (also at index.html#teach)." }</p>
-                    <button type="button" data-opens="teach" onclick={open_teach}>{ "Teacher's link…" }</button>
+                    <button type="button" data-opens={DialogKind::Teach.key()} onclick={open_teach}>{ "Teacher's link…" }</button>
                 </div>
                 <div class="snippet-group" data-snippet="embed-image">
                     <h3>{ "Substack, Medium (images only)" }</h3>

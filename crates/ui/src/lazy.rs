@@ -101,13 +101,44 @@ pub fn load(root: &Element) {
     }
 }
 
-/// Asks the module for dialog `kind` (`"embed"` or `"reproduce"`) on the state `query`
-/// (`url_state::encode`), loading the module first if needed.
-pub fn open_dialog(kind: &str, query: &str) {
+/// The dialogs the explanation's module shows on request: each one's key ([`DialogKind::key`]) is
+/// the value of [`DIALOG_ATTR`] and of its opening button's `data-opens`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DialogKind {
+    /// The embed snippets.
+    Embed,
+    /// The "reproduce for real" kit.
+    Reproduce,
+    /// The teacher's link builder.
+    Teach,
+}
+
+impl DialogKind {
+    /// Every dialog.
+    pub const ALL: [DialogKind; 3] = [DialogKind::Embed, DialogKind::Reproduce, DialogKind::Teach];
+
+    /// Its key in the DOM protocol (and its opener's `data-opens`).
+    pub const fn key(self) -> &'static str {
+        match self {
+            DialogKind::Embed => "embed",
+            DialogKind::Reproduce => "reproduce",
+            DialogKind::Teach => "teach",
+        }
+    }
+
+    /// The dialog whose key is `key`.
+    pub fn from_key(key: &str) -> Option<DialogKind> {
+        Self::ALL.into_iter().find(|kind| kind.key() == key)
+    }
+}
+
+/// Asks the module for dialog `kind` on the state `query` (`url_state::encode`), loading the
+/// module first if needed.
+pub fn open_dialog(kind: DialogKind, query: &str) {
     let Some(root) = root() else {
         return;
     };
-    let _ = root.set_attribute(DIALOG_ATTR, kind);
+    let _ = root.set_attribute(DIALOG_ATTR, kind.key());
     let _ = root.set_attribute(DIALOG_QUERY_ATTR, query);
     // A running module hears the event; one still loading reads the attributes when it starts.
     if let Ok(event) = web_sys::Event::new(DIALOG_EVENT) {

@@ -6,6 +6,7 @@ use poolsim_page::sim::Sample;
 use poolsim_page::state::PageState;
 use poolsim_page::url_state::encode;
 use poolsim_ui::components::share::{copy_to_clipboard, page_address};
+use poolsim_ui::lazy::DialogKind;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -53,7 +54,7 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
             );
         })
     };
-    let show = |kind: &'static str| {
+    let show = |kind: DialogKind| {
         let state = props.state.clone();
         Callback::from(move |_: MouseEvent| {
             poolsim_ui::lazy::open_dialog(kind, &encode(&state, None))
@@ -67,8 +68,8 @@ pub fn ShareBar(props: &ShareBarProps) -> Html {
                 <input ref={link_ref} type="text" readonly=true value={link} aria-label="Link to this state" />
             </label>
             <button type="button" onclick={copy}>{ "Copy link" }</button>
-            <button type="button" data-opens="embed" aria-haspopup="dialog" onclick={show("embed")}>{ "Embed…" }</button>
-            <button type="button" data-opens="reproduce" aria-haspopup="dialog" onclick={show("reproduce")}>{ "Reproduce for real…" }</button>
+            <button type="button" data-opens={DialogKind::Embed.key()} aria-haspopup="dialog" onclick={show(DialogKind::Embed)}>{ "Embed…" }</button>
+            <button type="button" data-opens={DialogKind::Reproduce.key()} aria-haspopup="dialog" onclick={show(DialogKind::Reproduce)}>{ "Reproduce for real…" }</button>
             <button type="button" onclick={csv}>{ "Time series (CSV)" }</button>
             <button type="button" onclick={present}>{ "Presenter mode (P)" }</button>
             <span class="share-status" role="status">{ (*status).clone() }</span>
