@@ -3,7 +3,8 @@
 //! descriptions. Each lives in `content/<language>/texts/<group>.md` as front matter lines
 //! `key: value` and is compiled in by `build.rs` as a constant `texts::<group>::<KEY>`, so a
 //! missing text fails the build and a sentence is edited in the content, not in Rust. A text with
-//! `{name}` placeholders is filled with [`fill`].
+//! `{name}` placeholders is filled with [`fill`]. (`step`, `text` and `scenario` are the presenter
+//! steps' keys: a text file uses none of them.)
 //!
 //! [`front_matter`] is the parser every content file is read with (here, by the page library's
 //! build script and natively by its Markdown rendering).

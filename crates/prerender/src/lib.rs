@@ -6,7 +6,8 @@
 //! page uses, so the digits are the ones the figures compute) and a static rendering of each
 //! figure. With JavaScript off, the page reads fully.
 
-use poolsim_content::{fill, texts::prerender as texts};
+use poolsim_content::fill;
+use poolsim_content::texts::{figure_static as figure_texts, realism as realism_texts};
 use poolsim_page::content::{self, escape, Content};
 use poolsim_page::live::{run_to_end, Live};
 use std::collections::HashMap;
@@ -104,23 +105,18 @@ fn realism_static() -> String {
     let Ok(points) = poolsim_explain::sections::realism::lab_points() else {
         return String::new();
     };
-    use poolsim_explain::sections::realism::{route_words, Piece};
+    use poolsim_explain::sections::realism::{route_clients, route_words, Piece};
     let done = poolsim_validate::compare(&points, &RunSpec::default());
     let mut out = format!(
         "<p class=\"island-static\">{}</p>\n<p>{}</p>\n<ul class=\"realism-words\">\n",
-        texts::REALISM_NOTE,
-        texts::REALISM_WORDS_INTRO
+        realism_texts::NOTE,
+        realism_texts::WORDS_INTRO
     );
     for route in Route::ALL {
         let Some(s) = poolsim_validate::route_summary(&done, route) else {
             continue;
         };
-        let last = points
-            .iter()
-            .filter(|p| p.route == route)
-            .map(|p| p.clients)
-            .max()
-            .unwrap_or(1);
+        let last = route_clients(&points, route).into_iter().max().unwrap_or(1);
         let words: String = route_words(&s, last)
             .into_iter()
             .map(|p| match p {
@@ -129,14 +125,14 @@ fn realism_static() -> String {
             })
             .collect();
         let name = match route {
-            Route::Direct => texts::REALISM_DIRECT,
-            Route::PgBouncer => texts::REALISM_PGBOUNCER,
+            Route::Direct => realism_texts::DIRECT,
+            Route::PgBouncer => realism_texts::PGBOUNCER,
         };
         out.push_str(&format!("<li><strong>{name} </strong>{words}</li>\n"));
     }
     let checks = poolsim_validate::checks(&done);
     let said = fill(
-        texts::REALISM_CHECKS,
+        realism_texts::CHECKS,
         &[
             ("checks", &checks.len()),
             ("passed", &checks.iter().filter(|c| c.pass).count()),
@@ -147,9 +143,9 @@ fn realism_static() -> String {
     ));
     for route in Route::ALL {
         let caption = match route {
-            Route::Direct => texts::REALISM_CAPTION_DIRECT.to_string(),
+            Route::Direct => realism_texts::CAPTION_DIRECT.to_string(),
             Route::PgBouncer => fill(
-                texts::REALISM_CAPTION_PGBOUNCER,
+                realism_texts::CAPTION_PGBOUNCER,
                 &[("pool", &poolsim_model::calibration::LAB_POOL_SIZE)],
             ),
         };
@@ -159,12 +155,12 @@ fn realism_static() -> String {
              scope=\"col\">{}<span class=\"sub\">{}</span></th><th \
              scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
             escape(&caption),
-            texts::REALISM_CAPTION_UNIT,
-            texts::REALISM_CLIENTS,
-            texts::REALISM_MEASURED,
-            texts::REALISM_MEASURED_SPREAD,
-            texts::REALISM_MODEL,
-            texts::REALISM_ERROR
+            realism_texts::CAPTION_UNIT,
+            realism_texts::CLIENTS,
+            realism_texts::MEASURED,
+            realism_texts::MEASURED_SPREAD,
+            realism_texts::MODEL,
+            realism_texts::ERROR
         ));
         let mut rows: Vec<_> = done.iter().filter(|c| c.lab.route == route).collect();
         rows.sort_by_key(|c| c.lab.clients);
@@ -236,32 +232,32 @@ pub fn figure_static() -> String {
     let errors = |s: &SideView| per_second(s.errors_per_s());
     let backends = |memory: f64, backends: u32| {
         fill(
-            texts::FIGURE_BACKENDS,
+            figure_texts::BACKENDS,
             &[
                 ("memory", &bytes(memory)),
                 ("backends", &count(backends.into())),
             ],
         )
     };
-    let transactions = |tps: f64| fill(texts::FIGURE_TRANSACTIONS, &[("rate", &per_second(tps))]);
+    let transactions = |tps: f64| fill(figure_texts::TRANSACTIONS, &[("rate", &per_second(tps))]);
     let rows: [(&str, String, String); 8] = [
         (
-            texts::FIGURE_MEMORY_PRIVATE,
+            figure_texts::MEMORY_PRIVATE,
             backends(direct.memory_private, p.clients),
             backends(pooled.memory_private, p.pool_size),
         ),
         (
-            texts::FIGURE_MEMORY_RSS,
+            figure_texts::MEMORY_RSS,
             bytes(direct.memory_rss),
             bytes(pooled.memory_rss),
         ),
         (
-            texts::FIGURE_THROUGHPUT,
+            figure_texts::THROUGHPUT,
             transactions(direct.throughput_tps),
             transactions(pooled.throughput_tps),
         ),
         (
-            texts::FIGURE_LATENCY,
+            figure_texts::LATENCY,
             format!(
                 "{} ({})",
                 duration(direct.latency.p99),
@@ -274,20 +270,20 @@ pub fn figure_static() -> String {
             ),
         ),
         (
-            texts::FIGURE_SWITCHES,
+            figure_texts::SWITCHES,
             per_second(direct.context_switches_per_s),
             per_second(pooled.context_switches_per_s),
         ),
         (
-            texts::FIGURE_MIGRATIONS,
+            figure_texts::MIGRATIONS,
             per_second(direct.cpu_migrations_per_s),
             per_second(pooled.cpu_migrations_per_s),
         ),
-        (texts::FIGURE_ERRORS, errors(direct), errors(&pooled)),
-        (texts::FIGURE_CPU, cpu(direct), cpu(&pooled)),
+        (figure_texts::ERRORS, errors(direct), errors(&pooled)),
+        (figure_texts::CPU, cpu(direct), cpu(&pooled)),
     ];
     let text = fill(
-        texts::FIGURE_TEXT,
+        figure_texts::PARAGRAPH,
         &[
             ("clients", &count(p.clients.into())),
             ("cores", &p.cores),
@@ -302,9 +298,9 @@ pub fn figure_static() -> String {
          id=\"figure-static-h\">{}</h2>\n<p>{text}</p>\n<table \
          class=\"features\"><thead><tr><th scope=\"col\"></th><th \
          scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
-        texts::FIGURE_TITLE,
-        texts::FIGURE_DIRECT,
-        texts::FIGURE_POOLED
+        figure_texts::TITLE,
+        figure_texts::DIRECT,
+        figure_texts::POOLED
     );
     for (label, d, q) in rows {
         out.push_str(&format!(
@@ -316,7 +312,7 @@ pub fn figure_static() -> String {
     }
     out.push_str(&format!(
         "</tbody></table>\n<p>{}</p>\n<ol>\n",
-        texts::FIGURE_CHALLENGES
+        figure_texts::CHALLENGES
     ));
     for c in poolsim_page::challenges::CHALLENGES.iter() {
         out.push_str(&format!(

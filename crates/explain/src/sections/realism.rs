@@ -7,6 +7,7 @@
 
 use super::common::{Num, RunBar};
 use super::job::{now_ms, use_job, Job, STEP_MS};
+use poolsim_content::{fill, texts::realism as texts};
 use poolsim_model::calibration as cal;
 use poolsim_page::format::{count, duration, tick};
 use poolsim_page::sim::lab::LabRuns;
@@ -27,6 +28,15 @@ pub const LAB_CSV: &str = include_str!("../../../../bench/lab/results/select_onl
 /// The lab's points, parsed from [`LAB_CSV`].
 pub fn lab_points() -> Result<Vec<LabPoint>, LabError> {
     poolsim_validate::parse_select_only(LAB_CSV)
+}
+
+/// The client counts the lab measured on `route`, in the file's order.
+pub fn route_clients(points: &[LabPoint], route: Route) -> Vec<u32> {
+    points
+        .iter()
+        .filter(|p| p.route == route)
+        .map(|p| p.clients)
+        .collect()
 }
 
 /// The model's runs at the lab's points, as a progressive job.
@@ -240,12 +250,12 @@ pub fn RealismFigure() -> Html {
                            else { format!("Simulating the lab's {total} points") }}
                     progress={job.progress} />
             if job.done && !summaries.is_empty() {
-                <p>{ "The model's throughput, against the lab's:" }</p>
+                <p>{ texts::WORDS_INTRO }</p>
                 <ul class="realism-words">
                     { for summaries.iter().map(|s| {
-                        let last = lab_points.iter().filter(|p| p.route == s.route).map(|p| p.clients).max().unwrap_or(1);
+                        let last = route_clients(&lab_points, s.route).into_iter().max().unwrap_or(1);
                         html! {
-                            <li><strong>{ match s.route { Route::Direct => "Direct: ", Route::PgBouncer => "Through PgBouncer: " } }</strong>
+                            <li><strong>{ match s.route { Route::Direct => texts::DIRECT, Route::PgBouncer => texts::PGBOUNCER } }{ " " }</strong>
                                 { render_words(route_words(s, last)) }</li>
                         }
                     }) }
@@ -277,19 +287,19 @@ fn table(route: Route, lab_points: &[LabPoint], done: &[Compared]) -> Html {
     let mut rows: Vec<&LabPoint> = lab_points.iter().filter(|p| p.route == route).collect();
     rows.sort_by_key(|p| p.clients);
     let caption = match route {
-        Route::Direct => "Direct to Postgres".to_string(),
-        Route::PgBouncer => format!("Through PgBouncer (pool of {})", cal::LAB_POOL_SIZE),
+        Route::Direct => texts::CAPTION_DIRECT.to_string(),
+        Route::PgBouncer => fill(texts::CAPTION_PGBOUNCER, &[("pool", &cal::LAB_POOL_SIZE)]),
     };
     html! {
         <div class="table-wrap">
             <table class="features realism-table" data-route={route.key()}>
-                <caption>{ caption }{ ": transactions per second" }</caption>
+                <caption>{ format!("{caption}: {}", texts::CAPTION_UNIT) }</caption>
                 <thead>
                     <tr>
-                        <th scope="col">{ "Clients" }</th>
-                        <th scope="col">{ "Measured" }<span class="sub">{ "median (range)" }</span></th>
-                        <th scope="col">{ "Model" }</th>
-                        <th scope="col">{ "Error" }</th>
+                        <th scope="col">{ texts::CLIENTS }</th>
+                        <th scope="col">{ texts::MEASURED }<span class="sub">{ texts::MEASURED_SPREAD }</span></th>
+                        <th scope="col">{ texts::MODEL }</th>
+                        <th scope="col">{ texts::ERROR }</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -548,13 +558,8 @@ mod tests {
     fn the_embedded_lab_file_has_both_routes_at_every_client_count() {
         let points = lab_points().expect("the committed lab file parses");
         for route in Route::ALL {
-            let clients: Vec<u32> = points
-                .iter()
-                .filter(|p| p.route == route)
-                .map(|p| p.clients)
-                .collect();
             assert_eq!(
-                clients,
+                route_clients(&points, route),
                 [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000],
                 "{route:?}"
             );

@@ -2,7 +2,7 @@
 //! ([`Place::NotLookedUp`]): two are its figure's words, not its prose.
 
 use crate::claim::{claims, measured, Place};
-use poolsim_explain::sections::realism::{lab_points, route_words, Piece, LAB_CSV};
+use poolsim_explain::sections::realism::{lab_points, route_clients, route_words, Piece, LAB_CSV};
 use poolsim_page::live::{run_seeded_to_end, SEED};
 use std::cell::Cell;
 
@@ -27,11 +27,7 @@ claims! {
         use poolsim_validate::{point_params, Route};
         let points = lab_points().expect("the embedded lab file parses");
         for route in Route::ALL {
-            let clients: Vec<u32> = points
-                .iter()
-                .filter(|p| p.route == route)
-                .map(|p| p.clients)
-                .collect();
+            let clients = route_clients(&points, route);
             assert_eq!(clients.iter().min(), Some(&1), "{route:?}");
             assert_eq!(clients.iter().max(), Some(&1000), "{route:?}");
             let p = point_params(route, 1);
