@@ -49,6 +49,11 @@ fn main() {
                 path.display()
             );
             assert!(
+                key != "all" && key != "get",
+                "{}: `{key}` names the group's list or its lookup",
+                path.display()
+            );
+            assert!(
                 front.fields[..i].iter().all(|(k, _)| k != key),
                 "{}: `{key}` twice",
                 path.display()
@@ -59,6 +64,20 @@ fn main() {
                 key.to_uppercase()
             );
         }
+        let all: Vec<String> = front
+            .fields
+            .iter()
+            .map(|(key, _)| format!("({key:?}, {})", key.to_uppercase()))
+            .collect();
+        let _ = writeln!(
+            out,
+            "    /// Every `(key, text)` of the file, in its order.\n    \
+             pub const ALL: &[(&str, &str)] = &[{}];\n    \
+             /// The text of `key`, if the file has it.\n    \
+             pub fn get(key: &str) -> Option<&'static str> {{\n        \
+             ALL.iter().find(|(k, _)| *k == key).map(|(_, text)| *text)\n    }}",
+            all.join(", ")
+        );
         out.push_str("}\n");
     }
     let target = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("texts.rs");

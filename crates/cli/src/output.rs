@@ -96,9 +96,13 @@ pub fn params_table() -> String {
 pub fn presets_table() -> String {
     let mut out = String::new();
     for p in presets::all() {
+        let words = poolsim_content::preset_words(p.name).unwrap_or(poolsim_content::PresetWords {
+            title: "",
+            description: "",
+        });
         out.push_str(&format!(
             "{:<20} {}\n{:<20} {}\n\n",
-            p.name, p.title, "", p.description
+            p.name, words.title, "", words.description
         ));
     }
     out

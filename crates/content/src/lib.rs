@@ -43,6 +43,24 @@ pub fn fill(template: &str, values: &[(&str, &dyn std::fmt::Display)]) -> String
     out
 }
 
+/// A preset's words (`content/en/texts/presets.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PresetWords {
+    /// Its short title (`<name>_title:`).
+    pub title: &'static str,
+    /// What it shows (`<name>_description:`).
+    pub description: &'static str,
+}
+
+/// The words of the preset called `name` (its name in `poolsim_model::presets`), if the content
+/// has both; the page library's tests hold that every preset has them.
+pub fn preset_words(name: &str) -> Option<PresetWords> {
+    Some(PresetWords {
+        title: texts::presets::get(&format!("{name}_title"))?,
+        description: texts::presets::get(&format!("{name}_description"))?,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

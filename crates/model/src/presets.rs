@@ -1,18 +1,16 @@
-//! Named scenarios. Each changes only what its story needs from [`Params::default`].
+//! Named scenarios. Each changes only what its story needs from [`Params::default`]. Their words
+//! (title, description) are not here but in `content/en/texts/presets.md`.
 
 use crate::calibration as cal;
 use crate::params::{Arch, Auth, Connect, Dist, OnOff, Params, PoolMode, Workload};
 use serde::Serialize;
 
-/// A named scenario.
+/// A named scenario: its name and parameters (its words, a title and what it shows, are content:
+/// `content/en/texts/presets.md`, read through `poolsim_content::preset_words`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Preset {
     /// Key (used by `--preset` and the URL).
     pub name: &'static str,
-    /// Short title.
-    pub title: &'static str,
-    /// What it shows.
-    pub description: &'static str,
     /// Its parameters.
     pub params: Params,
 }
@@ -109,8 +107,7 @@ pub fn all() -> Vec<Preset> {
     PRESET_NAMES.iter().filter_map(|n| preset(n)).collect()
 }
 
-/// The parameters of the preset called `name`, without its words (what links and the live
-/// figure need; its title and description are only linked into code that shows them).
+/// The parameters of the preset called `name`.
 pub fn preset_params(name: &str) -> Option<Params> {
     let d = Params::default();
     Some(match name {
@@ -177,32 +174,11 @@ pub fn preset_params(name: &str) -> Option<Params> {
     })
 }
 
-/// The title and description of the preset called `name`.
-fn preset_text(name: &str) -> Option<(&'static str, &'static str)> {
-    Some(match name {
-        "default" => ("A few thousand clients through PgBouncer", "2,000 app connections in transaction mode share 24 server connections on 8 cores."),
-        "fleet" => ("10,000 connections through PgBouncer", "A Kubernetes fleet's 10,000 connections multiplexed onto 48 backends on 16 cores."),
-        "fleet_direct" => ("10,000 connections straight to Postgres", "The same load with one backend per connection (max_connections raised to fit)."),
-        "serverless_storm" => ("Serverless: connect per transaction", "Short-lived functions open a connection for every transaction: fork + auth each time."),
-        "idle_heavy_pg13" => ("Many idle connections, PostgreSQL 13", "200 busy connections and 10,000 idle ones on 32 saturated cores, direct: every snapshot scans all 10,200 backends and reads the running ones' entries from other cores."),
-        "idle_heavy_pg14" => ("Many idle connections, PostgreSQL 14", "The same 10,200 connections on PG14: snapshots no longer scan the backends."),
-        "long_transactions" => ("Long idle-in-transaction periods", "Transactions wait on the application between statements, pinning pooled backends."),
-        "oversubscribed" => ("Too many active connections", "400 busy clients straight to Postgres on 8 cores: switches and cache misses."),
-        "thread_per_connection" => ("Thread per connection (MySQL style)", "The fleet's 10,000 connections as threads: cheaper, but the same scheduling problem."),
-        "mmc" => ("Pure queueing (M/M/c)", "Overheads off: Poisson arrivals, exponential service, a pool of c = 8 servers. Compare with Erlang C."),
-        "lab" => ("The measurement lab: pgbench -S on 2 cores", "pgbench -S on the same 2-core box as Postgres (clients on the server), direct; set pool_mode=transaction for the lab's PgBouncer route (pool of 4). Compare with `poolsim validate`."),
-        _ => return None,
-    })
-}
-
 /// The preset called `name`.
 pub fn preset(name: &str) -> Option<Preset> {
     let name = PRESET_NAMES.iter().find(|n| **n == name)?;
-    let (title, description) = preset_text(name)?;
     Some(Preset {
         name,
-        title,
-        description,
         params: preset_params(name)?,
     })
 }

@@ -69,10 +69,13 @@ pub fn island_html(id: &str) -> String {
     if id == "presets" {
         let mut out = String::from("<ul class=\"presets\">\n");
         for p in poolsim_model::presets::all() {
+            let Some(words) = poolsim_content::preset_words(p.name) else {
+                continue;
+            };
             out.push_str(&format!(
                 "<li class=\"preset\"><h3>{}</h3><p>{}</p></li>\n",
-                escape(p.title),
-                escape(p.description)
+                escape(words.title),
+                escape(words.description)
             ));
         }
         out.push_str("</ul>\n");

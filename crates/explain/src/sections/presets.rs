@@ -11,19 +11,24 @@ pub struct PresetsProps {
 
 #[component]
 pub fn PresetsSection(props: &PresetsProps) -> Html {
-    let all = use_memo((), |_| presets::all());
+    let all = use_memo((), |_| {
+        presets::all()
+            .into_iter()
+            .filter_map(|p| Some((p.name, poolsim_content::preset_words(p.name)?)))
+            .collect::<Vec<_>>()
+    });
     html! {
         <>
             <ul class="presets">
-                { for all.iter().map(|p| {
+                { for all.iter().map(|&(key, words)| {
                     let on_preset = props.on_preset.clone();
-                    let name = p.name.to_string();
+                    let name = key.to_string();
                     html! {
                         <li class="preset">
-                            <h3>{ p.title }</h3>
-                            <p>{ p.description }</p>
-                            <button type="button" data-preset={p.name}
-                                    aria-label={format!("Load into the figure: {}", p.title)}
+                            <h3>{ words.title }</h3>
+                            <p>{ words.description }</p>
+                            <button type="button" data-preset={key}
+                                    aria-label={format!("Load into the figure: {}", words.title)}
                                     onclick={Callback::from(move |_| on_preset.emit(name.clone()))}>
                                 { "Load into the figure" }
                             </button>
