@@ -404,12 +404,7 @@ pub fn TeachDialog(props: &DialogProps) -> Html {
                             <label>{ "Seed " }<input id="teach-seed" type="number" min="0" value={seed.to_string()} onchange={on_seed} /></label>
                             { for Palette::ALL.iter().map(|p| html! {
                                 <label><input type="radio" name="teach-palette" value={p.key()} checked={*palette == *p}
-                                              onchange={pick_palette(*p)} />{ " " }{ match p {
-                                                  Palette::Auto => "the reader's system",
-                                                  Palette::Light => "light",
-                                                  Palette::Dark => "dark",
-                                                  Palette::Projector => "projector (black, high contrast)",
-                                              } }</label>
+                                              onchange={pick_palette(*p)} />{ " " }{ p.label() }</label>
                             }) }
                         </fieldset>
                     </div>

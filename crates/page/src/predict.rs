@@ -13,20 +13,29 @@ use poolsim_content::texts::predict as texts;
 use poolsim_model::Params;
 use std::fmt::Write;
 
-/// Which figure a question is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Figure {
-    P99,
-    Throughput,
-    Memory,
-    SnapshotCpu,
+crate::keyed! {
+    /// Which figure a question is about.
+    /// Its key is its name in the trials CSV (`figure` column, with its unit).
+    pub enum Figure {
+        /// The 99th-percentile latency, in seconds.
+        P99 => "p99_s";
+        /// Transactions per second.
+        Throughput => "throughput_tps";
+        /// The backends' private memory, in bytes.
+        Memory => "memory_private_bytes";
+        /// The share of the CPU spent taking snapshots.
+        SnapshotCpu => "snapshot_cpu_share";
+    }
 }
 
-/// Which side of the figure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    Direct,
-    Pooled,
+crate::keyed! {
+    /// Which side of the figure; its key is its name in the trials CSV (`side` column).
+    pub enum Side {
+        /// Straight to Postgres.
+        Direct => "direct";
+        /// Through the pooler.
+        Pooled => "pooled";
+    }
 }
 
 /// One answer: its words and the largest after/before ratio it covers (the last is unbounded).
@@ -222,16 +231,8 @@ pub fn trials_csv(trials: &[Trial]) -> String {
             p.id,
             p.before,
             p.after,
-            match p.figure {
-                Figure::P99 => "p99_s",
-                Figure::Throughput => "throughput_tps",
-                Figure::Memory => "memory_private_bytes",
-                Figure::SnapshotCpu => "snapshot_cpu_share",
-            },
-            match p.side {
-                Side::Direct => "direct",
-                Side::Pooled => "pooled",
-            },
+            p.figure.key(),
+            p.side.key(),
             p.choices[t.predicted.min(2)].label,
         ]
         .iter()

@@ -35,34 +35,26 @@ pub const SPEEDS: [Option<f64>; 8] = [
 pub const DEFAULT_SPEED: usize = 3;
 pub const DEFAULT_SEED: u64 = 1;
 
-/// The page's colours: the reader's system setting, or one a teacher's link fixes (a projector
-/// washes out a light page; a phone in a dark room wants the dark one).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Palette {
-    #[default]
-    Auto,
-    Light,
-    Dark,
-    /// Presenter mode's black, high-contrast palette, without its large type.
-    Projector,
+crate::keyed! {
+    /// The page's colours: the reader's system setting, or one a teacher's link fixes (a projector
+    /// washes out a light page; a phone in a dark room wants the dark one).
+    /// Its key is its name in the URL (`palette=dark`) and on `<html data-palette>`; its label is
+    /// the teacher's dialog's.
+    #[derive(Default)]
+    pub enum Palette {
+        /// The reader's system setting.
+        #[default]
+        Auto => "auto", label "the reader's system";
+        /// Light.
+        Light => "light";
+        /// Dark.
+        Dark => "dark";
+        /// Presenter mode's black, high-contrast palette, without its large type.
+        Projector => "projector", label "projector (black, high contrast)";
+    }
 }
 
 impl Palette {
-    pub const ALL: [Palette; 4] = [
-        Palette::Auto,
-        Palette::Light,
-        Palette::Dark,
-        Palette::Projector,
-    ];
-    /// Its name in the URL (`palette=dark`) and on `<html data-palette>`.
-    pub fn key(self) -> &'static str {
-        match self {
-            Palette::Auto => "auto",
-            Palette::Light => "light",
-            Palette::Dark => "dark",
-            Palette::Projector => "projector",
-        }
-    }
     /// Whether canvases draw on a dark background, given the system's preference.
     pub fn dark(self, prefers_dark: bool) -> bool {
         match self {

@@ -9,32 +9,16 @@ use crate::presenter::StepMove;
 use crate::state::{PageState, Palette};
 use crate::url_state::{encode, Embed, CHALLENGE_IDS};
 
-/// What the link opens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
-    /// Presenter mode on the chosen steps (the projector).
-    Present,
-    /// The full page with the chosen challenges and their predictions (students' own devices).
-    Page,
-    /// The figure alone with the chosen controls (phones).
-    Embed,
-}
-
-impl Target {
-    pub const ALL: [Target; 3] = [Target::Present, Target::Page, Target::Embed];
-    pub fn key(self) -> &'static str {
-        match self {
-            Target::Present => "present",
-            Target::Page => "page",
-            Target::Embed => "embed",
-        }
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Target::Present => "Presenter mode (the projector)",
-            Target::Page => "The page with challenges (students' laptops)",
-            Target::Embed => "The figure alone, chosen controls (students' phones)",
-        }
+crate::keyed! {
+    /// What the link opens.
+    pub enum Target {
+        /// Presenter mode on the chosen steps (the projector).
+        Present => "present", label "Presenter mode (the projector)";
+        /// The full page with the chosen challenges and their predictions (students' own
+        /// devices).
+        Page => "page", label "The page with challenges (students' laptops)";
+        /// The figure alone with the chosen controls (phones).
+        Embed => "embed", label "The figure alone, chosen controls (students' phones)";
     }
 }
 

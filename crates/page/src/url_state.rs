@@ -91,25 +91,20 @@ pub const READOUT_KEYS: [(&str, &str); 10] = [
 /// The readouts of the compact embed when the link does not choose: the key numbers.
 pub const DEFAULT_COMPACT_READOUTS: [&str; 4] = ["memory", "throughput", "p99", "context_switches"];
 
-/// How an embed lays the figure out (`layout=`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Layout {
-    /// One card: per side a slim architecture strip and the key readouts, the chosen controls,
-    /// play/pause. Fits a blog column (at most 560 px tall at 720 px wide).
-    #[default]
-    Compact,
-    /// The whole live figure: every readout, the legend, the CPU bars and the transport.
-    Full,
+crate::keyed! {
+    /// How an embed lays the figure out (`layout=`).
+    #[derive(Default)]
+    pub enum Layout {
+        /// One card: per side a slim architecture strip and the key readouts, the chosen
+        /// controls, play/pause. Fits a blog column (at most 560 px tall at 720 px wide).
+        #[default]
+        Compact => "compact";
+        /// The whole live figure: every readout, the legend, the CPU bars and the transport.
+        Full => "full";
+    }
 }
 
 impl Layout {
-    pub fn key(self) -> &'static str {
-        match self {
-            Layout::Compact => "compact",
-            Layout::Full => "full",
-        }
-    }
-
     /// The readouts shown when the link does not choose.
     pub fn default_readouts(self) -> Vec<&'static str> {
         match self {
@@ -373,10 +368,9 @@ pub fn decode(query: &str) -> Decoded {
     }
     if let Some(e) = embed.as_mut() {
         if let Some(layout) = value_of("layout") {
-            match layout.trim().to_ascii_lowercase().as_str() {
-                "compact" => e.layout = Layout::Compact,
-                "full" => e.layout = Layout::Full,
-                _ => notices.push(format!(
+            match Layout::from_key(&layout.trim().to_ascii_lowercase()) {
+                Some(chosen) => e.layout = chosen,
+                None => notices.push(format!(
                     "layout: no layout “{}” (expected compact or full); using compact",
                     shown(layout)
                 )),

@@ -101,34 +101,16 @@ pub fn load(root: &Element) {
     }
 }
 
-/// The dialogs the explanation's module shows on request: each one's key ([`DialogKind::key`]) is
-/// the value of [`DIALOG_ATTR`] and of its opening button's `data-opens`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DialogKind {
-    /// The embed snippets.
-    Embed,
-    /// The "reproduce for real" kit.
-    Reproduce,
-    /// The teacher's link builder.
-    Teach,
-}
-
-impl DialogKind {
-    /// Every dialog.
-    pub const ALL: [DialogKind; 3] = [DialogKind::Embed, DialogKind::Reproduce, DialogKind::Teach];
-
-    /// Its key in the DOM protocol (and its opener's `data-opens`).
-    pub const fn key(self) -> &'static str {
-        match self {
-            DialogKind::Embed => "embed",
-            DialogKind::Reproduce => "reproduce",
-            DialogKind::Teach => "teach",
-        }
-    }
-
-    /// The dialog whose key is `key`.
-    pub fn from_key(key: &str) -> Option<DialogKind> {
-        Self::ALL.into_iter().find(|kind| kind.key() == key)
+poolsim_page::keyed! {
+    /// The dialogs the explanation's module shows on request: each one's key ([`DialogKind::key`]) is
+    /// the value of [`DIALOG_ATTR`] and of its opening button's `data-opens`.
+    pub enum DialogKind {
+        /// The embed snippets.
+        Embed => "embed";
+        /// The "reproduce for real" kit.
+        Reproduce => "reproduce";
+        /// The teacher's link builder.
+        Teach => "teach";
     }
 }
 
