@@ -253,7 +253,7 @@ pub fn RealismFigure() -> Html {
                 <p>{ texts::WORDS_INTRO }</p>
                 <ul class="realism-words">
                     { for summaries.iter().map(|s| {
-                        let last = route_clients(&lab_points, s.route).into_iter().max().unwrap_or(1);
+                        let last = route_clients(lab_points, s.route).into_iter().max().unwrap_or(1);
                         html! {
                             <li><strong>{ match s.route { Route::Direct => texts::DIRECT, Route::PgBouncer => texts::PGBOUNCER } }{ " " }</strong>
                                 { render_words(route_words(s, last)) }</li>
