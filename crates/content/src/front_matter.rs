@@ -94,3 +94,15 @@ pub fn split(file: &str) -> Result<(FrontMatter, &str), String> {
     }
     Ok((front, body))
 }
+
+/// The `.md` files directly in `dir`, sorted by name (a build script's list of content files);
+/// panics naming the directory when it cannot be read.
+pub fn markdown_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    files.sort();
+    files
+}
