@@ -39,6 +39,7 @@ pub mod architecture;
 pub mod calibration;
 pub mod decimal;
 mod hist;
+mod keyed;
 pub mod memory;
 pub mod metrics;
 pub mod params;

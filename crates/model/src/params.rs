@@ -51,16 +51,10 @@ impl ParamValue for f64 {
 
 /// Declares a choice enum from one list of variants. Each variant gives its key (the snake_case
 /// name the CLI, the URL and the JSON output use), after `|` other spellings [`Params::set`]
-/// accepts, and after `label` what the page calls it (its key when absent). Generates the enum,
-/// `ALL`, `KEYS`, `key`, `label`, `index`, `from_key`, its `Serialize` (the key) and its
-/// registry kind.
+/// accepts, and after `label` what the page calls it (its key when absent). The enum, `ALL`,
+/// `KEYS`, `key`, `label` and `from_key` come from [`keyed!`](crate::keyed); this adds `index`,
+/// the other spellings, its `Serialize` (the key) and its registry kind.
 macro_rules! choices {
-    (@label $key:literal) => {
-        $key
-    };
-    (@label $key:literal, $label:literal) => {
-        $label
-    };
     (
         $(#[$attr:meta])*
         pub enum $name:ident {
@@ -70,40 +64,17 @@ macro_rules! choices {
             )+
         }
     ) => {
-        $(#[$attr])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum $name {
-            $( $(#[$variant_attr])* $variant, )+
+        $crate::keyed! {
+            $(#[$attr])*
+            pub enum $name {
+                $( $(#[$variant_attr])* $variant => $key $(, label $label)? ; )+
+            }
         }
 
         impl $name {
-            /// Every choice, in the order of their indices.
-            pub const ALL: [$name; [$($key),+].len()] = [$($name::$variant),+];
-            /// Every choice's key, in the order of their indices.
-            pub const KEYS: &'static [&'static str] = &[$($key),+];
-
-            /// The snake_case name of this choice (CLI, URL, JSON output).
-            pub const fn key(self) -> &'static str {
-                match self {
-                    $( $name::$variant => $key, )+
-                }
-            }
-
-            /// What the page calls this choice.
-            pub const fn label(self) -> &'static str {
-                match self {
-                    $( $name::$variant => choices!(@label $key $(, $label)?), )+
-                }
-            }
-
             /// Position of this choice in [`Self::ALL`] (its value in the registry).
             pub const fn index(self) -> usize {
                 self as usize
-            }
-
-            /// The choice whose key is `key`.
-            pub fn from_key(key: &str) -> Option<$name> {
-                Self::ALL.into_iter().find(|choice| choice.key() == key)
             }
 
             /// The choice spelled `name` (lower-case): its key or another accepted spelling.

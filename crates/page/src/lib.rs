@@ -13,7 +13,6 @@ pub mod chosen;
 pub mod content;
 pub mod export;
 pub mod format;
-pub mod keyed;
 pub mod live;
 pub mod outline;
 pub mod predict;

@@ -13,7 +13,7 @@ use poolsim_content::texts::predict as texts;
 use poolsim_model::Params;
 use std::fmt::Write;
 
-crate::keyed! {
+poolsim_model::keyed! {
     /// Which figure a question is about.
     /// Its key is its name in the trials CSV (`figure` column, with its unit).
     pub enum Figure {
@@ -28,7 +28,7 @@ crate::keyed! {
     }
 }
 
-crate::keyed! {
+poolsim_model::keyed! {
     /// Which side of the figure; its key is its name in the trials CSV (`side` column).
     pub enum Side {
         /// Straight to Postgres.

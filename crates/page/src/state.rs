@@ -35,7 +35,7 @@ pub const SPEEDS: [Option<f64>; 8] = [
 pub const DEFAULT_SPEED: usize = 3;
 pub const DEFAULT_SEED: u64 = 1;
 
-crate::keyed! {
+poolsim_model::keyed! {
     /// The page's colours: the reader's system setting, or one a teacher's link fixes (a projector
     /// washes out a light page; a phone in a dark room wants the dark one).
     /// Its key is its name in the URL (`palette=dark`) and on `<html data-palette>`; its label is

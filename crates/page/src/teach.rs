@@ -9,7 +9,7 @@ use crate::presenter::StepMove;
 use crate::state::{PageState, Palette};
 use crate::url_state::{encode, Embed, CHALLENGE_IDS};
 
-crate::keyed! {
+poolsim_model::keyed! {
     /// What the link opens.
     pub enum Target {
         /// Presenter mode on the chosen steps (the projector).

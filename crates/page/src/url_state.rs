@@ -91,7 +91,7 @@ pub const READOUT_KEYS: [(&str, &str); 10] = [
 /// The readouts of the compact embed when the link does not choose: the key numbers.
 pub const DEFAULT_COMPACT_READOUTS: [&str; 4] = ["memory", "throughput", "p99", "context_switches"];
 
-crate::keyed! {
+poolsim_model::keyed! {
     /// How an embed lays the figure out (`layout=`).
     #[derive(Default)]
     pub enum Layout {

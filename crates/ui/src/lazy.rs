@@ -101,7 +101,7 @@ pub fn load(root: &Element) {
     }
 }
 
-poolsim_page::keyed! {
+poolsim_model::keyed! {
     /// The dialogs the explanation's module shows on request: each one's key ([`DialogKind::key`]) is
     /// the value of [`DIALOG_ATTR`] and of its opening button's `data-opens`.
     pub enum DialogKind {

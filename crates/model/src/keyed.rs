@@ -1,7 +1,9 @@
-//! [`keyed!`](crate::keyed): an enum whose choices each have a key (in a URL, a CSV, the DOM
-//! protocol) and optionally a label (what the page calls it), each written once, as the model's
-//! `choices!` does for parameters. Used here (`Palette`, `Layout`, `teach::Target`, `predict`'s
-//! `Figure` and `Side`) and by `poolsim-ui` (`lazy::DialogKind`).
+//! [`keyed!`](crate::keyed): an enum whose choices each have a key (in a URL, a CSV, the JSON
+//! output, the DOM protocol) and optionally a label (what the page calls it), each written once.
+//! The parameters' `choices!` (`params.rs`) builds on it, and so do the page's own enums
+//! (`poolsim_page`'s `Palette`, `Layout`, `teach::Target`, `predict`'s `Figure` and `Side`,
+//! `poolsim_ui::lazy::DialogKind`). It generates plain Rust, no simulation: it lives in the model
+//! because every crate that names choices depends on the model.
 
 /// Declares an enum and, from one line per choice `Variant => "key" (, label "Label")?;`, its
 /// `ALL`, `KEYS`, `key()`, `label()` (the key when it has none) and `from_key()`. The enum derives
