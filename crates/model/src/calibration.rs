@@ -474,3 +474,33 @@ pub const LAB_CORES: u32 = 2;
 pub const LAB_POOL_SIZE: u32 = 4;
 /// See [`LAB_CORES`].
 pub const LAB_MAX_CONNECTIONS: u32 = 1100;
+
+// ---------------------------------------------------------------------------------------------
+// The Freund 2020 preset (`freund72`): a 72-vCPU server, held out
+// ---------------------------------------------------------------------------------------------
+//
+// Source for this section: Andres Freund, pgsql-hackers, 2020-03-01, "Improving connection
+// scalability: GetSnapshotData()", and his 2020-10 Azure blog posts naming the VM
+// (`bench/published/README.md`). Settings of the machine and the benchmark only: nothing here is
+// fitted to its throughput.
+
+/// `freund72` preset: vCPUs of the Azure F72s_v2 (2 × Xeon Platinum 8168) (H).
+pub const FREUND_CORES: u32 = 72;
+
+/// `freund72` preset: L3 of the two sockets, 2 × 33 MB (Intel's specification of the Xeon
+/// Platinum 8168; the VM's share of each socket is unknown) (M).
+pub const FREUND_L3_CACHE_MB: f64 = 66.0;
+
+/// `freund72` preset: server CPU per `pgbench -M prepared -S` transaction. Source: the lab's
+/// 28.8 µs per select-only transaction ([`LAB_STMT_CPU_MS`], simple protocol over TCP loopback)
+/// less the parse and plan work the prepared protocol skips (L for the exact value; the checks on
+/// this dataset are ratios and shapes, not the level).
+pub const FREUND_STMT_CPU_MS: f64 = 0.025;
+
+/// `freund72` preset: round trip between pgbench and Postgres on the same VM (Unix socket or
+/// loopback): the delivery only, as [`LAB_RTT_MS`] (M).
+pub const FREUND_RTT_MS: f64 = 0.01;
+
+/// `freund72` preset: `max_connections`, above the benchmark's 5,000 clients (the post does not
+/// give it; it must have been at least 5,000) (H that it was ≥ 5,000).
+pub const FREUND_MAX_CONNECTIONS: u32 = 6_000;

@@ -30,6 +30,7 @@ pub const PRESET_NAMES: &[&str] = &[
     "thread_per_connection",
     "mmc",
     "lab",
+    "freund72",
 ];
 
 /// The fleet: 10,000 application connections, mostly idle, onto a 16-core server.
@@ -104,6 +105,36 @@ fn lab() -> Params {
     }
 }
 
+/// Freund's 2020 GetSnapshotData benchmark (`bench/published/freund_2020_getsnapshotdata.csv`):
+/// `pgbench -M prepared -S -c N -j N` straight to Postgres on an Azure F72s_v2 (72 vCPUs, two
+/// sockets), PostgreSQL 14's snapshots; `pg_version = 13` gives the other series. Every number is
+/// the machine's or the benchmark's setting (`calibration::FREUND_*`); pgbench's own CPU is not
+/// put on the cores (it ran one thread per client, which the model's client program does not
+/// mirror), so the absolute level is not the measured one: validate checks shapes.
+fn freund72() -> Params {
+    Params {
+        clients: 100,
+        idle_connections: 0,
+        pool_mode: PoolMode::None,
+        cores: cal::FREUND_CORES,
+        max_connections: cal::FREUND_MAX_CONNECTIONS,
+        max_client_conn: cal::FREUND_MAX_CONNECTIONS,
+        think_ms: 0.0,
+        stmt_cpu_ms: cal::FREUND_STMT_CPU_MS,
+        stmt_cpu_dist: Dist::Const,
+        stmts_per_txn: 1,
+        rtt_ms: cal::FREUND_RTT_MS,
+        connect: Connect::Persistent,
+        auth: Auth::Trust,
+        pg_version: 14,
+        workload: Workload::Closed,
+        overheads: OnOff::On,
+        clients_on_server: OnOff::Off,
+        l3_cache_mb: cal::FREUND_L3_CACHE_MB,
+        ..Params::default()
+    }
+}
+
 /// All presets, in display order.
 pub fn all() -> Vec<Preset> {
     PRESET_NAMES.iter().filter_map(|n| preset(n)).collect()
@@ -173,6 +204,7 @@ pub fn preset_params(name: &str) -> Option<Params> {
             ..d
         },
         "lab" => lab(),
+        "freund72" => freund72(),
         _ => return None,
     })
 }
@@ -191,6 +223,7 @@ fn preset_text(name: &str) -> Option<(&'static str, &'static str)> {
         "thread_per_connection" => ("Thread per connection (MySQL style)", "The fleet's 10,000 connections as threads: cheaper, but the same scheduling problem."),
         "mmc" => ("Pure queueing (M/M/c)", "Overheads off: Poisson arrivals, exponential service, a pool of c = 8 servers. Compare with Erlang C."),
         "lab" => ("The measurement lab: pgbench -S on 2 cores", "pgbench -S on the same 2-core box as Postgres (clients on the server), direct; set pool_mode=transaction for the lab's PgBouncer route (pool of 4). Compare with `poolsim validate`."),
+        "freund72" => ("A 72-vCPU server, pgbench -S direct (Freund 2020)", "Freund's GetSnapshotData benchmark: select-only pgbench straight to Postgres on 72 vCPUs in two sockets, up to 5,000 connections; set pg_version=13 for the snapshots before PostgreSQL 14. Compare with `poolsim validate`."),
         _ => return None,
     })
 }
