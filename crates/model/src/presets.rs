@@ -101,6 +101,7 @@ fn lab() -> Params {
         idle_wake_us: cal::LAB_IDLE_WAKE_US,
         l3_cache_mb: cal::LAB_L3_CACHE_MB,
         wake_ipi_us: cal::LAB_WAKE_IPI_US,
+        switch_refill_factor: cal::LAB_SWITCH_REFILL_FACTOR,
         ..Params::default()
     }
 }
@@ -131,6 +132,7 @@ fn freund72() -> Params {
         overheads: OnOff::On,
         clients_on_server: OnOff::Off,
         l3_cache_mb: cal::FREUND_L3_CACHE_MB,
+        sockets: cal::FREUND_SOCKETS,
         ..Params::default()
     }
 }

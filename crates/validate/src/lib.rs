@@ -435,19 +435,12 @@ pub const PEAK_SHARE: f64 = 0.95;
 /// Points the model is known to miss by more than [`TPS_TOLERANCE`], each with its reason
 /// (MODEL.md, "Validation against a real server"). They are reported but not counted by the
 /// throughput check; once one fits, the check fails until it is taken off this list.
-pub const KNOWN_MISSES: &[(Route, u32, &str)] = &[
-    (
-        Route::PgBouncer,
-        1,
-        "a lone client through PgBouncer pays the VM's idle-vCPU wake-up on all four hops in the \
+pub const KNOWN_MISSES: &[(Route, u32, &str)] = &[(
+    Route::PgBouncer,
+    1,
+    "a lone client through PgBouncer pays the VM's idle-vCPU wake-up on all four hops in the \
          model; the real server pays about what direct's two hops cost",
-    ),
-    (
-        Route::PgBouncer,
-        2,
-        "as at 1 client: the cores are mostly idle and idle-vCPU wake-ups set the pace",
-    ),
-];
+)];
 
 /// Why the model is known to miss this point, if it is on [`KNOWN_MISSES`].
 pub fn known_miss(route: Route, clients: u32) -> Option<&'static str> {
