@@ -516,9 +516,16 @@ pub const FREUND_MAX_CONNECTIONS: u32 = 6_000;
 /// Default of `sockets`: one CPU socket (the page's servers of 8–16 cores).
 pub const DEFAULT_SOCKETS: u32 = 1;
 
-/// Default of `switch_refill_factor`: bare metal, or a VM whose guest memory the host maps with
-/// large pages, where a TLB miss's walk is mostly served from the paging-structure caches (L).
-pub const DEFAULT_SWITCH_REFILL_FACTOR: f64 = 1.0;
+/// Default of `switch_refill_factor`: the lab's VM ([`LAB_SWITCH_REFILL_FACTOR`]), the only host
+/// whose switching costs this project has measured, so the page's default server switches as
+/// that VM does (and as the model did before the factor existed). 1 is bare metal, or a VM whose
+/// guest memory the host maps with large pages (the `freund72` preset); whether the page's
+/// story holds there is open (MODEL.md, "The host's refill factor") (L).
+pub const DEFAULT_SWITCH_REFILL_FACTOR: f64 = LAB_SWITCH_REFILL_FACTOR;
+
+/// `freund72` preset: `switch_refill_factor` of bare metal (an Azure F72s_v2's refill cost is not
+/// known; nothing is fitted on this dataset) (L).
+pub const FREUND_SWITCH_REFILL_FACTOR: f64 = 1.0;
 
 /// The cache lines one backend touches in one short transaction and needs again in the next:
 /// its stack, the executor's and the portal's memory contexts, the catalog and plan cache

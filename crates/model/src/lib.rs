@@ -207,7 +207,7 @@ impl Model {
 /// [`Summary::digest`] of [`golden_case`]: the native test and the browser (wasm32) test both
 /// check the model reproduces it. Change it only for an intended change of the model's numbers,
 /// and say why in the commit.
-pub const GOLDEN_DIGEST: u64 = 0x7da8_763a_c4e3_c1c5;
+pub const GOLDEN_DIGEST: u64 = 0x670d_da71_ca7d_db54;
 
 /// The fixed case whose [`Summary::digest`] is pinned by the native golden test and by the
 /// browser (wasm) test: parameters, seed and the simulated time to run to (no reset).

@@ -133,6 +133,7 @@ fn freund72() -> Params {
         clients_on_server: OnOff::Off,
         l3_cache_mb: cal::FREUND_L3_CACHE_MB,
         sockets: cal::FREUND_SOCKETS,
+        switch_refill_factor: cal::FREUND_SWITCH_REFILL_FACTOR,
         ..Params::default()
     }
 }
