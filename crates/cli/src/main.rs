@@ -5,7 +5,7 @@
 //! poolsim sweep [--preset NAME] [--set KEY=VALUE]... --vary KEY=FROM..TO[:STEPS][:log]... [--duration S] [--warmup S] [--seed N] [--format csv|json|table]
 //! poolsim params
 //! poolsim presets
-//! poolsim validate [--lab-dir DIR] [--format table|csv|markdown] [--svg PATH] [--duration S] [--warmup S] [--seed N]
+//! poolsim validate [--lab-dir DIR] [--published-dir DIR] [--dataset ID]... [--format table|csv|markdown|json] [--svg PATH] [--duration S] [--warmup S] [--seed N]
 //! ```
 //! Bad flags print one line and exit with status 2 (`validate`: 1 when a check fails). Out-of-range values are clamped and the
 //! clamping is reported on stderr.
@@ -29,7 +29,8 @@ commands:
   sweep    simulate one scenario per point of --vary and print one row per point
   params   list every parameter key with its default, range, unit and meaning
   presets  list the named scenarios
-  validate run the lab preset at every point of the lab's select_only.csv, compare, and check
+  validate run the model at every point of every dataset (the lab's select_only.csv, fitted;
+           the published benchmarks, held out), compare, and check
            (exit status 0: all checks pass, 1: a check fails, 2: bad input)
 
 options of run and sweep:
@@ -43,10 +44,12 @@ options of run and sweep:
 
 options of validate:
   --lab-dir DIR           the lab's results (default bench/lab/results)
-  --format table|csv|markdown   per-point table and checks (csv: the checks go to stderr;
-                          markdown: both as tables, ready for MODEL.md)
-  --svg PATH              also draw the chart (throughput and its error against clients)
-  --duration, --warmup, --seed   as above (defaults 3, 1, 1)";
+  --published-dir DIR     the published datasets (default bench/published)
+  --dataset ID            only this dataset (repeatable): lab, freund_2020
+  --format table|csv|markdown|json   per-point tables and checks, fitted and held-out datasets
+                          apart (csv: the checks go to stderr; markdown: ready for MODEL.md)
+  --svg PATH              also draw the lab's chart (throughput and its error against clients)
+  --duration, --warmup, --seed   as above (default: each dataset's own; the lab's 3, 1, 1)";
 
 fn main() -> ExitCode {
     match real_main() {
@@ -117,8 +120,12 @@ fn run_validate(parser: &mut lexopt::Parser) -> Result<ExitCode, String> {
         Table,
         Csv,
         Markdown,
+        Json,
     }
+    const DATASETS: [&str; 2] = ["lab", "freund_2020"];
     let mut lab_dir = std::path::PathBuf::from("bench/lab/results");
+    let mut published_dir = std::path::PathBuf::from("bench/published");
+    let mut chosen: Vec<String> = Vec::new();
     let mut out = Out::Table;
     let mut svg_path = None::<std::path::PathBuf>;
     let defaults = poolsim_validate::RunSpec::default();
@@ -128,17 +135,31 @@ fn run_validate(parser: &mut lexopt::Parser) -> Result<ExitCode, String> {
         seed: defaults.seed,
         ..RunConfig::default()
     };
+    // Whether --duration, --warmup or --seed was given: then every dataset runs so.
+    let mut timed = false;
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
             Long("lab-dir") => lab_dir = value(parser)?.into(),
+            Long("published-dir") => published_dir = value(parser)?.into(),
+            Long("dataset") => {
+                let id = value(parser)?;
+                if !DATASETS.contains(&id.as_str()) {
+                    return Err(format!(
+                        "--dataset wants one of {}, got `{id}`",
+                        DATASETS.join(", ")
+                    ));
+                }
+                chosen.push(id);
+            }
             Long("format") => {
                 out = match value(parser)?.as_str() {
                     "table" => Out::Table,
                     "csv" => Out::Csv,
                     "markdown" | "md" => Out::Markdown,
+                    "json" => Out::Json,
                     other => {
                         return Err(format!(
-                            "--format wants table, csv or markdown, got `{other}`"
+                            "--format wants table, csv, markdown or json, got `{other}`"
                         ))
                     }
                 }
@@ -146,7 +167,8 @@ fn run_validate(parser: &mut lexopt::Parser) -> Result<ExitCode, String> {
             Long("svg") => svg_path = Some(value(parser)?.into()),
             Long(flag @ ("duration" | "warmup" | "seed")) => {
                 let flag = flag.to_owned();
-                timing(&flag, parser, &mut config)?
+                timing(&flag, parser, &mut config)?;
+                timed = true;
             }
             other => return Err(other.unexpected().to_string()),
         }
@@ -154,25 +176,39 @@ fn run_validate(parser: &mut lexopt::Parser) -> Result<ExitCode, String> {
     if config.duration_s <= 0.0 {
         return Err("--duration must be greater than 0".into());
     }
-    let lab = validate::read_lab(&lab_dir)?;
-    let points = validate::run_points(&lab, &config);
-    let checks = poolsim_validate::checks(&points);
+    let wanted = |id: &str| chosen.is_empty() || chosen.iter().any(|c| c == id);
+    let mut datasets = Vec::new();
+    if wanted("lab") {
+        datasets.push(poolsim_validate::dataset::lab(&validate::read_lab(
+            &lab_dir,
+        )?));
+    }
+    if wanted("freund_2020") {
+        datasets.push(validate::read_freund(&published_dir)?);
+    }
+    let spec = timed.then(|| validate::spec(&config));
+    let reports: Vec<validate::DatasetReport> = datasets
+        .into_iter()
+        .map(|d| validate::DatasetReport::new(d, spec))
+        .collect();
     if let Some(path) = &svg_path {
-        let svg = validate::render_svg(&points)?;
+        let lab = reports
+            .iter()
+            .find(|r| r.dataset.id == "lab")
+            .ok_or("--svg draws the lab's chart: leave the lab among the datasets")?;
+        let svg = validate::render_svg(&poolsim_validate::dataset::lab_compared(&lab.runs))?;
         std::fs::write(path, svg).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     match out {
         Out::Csv => {
-            print!("{}", validate::render_csv(&points)?);
-            eprint!("{}", validate::render_checks(&checks));
+            print!("{}", validate::render_reports_csv(&reports)?);
+            eprint!("{}", validate::render_reports_checks(&reports));
         }
-        Out::Markdown => print!(
-            "{}",
-            validate::render_markdown(&points, &checks, &validate::spec(&config))
-        ),
-        Out::Table => print!("{}", validate::render_table(&points, &checks)),
+        Out::Markdown => print!("{}", validate::render_reports_markdown(&reports)),
+        Out::Json => print!("{}", validate::render_reports_json(&reports)),
+        Out::Table => print!("{}", validate::render_reports_table(&reports)),
     }
-    Ok(if checks.iter().all(|c| c.pass) {
+    Ok(if reports.iter().all(validate::DatasetReport::acceptable) {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

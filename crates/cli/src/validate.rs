@@ -8,7 +8,9 @@
 //! SVG chart. Nothing here is fitted: the model runs with the preset as it is.
 
 use crate::runner::RunConfig;
+use poolsim_validate::dataset::{self, Dataset, SeriesRun};
 use poolsim_validate::{Check, Compared, LabPoint, Route, RunSpec};
+use serde_json::json;
 use std::path::Path;
 
 mod svg;
@@ -25,6 +27,68 @@ pub fn read_lab(dir: &Path) -> Result<Vec<LabPoint>, String> {
     })
 }
 
+/// Freund's 2020 table, in the published-data directory.
+pub const FREUND_CSV: &str = "freund_2020_getsnapshotdata.csv";
+
+/// Reads Freund's 2020 table from `dir` as a dataset. Any problem is an error (exit status 2).
+pub fn read_freund(dir: &Path) -> Result<Dataset, String> {
+    let path = dir.join(FREUND_CSV);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    dataset::freund_2020(&text).map_err(|e| match e.line {
+        Some(line) => format!("{}:{line}: {}", path.display(), e.message),
+        None => format!("{}: {}", path.display(), e.message),
+    })
+}
+
+/// A dataset run: the dataset, the run spec used, the model at every point and the checks.
+pub struct DatasetReport {
+    /// The dataset.
+    pub dataset: Dataset,
+    /// How its points were run.
+    pub spec: RunSpec,
+    /// The model at every point, per series.
+    pub runs: Vec<SeriesRun>,
+    /// Its checks.
+    pub checks: Vec<Check>,
+}
+
+impl DatasetReport {
+    /// Runs `dataset` with `spec` (its own when `None`) and checks it.
+    pub fn new(dataset: Dataset, spec: Option<RunSpec>) -> DatasetReport {
+        let spec = spec.unwrap_or(dataset.spec);
+        let runs = dataset.run(&spec);
+        let checks = dataset.checks(&runs);
+        DatasetReport {
+            dataset,
+            spec,
+            runs,
+            checks,
+        }
+    }
+
+    /// Whether every check passes.
+    pub fn passes(&self) -> bool {
+        self.checks.iter().all(|c| c.pass)
+    }
+
+    /// Whether this dataset lets `poolsim validate` succeed: it passes, or it is not enforced.
+    pub fn acceptable(&self) -> bool {
+        self.passes() || !self.dataset.enforced
+    }
+}
+
+/// The reports of the fitted datasets, then of the held-out ones, each group in input order.
+pub fn groups(reports: &[DatasetReport]) -> [(&'static str, Vec<&DatasetReport>); 2] {
+    let of = |fitted: bool| {
+        reports
+            .iter()
+            .filter(|r| r.dataset.usage.is_fitted() == fitted)
+            .collect::<Vec<_>>()
+    };
+    [("Fitted", of(true)), ("Held out", of(false))]
+}
+
 fn seconds_to_ns(s: f64) -> u64 {
     (s * 1e9).round() as u64
 }
@@ -38,49 +102,8 @@ pub fn spec(config: &RunConfig) -> RunSpec {
     }
 }
 
-/// Runs the model at every lab point.
-pub fn run_points(points: &[LabPoint], config: &RunConfig) -> Vec<Compared> {
-    poolsim_validate::compare(points, &spec(config))
-}
-
 fn opt(v: Option<f64>, decimals: usize) -> String {
     v.map_or_else(|| "-".into(), |x| format!("{x:.decimals$}"))
-}
-
-fn p99_error_pct(p: &Compared, decimals: usize) -> String {
-    p.p99_error()
-        .map_or_else(|| "-".into(), |e| format!("{:+.decimals$}", e * 100.0))
-}
-
-/// The per-point table followed by the checks.
-pub fn render_table(points: &[Compared], checks: &[Check]) -> String {
-    let mut out = format!(
-        "{:<10} {:>7} {:>12} {:>12} {:>8} {:>12} {:>12} {:>8}\n",
-        "route",
-        "clients",
-        "lab_tps",
-        "model_tps",
-        "tps_err%",
-        "lab_p99_ms",
-        "model_p99_ms",
-        "p99_err%"
-    );
-    for p in points {
-        out.push_str(&format!(
-            "{:<10} {:>7} {:>12.0} {:>12.0} {:>+8.1} {:>12} {:>12.3} {:>8}\n",
-            p.lab.route.key(),
-            p.lab.clients,
-            p.lab.tps.median,
-            p.model.tps,
-            p.tps_error() * 100.0,
-            opt(p.lab.p99_ms.map(|s| s.median), 3),
-            p.model.p99_ms,
-            p99_error_pct(p, 1),
-        ));
-    }
-    out.push('\n');
-    out.push_str(&render_checks(checks));
-    out
 }
 
 fn verdict(checks: &[Check]) -> String {
@@ -90,52 +113,6 @@ fn verdict(checks: &[Check]) -> String {
     } else {
         format!("{failed} of {} checks fail", checks.len())
     }
-}
-
-/// One line per check, then the verdict.
-pub fn render_checks(checks: &[Check]) -> String {
-    let mut out = String::new();
-    for c in checks {
-        out.push_str(&format!(
-            "{}  {}: {}\n",
-            if c.pass { "PASS" } else { "FAIL" },
-            c.name,
-            c.detail
-        ));
-    }
-    out.push_str(&verdict(checks));
-    out.push('\n');
-    out
-}
-
-/// The per-point rows as CSV (the checks go to stderr, so stdout stays one table).
-pub fn render_csv(points: &[Compared]) -> Result<String, String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "route",
-        "clients",
-        "lab_tps",
-        "model_tps",
-        "tps_error_pct",
-        "lab_p99_ms",
-        "model_p99_ms",
-        "p99_error_pct",
-    ])
-    .map_err(|e| e.to_string())?;
-    for p in points {
-        w.write_record([
-            p.lab.route.key().to_string(),
-            p.lab.clients.to_string(),
-            format!("{:.2}", p.lab.tps.median),
-            format!("{:.2}", p.model.tps),
-            format!("{:.2}", p.tps_error() * 100.0),
-            opt(p.lab.p99_ms.map(|s| s.median), 3),
-            format!("{:.3}", p.model.p99_ms),
-            p99_error_pct(p, 2),
-        ])
-        .map_err(|e| e.to_string())?;
-    }
-    String::from_utf8(w.into_inner().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
 }
 
 /// `v` rounded to a whole number (half to even), with thousands separators: 52,937
@@ -222,6 +199,298 @@ pub fn route_points(points: &[Compared], route: Route) -> Vec<&Compared> {
     let mut pts: Vec<&Compared> = points.iter().filter(|p| p.lab.route == route).collect();
     pts.sort_by_key(|p| p.lab.clients);
     pts
+}
+
+fn enforced_note(report: &DatasetReport) -> &'static str {
+    if report.dataset.enforced {
+        ""
+    } else {
+        " (not enforced yet: its failures do not fail validate)"
+    }
+}
+
+/// Every dataset, grouped fitted / held out: per dataset its per-point table and checks; then
+/// the verdict.
+pub fn render_reports_table(reports: &[DatasetReport]) -> String {
+    let mut out = String::new();
+    for (group, members) in groups(reports) {
+        for r in members {
+            let d = &r.dataset;
+            out.push_str(&format!(
+                "== {group}: {} — {}{}\n",
+                d.id,
+                d.title,
+                enforced_note(r)
+            ));
+            out.push_str(&format!(
+                "{:<10} {:>7} {:>12} {:>12} {:>8} {:>12} {:>12} {:>8}\n",
+                "series",
+                "clients",
+                "measured_tps",
+                "model_tps",
+                "tps_err%",
+                "meas_p99_ms",
+                "model_p99_ms",
+                "p99_err%"
+            ));
+            for s in &r.runs {
+                for p in &s.points {
+                    out.push_str(&format!(
+                        "{:<10} {:>7} {:>12.0} {:>12.0} {:>+8.1} {:>12} {:>12.3} {:>8}\n",
+                        s.key,
+                        p.measured.clients,
+                        p.measured.tps.median,
+                        p.model.tps,
+                        p.tps_error() * 100.0,
+                        opt(p.measured.p99_ms.map(|s| s.median), 3),
+                        p.model.p99_ms,
+                        p.p99_error()
+                            .map_or_else(|| "-".into(), |e| format!("{:+.1}", e * 100.0)),
+                    ));
+                }
+            }
+            out.push('\n');
+            out.push_str(&render_check_lines(&r.checks));
+            out.push('\n');
+        }
+    }
+    out.push_str(&overall_verdict(reports));
+    out.push('\n');
+    out
+}
+
+/// "all N checks pass", or which fail, over every dataset (not-enforced failures said apart).
+pub fn overall_verdict(reports: &[DatasetReport]) -> String {
+    let all: Vec<&Check> = reports.iter().flat_map(|r| &r.checks).collect();
+    let failed = all.iter().filter(|c| !c.pass).count();
+    let tolerated: usize = reports
+        .iter()
+        .filter(|r| !r.dataset.enforced)
+        .map(|r| r.checks.iter().filter(|c| !c.pass).count())
+        .sum();
+    if failed == 0 {
+        format!("all {} checks pass", all.len())
+    } else if failed == tolerated {
+        format!(
+            "{failed} of {} checks fail, all of them in datasets not enforced yet",
+            all.len()
+        )
+    } else {
+        format!("{failed} of {} checks fail", all.len())
+    }
+}
+
+fn render_check_lines(checks: &[Check]) -> String {
+    let mut out = String::new();
+    for c in checks {
+        out.push_str(&format!(
+            "{}  {}: {}\n",
+            if c.pass { "PASS" } else { "FAIL" },
+            c.name,
+            c.detail
+        ));
+    }
+    out
+}
+
+/// Every point of every dataset as CSV (the checks go to stderr).
+pub fn render_reports_csv(reports: &[DatasetReport]) -> Result<String, String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "dataset",
+        "use",
+        "series",
+        "clients",
+        "measured_tps",
+        "model_tps",
+        "tps_error_pct",
+        "measured_p99_ms",
+        "model_p99_ms",
+        "p99_error_pct",
+    ])
+    .map_err(|e| e.to_string())?;
+    for r in reports {
+        for s in &r.runs {
+            for p in &s.points {
+                w.write_record([
+                    r.dataset.id.to_string(),
+                    r.dataset.usage.label().to_string(),
+                    s.key.clone(),
+                    p.measured.clients.to_string(),
+                    format!("{:.2}", p.measured.tps.median),
+                    format!("{:.2}", p.model.tps),
+                    format!("{:.2}", p.tps_error() * 100.0),
+                    opt(p.measured.p99_ms.map(|s| s.median), 3),
+                    format!("{:.3}", p.model.p99_ms),
+                    p.p99_error()
+                        .map_or_else(|| "-".into(), |e| format!("{:.2}", e * 100.0)),
+                ])
+                .map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    String::from_utf8(w.into_inner().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+}
+
+/// Every check of every dataset, for stderr.
+pub fn render_reports_checks(reports: &[DatasetReport]) -> String {
+    let mut out = String::new();
+    for r in reports {
+        out.push_str(&render_check_lines(&r.checks));
+    }
+    out.push_str(&overall_verdict(reports));
+    out.push('\n');
+    out
+}
+
+/// Every dataset as JSON: `fitted` and `held_out`, each a list of datasets with their source,
+/// reason, setting, run, points and checks; `pass` over the enforced checks.
+pub fn render_reports_json(reports: &[DatasetReport]) -> String {
+    let one = |r: &DatasetReport| {
+        let d = &r.dataset;
+        json!({
+            "id": d.id,
+            "title": d.title,
+            "source": d.source,
+            "use": d.usage.label(),
+            "reason": d.usage.reason(),
+            "setting": d.setting,
+            "enforced": d.enforced,
+            "run": {
+                "seed": r.spec.seed,
+                "warmup_s": r.spec.warmup_ns as f64 / 1e9,
+                "measured_s": r.spec.measure_ns as f64 / 1e9,
+            },
+            "series": r.runs.iter().map(|s| {
+                let series = d.series(&s.key).expect("a run of one of its series");
+                json!({
+                    "key": s.key,
+                    "label": series.label,
+                    "points": s.points.iter().map(|p| json!({
+                        "clients": p.measured.clients,
+                        "measured_tps": p.measured.tps.median,
+                        "measured_tps_min": p.measured.tps.min,
+                        "measured_tps_max": p.measured.tps.max,
+                        "model_tps": p.model.tps,
+                        "tps_error": p.tps_error(),
+                        "measured_p99_ms": p.measured.p99_ms.map(|s| s.median),
+                        "model_p99_ms": p.model.p99_ms,
+                        "p99_error": p.p99_error(),
+                    })).collect::<Vec<_>>(),
+                })
+            }).collect::<Vec<_>>(),
+            "checks": r.checks.iter().map(|c| json!({
+                "series": c.series,
+                "name": c.name,
+                "pass": c.pass,
+                "detail": c.detail,
+            })).collect::<Vec<_>>(),
+            "pass": r.passes(),
+        })
+    };
+    let [(_, fitted), (_, held_out)] = groups(reports);
+    let value = json!({
+        "fitted": fitted.iter().map(|r| one(r)).collect::<Vec<_>>(),
+        "held_out": held_out.iter().map(|r| one(r)).collect::<Vec<_>>(),
+        "pass": reports.iter().all(DatasetReport::acceptable),
+        "verdict": overall_verdict(reports),
+    });
+    let mut text = serde_json::to_string_pretty(&value).expect("JSON values serialise");
+    text.push('\n');
+    text
+}
+
+/// Every dataset as Markdown for `MODEL.md`: a section per group, per dataset its source, use,
+/// setting, the per-point table and the checks. The lab's table keeps its ranges
+/// ([`render_markdown`]).
+pub fn render_reports_markdown(reports: &[DatasetReport]) -> String {
+    let mut out = String::new();
+    for (group, members) in groups(reports) {
+        if members.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("#### {group}\n\n"));
+        for r in members {
+            let d = &r.dataset;
+            out.push_str(&format!(
+                "**{}** (`{}`, {}{}). Source: {}. Setting: {}. Why {}: {}.\n\n",
+                d.title,
+                d.id,
+                d.usage.label(),
+                enforced_note(r),
+                d.source,
+                d.setting,
+                d.usage.label(),
+                d.usage.reason()
+            ));
+            if d.id == "lab" {
+                out.push_str(&render_markdown(
+                    &dataset::lab_compared(&r.runs),
+                    &r.checks,
+                    &r.spec,
+                ));
+            } else {
+                out.push_str(&render_dataset_markdown(r));
+            }
+            out.push('\n');
+        }
+    }
+    out.push_str(&format!("{}.\n", capitalise(&overall_verdict(reports))));
+    out
+}
+
+/// A dataset other than the lab: one row per client count, a measured and a model column per
+/// series, then its checks.
+fn render_dataset_markdown(r: &DatasetReport) -> String {
+    let d = &r.dataset;
+    let mut clients: Vec<u32> = r
+        .runs
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.measured.clients))
+        .collect();
+    clients.sort_unstable();
+    clients.dedup();
+    let mut out = String::from("| clients |");
+    let mut rule = String::from("| ---: |");
+    for s in &r.runs {
+        let label = &d.series(&s.key).expect("its series").label;
+        out.push_str(&format!(" {label} measured TPS | model TPS | error |"));
+        rule.push_str(" ---: | ---: | ---: |");
+    }
+    out.push('\n');
+    out.push_str(&rule);
+    out.push('\n');
+    for c in clients {
+        out.push_str(&format!("| {} |", thousands(f64::from(c))));
+        for s in &r.runs {
+            match s.at(c) {
+                Some(p) => out.push_str(&format!(
+                    " {} | {} | {} |",
+                    thousands(p.measured.tps.median),
+                    thousands(p.model.tps),
+                    signed_pct(p.tps_error())
+                )),
+                None => out.push_str(" – | – | – |"),
+            }
+        }
+        out.push('\n');
+    }
+    out.push_str("\n| check | result | detail |\n| --- | --- | --- |\n");
+    for c in &r.checks {
+        out.push_str(&format!(
+            "| {} | {} | {} |\n",
+            c.name,
+            if c.pass { "pass" } else { "**fail**" },
+            c.detail
+        ));
+    }
+    out.push_str(&format!(
+        "\n(seed {}, warm-up {} s, {} s measured per point).\n",
+        r.spec.seed,
+        r.spec.warmup_ns as f64 / 1e9,
+        r.spec.measure_ns as f64 / 1e9
+    ));
+    out
 }
 
 #[cfg(test)]

@@ -169,8 +169,9 @@ fn lab_dir() -> String {
 #[test]
 fn validate_prints_a_row_per_lab_point_and_its_exit_status_follows_the_checks() {
     let dir = lab_dir();
-    let o = poolsim(&["validate", "--lab-dir", &dir]);
+    let o = poolsim(&["validate", "--lab-dir", &dir, "--dataset", "lab"]);
     let text = stdout(&o);
+    assert!(text.starts_with("== Fitted: lab"), "{text}");
     let lab = std::fs::read_to_string(format!("{dir}/select_only.csv")).expect("lab data");
     let mut points = 0;
     for line in lab.lines().skip(1).filter(|l| !l.trim().is_empty()) {
@@ -201,12 +202,20 @@ fn validate_prints_a_row_per_lab_point_and_its_exit_status_follows_the_checks() 
 
 #[test]
 fn validate_csv_has_one_row_per_point_and_the_checks_on_stderr() {
-    let o = poolsim(&["validate", "--lab-dir", &lab_dir(), "--format", "csv"]);
+    let o = poolsim(&[
+        "validate",
+        "--lab-dir",
+        &lab_dir(),
+        "--dataset",
+        "lab",
+        "--format",
+        "csv",
+    ]);
     let text = stdout(&o);
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("route,clients,lab_tps,model_tps,tps_error_pct,lab_p99_ms,model_p99_ms,p99_error_pct")
+        Some("dataset,use,series,clients,measured_tps,model_tps,tps_error_pct,measured_p99_ms,model_p99_ms,p99_error_pct")
     );
     assert_eq!(lines.count(), 22);
     let err = stderr(&o);
@@ -216,6 +225,43 @@ fn validate_csv_has_one_row_per_point_and_the_checks_on_stderr() {
         6
     );
     assert_eq!(o.status.code(), Some(if fails == 0 { 0 } else { 1 }));
+}
+
+#[test]
+fn validate_reports_fitted_and_held_out_datasets_apart_in_json() {
+    let published = format!("{}/../../bench/published", env!("CARGO_MANIFEST_DIR"));
+    let o = poolsim(&[
+        "validate",
+        "--lab-dir",
+        &lab_dir(),
+        "--published-dir",
+        &published,
+        "--format",
+        "json",
+        "--duration",
+        "0.2",
+        "--warmup",
+        "0.1",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON on stdout");
+    let ids = |group: &str| -> Vec<String> {
+        v[group]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids("fitted"), ["lab"]);
+    assert_eq!(ids("held_out"), ["freund_2020"]);
+    let freund = &v["held_out"][0];
+    assert_eq!(freund["use"], "held out");
+    let series = freund["series"].as_array().unwrap();
+    assert_eq!(series.len(), 2);
+    assert_eq!(series[0]["points"].as_array().unwrap().len(), 9);
+    assert!(!freund["checks"].as_array().unwrap().is_empty());
+    let pass = v["pass"].as_bool().unwrap();
+    assert_eq!(o.status.code(), Some(if pass { 0 } else { 1 }));
 }
 
 #[test]
@@ -233,8 +279,19 @@ fn validate_bad_input_exits_2() {
     let o = poolsim(&["validate", "--lab-dir", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("clients"), "{}", stderr(&o));
-    let o = poolsim(&["validate", "--format", "json"]);
+    let o = poolsim(&["validate", "--format", "yaml"]);
     assert_eq!(o.status.code(), Some(2));
+    let o = poolsim(&["validate", "--dataset", "nonesuch"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = poolsim(&[
+        "validate",
+        "--lab-dir",
+        &lab_dir(),
+        "--published-dir",
+        "/nonexistent/poolsim-published",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("freund_2020"), "{}", stderr(&o));
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -272,7 +329,13 @@ fn validate_runs_on_a_small_lab_file_and_passes_when_the_model_is_within_the_bou
         csv.push_str(&format!("direct,{clients},{},\n", run("direct", clients)));
     }
     std::fs::write(dir.join("select_only.csv"), csv).unwrap();
-    let o = poolsim(&["validate", "--lab-dir", dir.to_str().unwrap()]);
+    let o = poolsim(&[
+        "validate",
+        "--lab-dir",
+        dir.to_str().unwrap(),
+        "--dataset",
+        "lab",
+    ]);
     let text = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{text}{}", stderr(&o));
     assert!(text.contains("all 3 checks pass"), "{text}");
@@ -286,6 +349,8 @@ fn validate_markdown_has_a_row_per_lab_point_and_the_svg_a_dot_per_point() {
         "validate",
         "--lab-dir",
         &lab_dir(),
+        "--dataset",
+        "lab",
         "--format",
         "markdown",
         "--svg",

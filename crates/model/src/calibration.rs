@@ -226,8 +226,9 @@ pub const SNAPSHOT_BASE_NS: f64 = 500.0;
 /// entries nobody writes stay in the reader's cache, so each costs a cache hit. Source: [LOCAL]
 /// PG13.23 on 2 vCPU, 1 busy `pgbench -S` client with 0 vs 1,000 idle connections, pinned:
 /// 58.9k vs 58.0k TPS, inside ±2 % noise, i.e. < ≈ 0.3 ns per idle backend (17 µs per
-/// transaction × 1.5 % / 1,000); DOMAIN §3 suggests 0.3–1 ns. We take the measured bound (M).
-pub const SNAPSHOT_NS_PER_BACKEND: f64 = 0.3;
+/// transaction × 1.5 % / 1,000); DOMAIN §3 suggests 0.3–1 ns. A transaction takes
+/// [`SNAPSHOTS_PER_STATEMENT`] = 2 snapshots, so the bound per snapshot is half: 0.15 ns (M).
+pub const SNAPSHOT_NS_PER_BACKEND: f64 = 0.15;
 
 /// ≤ PG13: extra snapshot CPU per active backend *running on another core* while the snapshot is
 /// taken. Such a backend writes its PGXACT entry at every statement (its xmin is set when it takes
@@ -474,3 +475,134 @@ pub const LAB_CORES: u32 = 2;
 pub const LAB_POOL_SIZE: u32 = 4;
 /// See [`LAB_CORES`].
 pub const LAB_MAX_CONNECTIONS: u32 = 1100;
+
+// ---------------------------------------------------------------------------------------------
+// The Freund 2020 preset (`freund72`): a 72-vCPU server, held out
+// ---------------------------------------------------------------------------------------------
+//
+// Source for this section: Andres Freund, pgsql-hackers, 2020-03-01, "Improving connection
+// scalability: GetSnapshotData()", and his 2020-10 Azure blog posts naming the VM
+// (`bench/published/README.md`). Settings of the machine and the benchmark only: nothing here is
+// fitted to its throughput.
+
+/// `freund72` preset: vCPUs of the Azure F72s_v2 (2 × Xeon Platinum 8168) (H).
+pub const FREUND_CORES: u32 = 72;
+
+/// `freund72` preset: the two sockets of the F72s_v2's Xeon Platinum 8168s (H).
+pub const FREUND_SOCKETS: u32 = 2;
+
+/// `freund72` preset: L3 of the two sockets, 2 × 33 MB (Intel's specification of the Xeon
+/// Platinum 8168; the VM's share of each socket is unknown) (M).
+pub const FREUND_L3_CACHE_MB: f64 = 66.0;
+
+/// `freund72` preset: server CPU per `pgbench -M prepared -S` transaction. Source: the lab's
+/// 28.8 µs per select-only transaction ([`LAB_STMT_CPU_MS`], simple protocol over TCP loopback)
+/// less the parse and plan work the prepared protocol skips (L for the exact value; the checks on
+/// this dataset are ratios and shapes, not the level).
+pub const FREUND_STMT_CPU_MS: f64 = 0.025;
+
+/// `freund72` preset: round trip between pgbench and Postgres on the same VM (Unix socket or
+/// loopback): the delivery only, as [`LAB_RTT_MS`] (M).
+pub const FREUND_RTT_MS: f64 = 0.01;
+
+/// `freund72` preset: `max_connections`, above the benchmark's 5,000 clients (the post does not
+/// give it; it must have been at least 5,000) (H that it was ≥ 5,000).
+pub const FREUND_MAX_CONNECTIONS: u32 = 6_000;
+
+// ---------------------------------------------------------------------------------------------
+// Switching: what a transaction touches, the sockets' L3, and the host
+// ---------------------------------------------------------------------------------------------
+
+/// Default of `sockets`: one CPU socket (the page's servers of 8–16 cores).
+pub const DEFAULT_SOCKETS: u32 = 1;
+
+/// Default of `switch_refill_factor`: the lab's VM ([`LAB_SWITCH_REFILL_FACTOR`]), the only host
+/// whose switching costs this project has measured, so the page's default server switches as
+/// that VM does (and as the model did before the factor existed). 1 is bare metal, or a VM whose
+/// guest memory the host maps with large pages (the `freund72` preset); whether the page's
+/// story holds there is open (MODEL.md, "The host's refill factor") (L).
+pub const DEFAULT_SWITCH_REFILL_FACTOR: f64 = LAB_SWITCH_REFILL_FACTOR;
+
+/// `freund72` preset: `switch_refill_factor` of bare metal (an Azure F72s_v2's refill cost is not
+/// known; nothing is fitted on this dataset) (L).
+pub const FREUND_SWITCH_REFILL_FACTOR: f64 = 1.0;
+
+/// The cache lines one backend touches in one short transaction and needs again in the next:
+/// its stack, the executor's and the portal's memory contexts, the catalog and plan cache
+/// entries of the tables it reads, the buffer headers and index pages of an indexed lookup.
+/// Source: none measured; the order of magnitude of a `pgbench -S` transaction's touched private
+/// memory (a few 8 KiB memory-context blocks, a few buffer pages, the relcache entries of one
+/// table and its index) (L). What a switched-in backend refills, from the L3 when the hot sets
+/// of the runnable processes fit there, else from DRAM (`Sim::switch_cost`).
+pub const TXN_HOT_SET_BYTES: f64 = 128.0 * KIB;
+
+/// Time to refill one KiB of a hot set from DRAM after a switch: [`CACHE_REFILL_FULL_NS`] for
+/// [`HOT_WORKING_SET_BYTES`], i.e. 16 lines × ~80 ns with ~16 misses in flight (M).
+pub const DRAM_REFILL_NS_PER_KIB: f64 = CACHE_REFILL_FULL_NS / (HOT_WORKING_SET_BYTES / KIB);
+
+/// Time to refill one KiB of a hot set from the L3: the DRAM rate × L3 hit latency / DRAM
+/// latency, ≈ 20 ns / 80 ns on current Xeon and EPYC parts (vendor optimisation manuals, M).
+pub const L3_REFILL_NS_PER_KIB: f64 = DRAM_REFILL_NS_PER_KIB * 0.25;
+
+/// The footprint tier of a switch's refill, per MiB of a process's whole footprint (private
+/// memory, catalog caches, page tables) and per unit of `switch_refill_factor` above 1, once
+/// the footprints of the runnable processes outgrow the L3. On bare metal (factor 1) a switch
+/// refills only what the transaction touches (its hot set); on a VM with nested paging each
+/// TLB miss walks the guest's and the host's page tables, whose lines for the whole footprint
+/// are evicted with it, so this tier is `(factor − 1) × this × fp × (1 − L3 / Σ fp)`. Source:
+/// the lab's fitted [`DRAM_REFILL_NS_PER_MIB`] divided by its factor − 1 (fitted on the lab, M;
+/// L that it vanishes on bare metal).
+pub const FOOTPRINT_REFILL_NS_PER_MIB: f64 =
+    DRAM_REFILL_NS_PER_MIB / (LAB_SWITCH_REFILL_FACTOR - 1.0);
+
+/// Lab preset: `switch_refill_factor`, how much dearer a switch's refill is on the lab's VM than
+/// on bare metal. The lab is a KVM guest (a Firecracker-style microVM, kernel `-fc-`), whose
+/// guest memory is mapped with 4 KiB host pages unless configured otherwise (Firecracker's
+/// hugepages documentation), so each TLB miss is a two-dimensional walk of up to 24 memory
+/// references instead of 4 (Bhargava et al., 2008, "Accelerating two-dimensional page walks for
+/// virtualized systems"): up to 6× for the walks alone. Fitted on the lab: CPU per transaction
+/// direct at 32–128 clients (78–86 µs) against 2 clients (37 µs) with the runnable hot sets
+/// inside the L3, so the rise is the L3 refill of the hot set × this factor plus the wake-ups
+/// (M for the fit, L for the attribution to nested paging beyond the 6×).
+pub const LAB_SWITCH_REFILL_FACTOR: f64 = 16.0;
+
+/// Private cache of one core (a vCPU) that keeps the hot sets of the last processes it ran:
+/// while the hot sets of the runnable processes fit in the cores' private caches, a switch
+/// refills nothing. A core's L2 is 1 MiB on Xeon Scalable (Skylake-SP and later), shared by its
+/// two hyperthreads, and a cloud vCPU is one hyperthread (Azure's F72s_v2: 72 vCPUs on 36
+/// cores), so 512 KiB per vCPU (vendor specifications, M).
+pub const PRIVATE_CACHE_BYTES_PER_CORE: f64 = 512.0 * KIB;
+
+// ---------------------------------------------------------------------------------------------
+// GetSnapshotData before PostgreSQL 14: the proc array's cache lines
+// ---------------------------------------------------------------------------------------------
+
+/// PGXACT entries per 64-byte cache line in PostgreSQL ≤ 13: `PGXACT` is `xid`, `xmin` (4 bytes
+/// each), `vacuumFlags`, `overflowed`, `nxids` (1 byte each), 12 bytes with alignment
+/// (src/include/storage/proc.h, PG13), so 64 / 12 ≈ 5.3 entries share a line (H). A snapshot
+/// reads every entry; it pays a transfer for each *line* written since its core last read it.
+pub const PGXACT_ENTRIES_PER_LINE: f64 = 64.0 / 12.0;
+
+/// ≤ PG13: a snapshot's read of one proc-array line written on another core of the same socket
+/// since this core last read it: one transfer of a modified line between cores, ≈ 50–70 ns on
+/// Xeon servers (Molka et al., 2015, below); we take 60 ns (M). (The older per-backend
+/// [`SNAPSHOT_NS_PER_REMOTE_ACTIVE_BACKEND`] counted two such transfers per backend.)
+pub const SNAPSHOT_NS_PER_LINE_TRANSFER: f64 = 65.0;
+
+/// Reading a line last written on another socket costs this many times a same-socket transfer:
+/// ≈ 2× on two-socket Xeons (Molka et al., 2015, "Cache Coherence Protocol and Memory Performance
+/// of the Intel Haswell-EP Architecture": a modified line in another core ≈ 50–70 ns on the same
+/// socket, ≈ 110–150 ns across the QPI) (M).
+pub const SNAPSHOT_CROSS_SOCKET_FACTOR: f64 = 2.5;
+
+/// Snapshots per statement: with the extended protocol `exec_bind_message` takes one to evaluate
+/// the parameters and `PortalStart` another to run the query; the simple protocol one for parse
+/// analysis and one to run (src/backend/tcop/postgres.c, read committed) (M).
+pub const SNAPSHOTS_PER_STATEMENT: f64 = 2.0;
+
+/// Largest utilisation of the proc array's lines by the transfers snapshots ask of them: the
+/// lines are served one transfer at a time, so each transfer waits `1 / (1 − ρ)` times its own
+/// time (an M/M/1 queue, Kleinrock 1975), ρ = the busy backends × snapshots per statement ×
+/// transfer time / statement time; the cap keeps the wait finite where the closed loop would
+/// slow the snapshots down (design choice).
+pub const SNAPSHOT_LINE_UTILISATION_MAX: f64 = 0.9;

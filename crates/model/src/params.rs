@@ -428,6 +428,17 @@ params! {
         unit "MB",
         range 0.0..=65536.0 log,
         help "shared last-level cache of the server (0 = 4 MiB per core)";
+    /// CPU sockets of the server: the cores and the L3 are split evenly between them, and a
+    /// cache line written on another socket costs more to read
+    /// (`calibration::SNAPSHOT_CROSS_SOCKET_FACTOR`).
+    sockets: u32 = cal::DEFAULT_SOCKETS,
+        range 1.0..=8.0 linear,
+        help "CPU sockets of the server (cores and L3 split between them)";
+    /// How much dearer than on bare metal a switch's cache and TLB refill is on this host
+    /// (1 = bare metal; a VM with nested paging pays two-dimensional page walks).
+    switch_refill_factor: f64 = cal::DEFAULT_SWITCH_REFILL_FACTOR,
+        range 0.0..=100.0 linear,
+        help "switch refill cost against bare metal (nested paging on a VM: > 1)";
 }
 
 /// What kind of value a parameter takes.

@@ -28,6 +28,7 @@ pub const PRESET_NAMES: &[&str] = &[
     "thread_per_connection",
     "mmc",
     "lab",
+    "freund72",
 ];
 
 /// The fleet: 10,000 application connections, mostly idle, onto a 16-core server.
@@ -98,6 +99,39 @@ fn lab() -> Params {
         idle_wake_us: cal::LAB_IDLE_WAKE_US,
         l3_cache_mb: cal::LAB_L3_CACHE_MB,
         wake_ipi_us: cal::LAB_WAKE_IPI_US,
+        switch_refill_factor: cal::LAB_SWITCH_REFILL_FACTOR,
+        ..Params::default()
+    }
+}
+
+/// Freund's 2020 GetSnapshotData benchmark (`bench/published/freund_2020_getsnapshotdata.csv`):
+/// `pgbench -M prepared -S -c N -j N` straight to Postgres on an Azure F72s_v2 (72 vCPUs, two
+/// sockets), PostgreSQL 14's snapshots; `pg_version = 13` gives the other series. Every number is
+/// the machine's or the benchmark's setting (`calibration::FREUND_*`); pgbench's own CPU is not
+/// put on the cores (it ran one thread per client, which the model's client program does not
+/// mirror), so the absolute level is not the measured one: validate checks shapes.
+fn freund72() -> Params {
+    Params {
+        clients: 100,
+        idle_connections: 0,
+        pool_mode: PoolMode::None,
+        cores: cal::FREUND_CORES,
+        max_connections: cal::FREUND_MAX_CONNECTIONS,
+        max_client_conn: cal::FREUND_MAX_CONNECTIONS,
+        think_ms: 0.0,
+        stmt_cpu_ms: cal::FREUND_STMT_CPU_MS,
+        stmt_cpu_dist: Dist::Const,
+        stmts_per_txn: 1,
+        rtt_ms: cal::FREUND_RTT_MS,
+        connect: Connect::Persistent,
+        auth: Auth::Trust,
+        pg_version: 14,
+        workload: Workload::Closed,
+        overheads: OnOff::On,
+        clients_on_server: OnOff::Off,
+        l3_cache_mb: cal::FREUND_L3_CACHE_MB,
+        sockets: cal::FREUND_SOCKETS,
+        switch_refill_factor: cal::FREUND_SWITCH_REFILL_FACTOR,
         ..Params::default()
     }
 }
@@ -170,6 +204,7 @@ pub fn preset_params(name: &str) -> Option<Params> {
             ..d
         },
         "lab" => lab(),
+        "freund72" => freund72(),
         _ => return None,
     })
 }

@@ -25,6 +25,8 @@ use poolsim_model::{calibration as cal, presets, Model, Params, PoolMode};
 use serde::Deserialize;
 use std::fmt;
 
+pub mod dataset;
+
 /// How the lab's pgbench reached Postgres.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Route {
@@ -66,8 +68,11 @@ impl Route {
 /// The median of a point's repetitions and their range.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Spread {
+    /// The median of the repetitions.
     pub median: f64,
+    /// The smallest.
     pub min: f64,
+    /// The largest.
     pub max: f64,
 }
 
@@ -317,8 +322,13 @@ impl PointRun {
 
     /// The run for `route` and `clients` (whether or not the lab measured that point).
     pub fn at(route: Route, clients: u32, spec: &RunSpec) -> PointRun {
+        PointRun::of(point_params(route, clients), spec)
+    }
+
+    /// The run of the model with `params` (any dataset's point).
+    pub fn of(params: Params, spec: &RunSpec) -> PointRun {
         PointRun {
-            model: Model::new(point_params(route, clients), spec.seed),
+            model: Model::new(params, spec.seed),
             warmup_ns: spec.warmup_ns,
             end_ns: spec.warmup_ns.saturating_add(spec.measure_ns.max(1)),
             measuring: false,
@@ -425,19 +435,12 @@ pub const PEAK_SHARE: f64 = 0.95;
 /// Points the model is known to miss by more than [`TPS_TOLERANCE`], each with its reason
 /// (MODEL.md, "Validation against a real server"). They are reported but not counted by the
 /// throughput check; once one fits, the check fails until it is taken off this list.
-pub const KNOWN_MISSES: &[(Route, u32, &str)] = &[
-    (
-        Route::PgBouncer,
-        1,
-        "a lone client through PgBouncer pays the VM's idle-vCPU wake-up on all four hops in the \
+pub const KNOWN_MISSES: &[(Route, u32, &str)] = &[(
+    Route::PgBouncer,
+    1,
+    "a lone client through PgBouncer pays the VM's idle-vCPU wake-up on all four hops in the \
          model; the real server pays about what direct's two hops cost",
-    ),
-    (
-        Route::PgBouncer,
-        2,
-        "as at 1 client: the cores are mostly idle and idle-vCPU wake-ups set the pace",
-    ),
-];
+)];
 
 /// Why the model is known to miss this point, if it is on [`KNOWN_MISSES`].
 pub fn known_miss(route: Route, clients: u32) -> Option<&'static str> {
@@ -450,12 +453,16 @@ pub fn known_miss(route: Route, clients: u32) -> Option<&'static str> {
 /// count, in percentage points.
 pub const FALL_TOLERANCE_PP: f64 = 10.0;
 
-/// One summary check of the model against the lab.
+/// One summary check of the model against a dataset.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Check {
-    pub route: Route,
+    /// The series (or pair of series) it is about: a lab route's key, `pg14/pg13`, …
+    pub series: String,
+    /// What is checked, for people.
     pub name: String,
+    /// Whether the model passes it.
     pub pass: bool,
+    /// The numbers behind the verdict.
     pub detail: String,
 }
 
@@ -582,7 +589,7 @@ pub fn checks(points: &[Compared]) -> Vec<Check> {
             ));
         }
         out.push(Check {
-            route,
+            series: key.into(),
             name: format!(
                 "{key}: TPS within {:.0} % at every point",
                 TPS_TOLERANCE * 100.0
@@ -593,7 +600,7 @@ pub fn checks(points: &[Compared]) -> Vec<Check> {
         let (m_peak, s_peak) = s.peak_clients;
         let ratio = f64::from(s_peak) / f64::from(m_peak);
         out.push(Check {
-            route,
+            series: key.into(),
             name: format!("{key}: peak within a factor {PEAK_FACTOR:.0} of the measured"),
             pass: (1.0 / PEAK_FACTOR..=PEAK_FACTOR).contains(&ratio),
             detail: format!("measured peak at {m_peak} clients, model at {s_peak}"),
@@ -601,7 +608,7 @@ pub fn checks(points: &[Compared]) -> Vec<Check> {
         let (m_fall, s_fall) = s.fall;
         let diff_pp = (s_fall - m_fall) * 100.0;
         out.push(Check {
-            route,
+            series: key.into(),
             name: format!(
                 "{key}: fall from peak to the largest count within {FALL_TOLERANCE_PP:.0} pp"
             ),

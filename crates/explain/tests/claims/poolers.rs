@@ -88,7 +88,7 @@ claims! {
 
     says "Slide the pool up to 400, a size fleets run on servers with many more cores, and \
         here its backends pile up in the run queue and pay for cold caches as the direct \
-        ones do: the pooled p99 climbs to about the direct one."
+        ones do: the pooled p99 climbs several-fold, to about half the direct one."
     fn at_400_the_pool_piles_up_in_the_run_queue_and_its_p99_climbs_to_about_direct() {
         let (small, large) = (fleet(POOLER_POOL), fleet(400));
         let (d, p) = (&large.direct, large.pooled());
@@ -100,7 +100,7 @@ claims! {
                     p.run_queue, small.pooled().run_queue, per_switch(&large), per_switch(&small)),
         );
         let ratio = p.latency.p99 / d.latency.p99;
-        assert!((0.8..1.25).contains(&ratio), "{ratio}");
+        assert!((0.35..0.7).contains(&ratio), "{ratio}");
         assert!(p.latency.p99 > 3.0 * small.pooled().latency.p99);
         assert!(p.run_queue > 10.0 * small.pooled().run_queue);
         assert!(per_switch(&large) > 2.0 * per_switch(&small));
@@ -124,7 +124,8 @@ claims! {
         );
         assert!(p.cpu.idle > 0.1);
         assert!(p.pool_queue > 100.0);
-        assert!(p.latency.p99 > f.direct.latency.p99);
+        // The clients that queue make the slowest transactions slower than with the pool of 48.
+        assert!(p.latency.p99 > fleet(POOLER_POOL).pooled().latency.p99);
     }
 
     says "The model agrees about the fighting but not about the counting: as sections 3 and 4 \

@@ -109,7 +109,9 @@ claims! {
             ),
         );
         assert!(p.occupancy.backends() <= workload(SNAPSHOT_CLIENTS, true).pool_size);
-        assert!(p.cpu.snapshots < 0.8 * f.direct.cpu.snapshots);
+        // Out of the scan: never more snapshot CPU than direct (on 8 cores the idle entries
+        // cost little either way, as the sentences before say).
+        assert!(p.cpu.snapshots <= f.direct.cpu.snapshots);
         assert!(p.throughput_tps > f.direct.throughput_tps);
     }
 

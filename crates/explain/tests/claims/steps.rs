@@ -184,8 +184,8 @@ claims! {
     says "A fleet's 10,000 application connections go to PgBouncer, which multiplexes them \
         over 48 server connections, three per core. Compare memory and p99 with the direct \
         side. Then set the pool to 400, a size fleets run on much larger servers: on 16 \
-        cores its backends queue for the cores and the pooled p99 climbs to about the direct \
-        one."
+        cores its backends queue for the cores and the pooled p99 climbs several-fold, to \
+        about half the direct one."
     fn step_8_the_fleet_wins_with_48_and_at_400_climbs_to_about_direct() {
         let w = step(8);
         let f = settled(&w);
@@ -200,9 +200,9 @@ claims! {
         assert_eq!((w.clients, w.pool_size, w.cores), (10_000, 48, 16));
         assert!(p.latency.p99 < 0.75 * d.latency.p99);
         assert!(p.memory_private < 0.05 * d.memory_private);
-        // "About the direct one": within a fifth of it, and far above the pool of 48's.
+        // "About half the direct one", and several times the pool of 48's.
         let ratio = large.pooled().latency.p99 / large.direct.latency.p99;
-        assert!((0.8..1.25).contains(&ratio), "{ratio}");
+        assert!((0.35..0.7).contains(&ratio), "{ratio}");
         assert!(large.pooled().latency.p99 > 3.0 * p.latency.p99);
         assert!(large.pooled().run_queue > 10.0 * p.run_queue);
     }

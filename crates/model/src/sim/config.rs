@@ -90,6 +90,15 @@ pub(crate) struct Config {
     pub query_wait_timeout_ns: u64,
     /// `reserve_pool_timeout`, ns.
     pub reserve_pool_timeout_ns: u64,
+    /// A switch's refill of one byte of hot set from the L3, ns (`switch_refill_factor` applied).
+    pub refill_l3_ns_per_byte: f64,
+    /// A switch's refill of one byte of hot set from DRAM, ns (`switch_refill_factor` applied).
+    pub refill_dram_ns_per_byte: f64,
+    /// A switch's refill per byte of footprint once the footprints outgrow the L3, ns
+    /// (`switch_refill_factor − 1` times `cal::FOOTPRINT_REFILL_NS_PER_MIB`: none on bare metal).
+    pub refill_footprint_ns_per_byte: f64,
+    /// A switched-in connection's footprint refill once the footprints outgrow the L3, ns.
+    pub conn_footprint_refill_ns: f64,
     /// Mean think time, ns.
     pub think_mean_ns: f64,
     /// Mean CPU demand of a statement, ns.
@@ -124,6 +133,9 @@ impl Config {
         let pooler_login_latency_ns =
             ns(p.rtt_ms * 1e6) + if overheads { scram_client_ns } else { 0 };
         let idle_wake_ns = p.idle_wake_us * 1e3;
+        let refill = p.switch_refill_factor;
+        let refill_footprint_ns_per_byte =
+            (refill - 1.0).max(0.0) * cal::FOOTPRINT_REFILL_NS_PER_MIB / cal::MIB;
         let idle_wake_cpu_ns = ns(idle_wake_ns * cal::IDLE_WAKE_CPU_SHARE);
         Config {
             arch,
@@ -144,6 +156,10 @@ impl Config {
             wake_ipi_ns: ns(p.wake_ipi_us * 1e3),
             query_wait_timeout_ns: ns(p.query_wait_timeout_s * 1e9),
             reserve_pool_timeout_ns: ns(p.reserve_pool_timeout_s * 1e9),
+            refill_l3_ns_per_byte: refill * cal::L3_REFILL_NS_PER_KIB / cal::KIB,
+            refill_dram_ns_per_byte: refill * cal::DRAM_REFILL_NS_PER_KIB / cal::KIB,
+            refill_footprint_ns_per_byte,
+            conn_footprint_refill_ns: refill_footprint_ns_per_byte * conn_footprint,
             think_mean_ns: p.think_ms * 1e6,
             stmt_cpu_mean_ns: p.stmt_cpu_ms * 1e6,
             arrival_mean_ns: 1e9 / p.arrival_rate.max(1e-9),

@@ -69,7 +69,7 @@ impl Sim {
         let proc = self.scheduler.new_proc(
             ProcKind::Conn(conn),
             self.config.arch.threads,
-            cal::HOT_WORKING_SET_BYTES,
+            cal::TXN_HOT_SET_BYTES,
         );
         let c = &mut self.backends.conns[conn];
         c.proc = Some(proc);

@@ -7,9 +7,11 @@
 //!   ends and others wait, the process is preempted (involuntary switch) to the back of the queue;
 //!   when it blocks (waiting for its client, or nothing to do) that is a voluntary switch.
 //! * Switching to a different process than the core ran last costs CPU on that core: the direct
-//!   cost (1.6 µs process, 1.1 µs thread) + TLB refill + a cache refill that grows once the
-//!   combined hot working set of the runnable processes outgrows the last-level cache:
-//!   `refill = CACHE_REFILL_FULL × (working set / HOT_WS) × max(0, 1 − LLC / Σ runnable sets)`.
+//!   cost (1.6 µs process, 1.1 µs thread) + TLB refill + the refill of what the process touches
+//!   per transaction (its hot set), from the L3 once the runnable hot sets outgrow the cores'
+//!   private caches and from DRAM once they outgrow the L3, + the refill of its footprint once
+//!   the runnable footprints outgrow the L3; the host's `switch_refill_factor` scales both
+//!   refills (`Scheduler::switch_cost`).
 //!   Resuming on another core than last time is a migration and costs `MIGRATION_PENALTY`.
 //! * With overheads off there is always a free core (cores are added on demand) and nothing costs.
 //!
@@ -336,8 +338,17 @@ impl Scheduler {
         config.idle_wake
     }
 
-    /// CPU a core pays to switch to process `p`: the direct cost, the TLB refill and the cache
-    /// refills of its working set.
+    /// CPU a core pays to switch to process `p`: the direct cost, the TLB refill, the refill of
+    /// its hot set and, once the footprints outgrow the L3, of its footprint
+    /// (`switch_refill_factor` scales both refills).
+    ///
+    /// * Hot set: while the hot sets of the runnable processes fit in the cores' private caches
+    ///   (`PRIVATE_CACHE_BYTES_PER_CORE` each) nothing; the share that does not fit,
+    ///   `m₂ = 1 − private / Σ hot`, is refilled from the L3, or from DRAM for the share
+    ///   `m₃ = 1 − L3 / Σ hot` that the L3 cannot hold either. The cores and the L3 are split
+    ///   evenly between the `sockets` and so are the runnable processes, so each socket's ratio
+    ///   is the machine's.
+    /// * Footprint: `fp × FOOTPRINT_REFILL_NS_PER_MIB × (1 − L3 / Σ fp)` of the runnable.
     fn switch_cost(&self, p: ProcId, config: &Config) -> u64 {
         let pr = &self.procs[p];
         let (direct, tlb) = if pr.thread {
@@ -345,33 +356,37 @@ impl Scheduler {
         } else {
             (cal::SWITCH_DIRECT_PROCESS_NS, cal::TLB_REFILL_PROCESS_NS)
         };
-        let llc = self.cores.len() as f64 * cal::LLC_BYTES_PER_CORE;
-        let evicted = if self.working_set_active > llc {
-            1.0 - llc / self.working_set_active
+        let active = self.working_set_active;
+        let private = self.cores.len() as f64 * cal::PRIVATE_CACHE_BYTES_PER_CORE;
+        let l3 = config.l3_bytes(self.cores.len());
+        let hot = if active > private {
+            let beyond_private = 1.0 - private / active;
+            let beyond_l3 = if active > l3 { 1.0 - l3 / active } else { 0.0 };
+            pr.working_set
+                * beyond_private
+                * (config.refill_l3_ns_per_byte * (1.0 - beyond_l3)
+                    + config.refill_dram_ns_per_byte * beyond_l3)
         } else {
             0.0
         };
-        let refill =
-            cal::CACHE_REFILL_FULL_NS * (pr.working_set / cal::HOT_WORKING_SET_BYTES) * evicted;
-        direct + tlb + crate::rng::ns(refill + self.dram_refill(pr, config))
+        direct + tlb + crate::rng::ns(hot + self.footprint_refill(pr, l3, config))
     }
 
-    /// The second tier of the refill (`cal::DRAM_REFILL_NS_PER_MIB`): once the footprints of the
-    /// runnable processes outgrow the shared L3, a process's own footprint comes from DRAM.
-    fn dram_refill(&self, pr: &Proc, config: &Config) -> f64 {
-        let footprint = if matches!(pr.kind, ProcKind::Conn(_)) {
-            config.conn_footprint
-        } else {
-            pr.working_set
-        };
+    /// The footprint tier of the refill: once the footprints of the runnable processes outgrow
+    /// the L3, a process's own footprint (its translations and lines) comes back from DRAM.
+    fn footprint_refill(&self, pr: &Proc, l3: f64, config: &Config) -> f64 {
         let total = self.working_set_active
             + f64::from(self.conns_active)
-                * (config.conn_footprint - cal::HOT_WORKING_SET_BYTES).max(0.0);
-        let l3 = config.l3_bytes(self.cores.len());
+                * (config.conn_footprint - cal::TXN_HOT_SET_BYTES).max(0.0);
         if total <= l3 {
             return 0.0;
         }
-        cal::DRAM_REFILL_NS_PER_MIB * (footprint / cal::MIB) * (1.0 - l3 / total)
+        let full = if matches!(pr.kind, ProcKind::Conn(_)) {
+            config.conn_footprint_refill_ns
+        } else {
+            config.refill_footprint_ns_per_byte * pr.working_set
+        };
+        full * (1.0 - l3 / total)
     }
 
     /// The time slice: CFS's target latency shared by the runnable processes per core, at least

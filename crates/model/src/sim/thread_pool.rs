@@ -45,7 +45,7 @@ impl Sim {
             for _ in 0..add {
                 let w = self
                     .scheduler
-                    .new_proc(ProcKind::Worker, true, cal::HOT_WORKING_SET_BYTES);
+                    .new_proc(ProcKind::Worker, true, cal::TXN_HOT_SET_BYTES);
                 self.thread_pool.workers.push(w);
                 if let Some(job) = self.next_worker_job(w) {
                     self.give_job(w, job);
