@@ -41,6 +41,20 @@ pub fn read_freund(dir: &Path) -> Result<Dataset, String> {
     })
 }
 
+/// Tembo's 2024 pooler table, in the published-data directory.
+pub const TEMBO_CSV: &str = "tembo_2024_poolers.csv";
+
+/// Reads Tembo's 2024 table from `dir` as a dataset. Any problem is an error (exit status 2).
+pub fn read_tembo(dir: &Path) -> Result<Dataset, String> {
+    let path = dir.join(TEMBO_CSV);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    poolsim_validate::tembo::tembo_2024(&text).map_err(|e| match e.line {
+        Some(line) => format!("{}:{line}: {}", path.display(), e.message),
+        None => format!("{}: {}", path.display(), e.message),
+    })
+}
+
 /// A dataset run: the dataset, the run spec used, the model at every point and the checks.
 pub struct DatasetReport {
     /// The dataset.

@@ -252,7 +252,7 @@ fn validate_reports_fitted_and_held_out_datasets_apart_in_json() {
             .map(|d| d["id"].as_str().unwrap().to_string())
             .collect()
     };
-    assert_eq!(ids("fitted"), ["lab"]);
+    assert_eq!(ids("fitted"), ["lab", "tembo_2024"]);
     assert_eq!(ids("held_out"), ["freund_2020"]);
     let freund = &v["held_out"][0];
     assert_eq!(freund["use"], "held out");

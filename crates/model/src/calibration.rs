@@ -397,6 +397,35 @@ pub const THREAD_POOL_CONNECTION_PRIVATE_BYTES: f64 = 64.0 * KIB;
 /// PgBouncer CPU per simple (single-statement) transaction. Source: [LOCAL] 13–15 µs (M).
 pub const PGB_CPU_PER_SIMPLE_TXN_US: f64 = 14.0;
 
+/// Per-client state a PgBouncer process touches when it forwards a client's transaction: its
+/// `PgSocket` (≈ 1 KiB with the `SBuf` and the client's variables), the packet buffer of that
+/// client's socket (`pkt_buf`, default 4,096 B, PgBouncer config.md) and the kernel's side of the
+/// TCP socket (`struct tcp_sock`, ≈ 2 KiB, plus the `epitem`, `file` and queued `sk_buff`
+/// headers). Source: PgBouncer config.md for `pkt_buf` (H); the sizes of the structures, a
+/// reading of PgBouncer's `include/bouncer.h` and Linux's `include/linux/tcp.h` (L):
+/// ≈ 8 KiB in all.
+pub const PGB_CLIENT_STATE_BYTES: f64 = 8.0 * KIB;
+
+/// A cache line on x86-64 and arm64 servers, bytes. Source: Intel and Arm optimisation
+/// manuals (H).
+pub const CACHE_LINE_BYTES: f64 = 64.0;
+
+/// What a PgBouncer process pays for each cache line of a client's state it has to fetch from
+/// memory instead of its core's cache, ns: a DRAM access plus, on a VM, the nested (two-level)
+/// page walk of a TLB miss. Source: DRAM latency on server Xeons 80–110 ns (Intel Memory
+/// Latency Checker figures, widely reported), nested page walks add tens of ns (M for the
+/// range); 125 ns was chosen within it so that the model follows Tembo 2024's fall of PgBouncer
+/// from 50 to 2,500 clients (Fitted on `bench/published/tembo_2024_poolers.csv`).
+pub const PGB_STATE_LINE_MISS_NS: f64 = 125.0;
+
+/// Default of `pooler_cache_mb`: 0, which means the L3 of the host the pooler runs on (the
+/// database server's `l3_cache_mb` with `pooler_host = db`; [`L3_BYTES_PER_CORE`] with
+/// `pooler_host = own`, one core's share on a host sized for a single-threaded pooler).
+pub const DEFAULT_POOLER_CACHE_MB: f64 = 0.0;
+
+/// Default of `client_threads`: [`CLIENT_THREADS`], the lab's `pgbench -j 2`.
+pub const DEFAULT_CLIENT_THREADS: u32 = CLIENT_THREADS;
+
 /// PgBouncer CPU to accept a client login (startup packet, parameter status), without SCRAM.
 /// Source: none measured; a few message round trips through its event loop (L).
 pub const PGB_LOGIN_CPU_NS: u64 = 30_000;
@@ -438,12 +467,13 @@ pub const CLIENT_CPU_PER_STMT_NS: u64 = 8_600;
 /// the connections one job at a time. Source: lab settings (H).
 pub const CLIENT_THREADS: u32 = 2;
 
-/// Client CPU per transaction for each connection the client program holds: pgbench's threads
-/// wait on all their sockets at once (`ppoll`/`select` over every connection, pgbench.c), so
-/// each wait costs more with more connections. Source: lab, pgbench CPU per transaction rises
-/// from 8.6 µs at 2 clients to 18.3 µs (direct) and 21.7 µs (PgBouncer) at 1,000, ≈ 10 ns per
-/// connection (M).
-pub const CLIENT_CPU_PER_CONNECTION_NS: f64 = 10.0;
+/// Client CPU per transaction for each connection its thread holds: each pgbench thread waits
+/// on all its own sockets at once (`ppoll`/`select` over the thread's connections, pgbench.c
+/// `threadRun`), so each wait costs more with more connections per thread. Source: lab, pgbench
+/// CPU per transaction rises from 8.6 µs at 2 clients to 18.3 µs (direct) and 21.7 µs
+/// (PgBouncer) at 1,000 with 2 threads, ≈ 10 ns per connection of the program = 20 ns per
+/// connection of the thread (M).
+pub const CLIENT_CPU_PER_THREAD_CONNECTION_NS: f64 = 20.0;
 
 /// Hot working set of a client process (pgbench's per-connection state, libpq buffers).
 /// Source: none measured; small next to a backend's (L).
@@ -606,3 +636,45 @@ pub const SNAPSHOTS_PER_STATEMENT: f64 = 2.0;
 /// transfer time / statement time; the cap keeps the wait finite where the closed loop would
 /// slow the snapshots down (design choice).
 pub const SNAPSHOT_LINE_UTILISATION_MAX: f64 = 0.9;
+
+// ---------------------------------------------------------------------------------------------
+// Tembo 2024 (`bench/published/tembo_2024_poolers.csv`, README there): the `tembo_pgbouncer` and
+// `tembo_direct` presets
+// ---------------------------------------------------------------------------------------------
+
+/// Tembo preset: the database VM's vCPUs (GCP e2-standard-8: 8 vCPUs = 4 cores × 2
+/// hyperthreads). Source: the benchmark's README (H).
+pub const TEMBO_CORES: u32 = 8;
+
+/// Tembo preset: PgBouncer's `default_pool_size` and Postgres's `max_connections`. Source: the
+/// benchmark's `configs/pgbouncer.ini` and Postgres settings (H).
+pub const TEMBO_POOL_SIZE: u32 = 100;
+/// See [`TEMBO_POOL_SIZE`].
+pub const TEMBO_MAX_CONNECTIONS: u32 = 150;
+
+/// Tembo preset: PgBouncer's `max_client_conn`. Source: `configs/pgbouncer.ini` (H).
+pub const TEMBO_MAX_CLIENT_CONN: u32 = 3_000;
+
+/// Tembo preset: round trip between two VMs in one GCP zone, ms. Source: derived from Tembo's
+/// own direct latency at 10 clients (0.319 ms mean with ≈ 0.1 ms of server work) and
+/// PgBouncer's at 10 clients (0.592 ms: one more hop, ≈ 0.27 ms): ≈ 0.2 ms (M; Fitted on the
+/// dataset's 10-client points).
+pub const TEMBO_RTT_MS: f64 = 0.2;
+
+/// Tembo preset: server CPU per select-only transaction on the database VM, ms, including what
+/// the virtio network path costs there. Source: derived from the direct series' plateau
+/// (≈ 62.7k TPS at 50–100 clients on 8 vCPUs of 4 hyperthreaded cores) (M; Fitted on the
+/// dataset's direct series).
+pub const TEMBO_STMT_CPU_MS: f64 = 0.1;
+
+/// Tembo preset: PgBouncer's CPU per one-statement transaction with few clients (their state in
+/// cache), µs. Source: derived from PgBouncer's peak, 44,096 TPS at 50 clients, with its one
+/// process saturating one vCPU: 1 s / 44,096 = 22.7 µs (M; Fitted on the dataset's peak).
+pub const TEMBO_POOLER_CPU_US: f64 = 22.7;
+
+/// Tembo preset: cache left for PgBouncer's per-client state on its VM, MiB: one core's L2 on
+/// the Intel hosts of E2 VMs (1 MiB on Skylake/Cascade Lake); the L3 is shared with other
+/// tenants' VMs. Source: Intel's datasheets for the L2 (H); that the share of L3 left is small is
+/// an assumption (L), and the value is the one that puts the start of PgBouncer's fall between
+/// 100 and 250 clients as Tembo measured (Fitted on the dataset).
+pub const TEMBO_POOLER_CACHE_MB: f64 = 1.0;

@@ -55,7 +55,7 @@ pub use metrics::{
 };
 pub use params::{
     Adjustment, Arch, Auth, Connect, Dist, OnOff, ParamError, ParamKind, ParamSpec, Params,
-    PoolMode, Workload, PARAMS,
+    PoolMode, PoolerHost, Workload, PARAMS,
 };
 pub use presets::{preset, preset_params, Preset, PRESET_NAMES};
 pub use sim::{

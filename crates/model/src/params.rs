@@ -186,6 +186,18 @@ choices! {
     }
 }
 
+choices! {
+    /// Where the PgBouncer processes run.
+    pub enum PoolerHost {
+        /// On the database server's cores, one network hop from the clients (as most guides
+        /// install it).
+        Db => "db" | "server" | "same";
+        /// On a host of their own (a VM or Kubernetes pod beside the database): their CPU is not
+        /// the server's, and every statement and result crosses one more network leg.
+        Own => "own" | "separate" | "dedicated";
+    }
+}
+
 /// Declares every parameter from one table. A row reads
 ///
 /// ```text
@@ -439,6 +451,24 @@ params! {
     switch_refill_factor: f64 = cal::DEFAULT_SWITCH_REFILL_FACTOR,
         range 0.0..=100.0 linear,
         help "switch refill cost against bare metal (nested paging on a VM: > 1)";
+    // The pooler's host and cache, and the client program (issue 19).
+    /// Where PgBouncer runs: on the database server's cores (`db`), or on a host of its own
+    /// (`own`: its own cores, and one more network leg, `rtt_ms / 2`, each way between it and
+    /// the server).
+    pooler_host: PoolerHost = PoolerHost::Db,
+        help "where PgBouncer runs: on the database server's cores, or on its own host (one more network hop)";
+    /// Cache the PgBouncer process's per-client state competes for, MiB: once its clients' state
+    /// (`calibration::PGB_CLIENT_STATE_BYTES` each) outgrows it, forwarding a transaction misses
+    /// in proportion. 0 = the L3 of the host it runs on.
+    pooler_cache_mb: f64 = cal::DEFAULT_POOLER_CACHE_MB,
+        unit "MB",
+        range 0.0..=65536.0 log,
+        help "cache for PgBouncer's per-client state (0 = its host's L3); beyond it each transaction misses";
+    /// Threads of the client program (pgbench `-j`) with `clients_on_server`: each serves
+    /// `clients / client_threads` connections and polls only those.
+    client_threads: u32 = cal::DEFAULT_CLIENT_THREADS,
+        range 1.0..=256.0 log,
+        help "threads of the client program (pgbench -j) when it runs on the server's cores";
 }
 
 /// What kind of value a parameter takes.
@@ -710,6 +740,12 @@ mod tests {
             Workload::from_key,
         );
         check(&OnOff::ALL, OnOff::KEYS, OnOff::key, OnOff::from_key);
+        check(
+            &PoolerHost::ALL,
+            PoolerHost::KEYS,
+            PoolerHost::key,
+            PoolerHost::from_key,
+        );
         assert_eq!(Arch::ThreadPool.label(), "thread pool");
         assert_eq!(PoolMode::Session.label(), "session");
     }

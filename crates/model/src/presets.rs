@@ -2,7 +2,7 @@
 //! (title, description) are not here but in `content/en/texts/presets.md`.
 
 use crate::calibration as cal;
-use crate::params::{Arch, Auth, Connect, Dist, OnOff, Params, PoolMode, Workload};
+use crate::params::{Arch, Auth, Connect, Dist, OnOff, Params, PoolMode, PoolerHost, Workload};
 use serde::Serialize;
 
 /// A named scenario: its name and parameters (its words, a title and what it shows, are content:
@@ -29,6 +29,8 @@ pub const PRESET_NAMES: &[&str] = &[
     "mmc",
     "lab",
     "freund72",
+    "tembo_pgbouncer",
+    "tembo_direct",
 ];
 
 /// The fleet: 10,000 application connections, mostly idle, onto a 16-core server.
@@ -136,6 +138,41 @@ fn freund72() -> Params {
     }
 }
 
+/// Tembo's 2024 pooler benchmark (`bench/published/tembo_2024_poolers.csv`): `pgbench -S -j 8`
+/// on its own VM, one PgBouncer process (transaction mode, pool 100) on a second VM
+/// (`pooler_host = own`), Postgres 15 on a third; every VM an 8-vCPU GCP e2-standard-8. The
+/// settings are the benchmark's (`calibration::TEMBO_*`); the statement CPU, the round trip,
+/// PgBouncer's base CPU and its cache are derived from the dataset itself (it is a fitted
+/// dataset, MODEL.md).
+fn tembo_pgbouncer() -> Params {
+    Params {
+        clients: 500,
+        idle_connections: 0,
+        pool_mode: PoolMode::Transaction,
+        pool_size: cal::TEMBO_POOL_SIZE,
+        reserve_pool_size: 0,
+        cores: cal::TEMBO_CORES,
+        max_connections: cal::TEMBO_MAX_CONNECTIONS,
+        max_client_conn: cal::TEMBO_MAX_CLIENT_CONN,
+        think_ms: 0.0,
+        stmt_cpu_ms: cal::TEMBO_STMT_CPU_MS,
+        stmt_cpu_dist: Dist::Const,
+        stmts_per_txn: 1,
+        rtt_ms: cal::TEMBO_RTT_MS,
+        connect: Connect::Persistent,
+        auth: Auth::Trust,
+        pg_version: 15,
+        workload: Workload::Closed,
+        overheads: OnOff::On,
+        session_state_share: 0.0,
+        clients_on_server: OnOff::Off,
+        pooler_cpu_us: cal::TEMBO_POOLER_CPU_US,
+        pooler_host: PoolerHost::Own,
+        pooler_cache_mb: cal::TEMBO_POOLER_CACHE_MB,
+        ..Params::default()
+    }
+}
+
 /// All presets, in display order.
 pub fn all() -> Vec<Preset> {
     PRESET_NAMES.iter().filter_map(|n| preset(n)).collect()
@@ -205,6 +242,12 @@ pub fn preset_params(name: &str) -> Option<Params> {
         },
         "lab" => lab(),
         "freund72" => freund72(),
+        "tembo_pgbouncer" => tembo_pgbouncer(),
+        "tembo_direct" => Params {
+            clients: 50,
+            pool_mode: PoolMode::None,
+            ..tembo_pgbouncer()
+        },
         _ => return None,
     })
 }

@@ -203,7 +203,9 @@ fn clients_on_the_server_take_cpu_from_the_backends_and_add_switches() {
     );
     assert_eq!(s_off.cpu_time.clients, 0.0);
     // The clients' share of the 2 cores is their CPU per transaction times the throughput.
-    let per_stmt_ns = cal::CLIENT_CPU_PER_STMT_NS as f64 + cal::CLIENT_CPU_PER_CONNECTION_NS * 8.0;
+    // Each of the default two threads polls its half of the 8 connections.
+    let per_stmt_ns = cal::CLIENT_CPU_PER_STMT_NS as f64
+        + cal::CLIENT_CPU_PER_THREAD_CONNECTION_NS * 8.0 / f64::from(cal::CLIENT_THREADS);
     let expected = s_on.throughput_tps * per_stmt_ns * 1e-9 / 2.0;
     assert!(rel(s_on.cpu_time.clients, expected) < 0.02, "{expected}");
     assert!(s_on.throughput_tps < 0.9 * s_off.throughput_tps);

@@ -60,7 +60,7 @@ stmts_per_txn=3&rtt_ms=0.3&connect=persistent&auth=scram&pg_version=16&arch=proc
 workload=closed&arrival_rate=2000&overheads=on&session_state_share=0&pooler_cpu_us=14&\
 work_mem_mb=4&relations_touched=50&shared_buffers_mb=128&huge_pages=off&\
 clients_on_server=off&idle_wake_us=2&wake_ipi_us=1&l3_cache_mb=0&\
-pooler_processes=1&sockets=1&switch_refill_factor=16";
+pooler_processes=1&sockets=1&switch_refill_factor=16&pooler_host=db&pooler_cache_mb=0&client_threads=2";
 
 /// Longest query read, in bytes; the rest is ignored (and said so).
 pub const MAX_QUERY_BYTES: usize = 8 * 1024;

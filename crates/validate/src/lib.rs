@@ -26,6 +26,7 @@ use serde::Deserialize;
 use std::fmt;
 
 pub mod dataset;
+pub mod tembo;
 
 /// How the lab's pgbench reached Postgres.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -247,8 +247,8 @@ claims! {
     /// Step 11.
     says "MySQL-style threads are cheaper to start, lighter in memory and cheaper to switch, \
         so the fleet's 10,000 threads get further than its processes did. But they still \
-        queue for 16 cores, and their p99 stays far above what a thread pool, or a pooler in \
-        front, gives: that is what moves the wall."
+        queue for 16 cores, and their p99 stays far above what a thread pool gives, and \
+        several times what a pooler in front gives: that is what moves the wall."
     fn step_11_threads_get_further_a_thread_pool_or_a_pooler_moves_the_wall() {
         let w = step(11);
         let t = settled(&w).direct;
@@ -279,6 +279,9 @@ claims! {
         assert!(t.throughput_tps > 1.05 * processes.throughput_tps);
         assert!(t.latency.p99 < processes.latency.p99);
         assert!(pool.latency.p99 < 0.33 * t.latency.p99);
-        assert!(pooler.pooled().latency.p99 < 0.5 * t.latency.p99);
+        // "Several times": well above twice, even with PgBouncer paying for the 10,000 clients'
+        // state out of cache.
+        let times = t.latency.p99 / pooler.pooled().latency.p99;
+        assert!((3.0..=8.0).contains(&times), "{times}");
     }
 }

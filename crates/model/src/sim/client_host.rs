@@ -1,6 +1,6 @@
 //! The client host (`clients_on_server`): the client program (pgbench -j) runs on the server's
-//! cores with `cal::CLIENT_THREADS` threads; client `c` is served by thread `c mod n`, which does
-//! its connections' work one job at a time.
+//! cores with `client_threads` threads; client `c` is served by thread `c mod n`, which does its
+//! connections' work one job at a time and polls only its own connections.
 
 use super::ids::{ClientId, ProcId};
 use super::scheduler::{ClientPhase, Job, JobKind, ProcKind};
@@ -40,10 +40,10 @@ impl ClientHost {
 impl Sim {
     /// `clients_on_server`: client `c`'s own CPU for one side of a statement runs as a job of
     /// its thread on the server's cores: half of `CLIENT_CPU_PER_STMT_NS` on each side, plus
-    /// `CLIENT_CPU_PER_CONNECTION_NS` for every connection the client program holds (its waits
+    /// `CLIENT_CPU_PER_THREAD_CONNECTION_NS` for every connection its thread holds (its waits
     /// poll them all).
     pub fn client_work(&mut self, c: ClientId, phase: ClientPhase) {
-        let n = cal::CLIENT_THREADS as usize;
+        let n = self.config.params.client_threads.max(1) as usize;
         while self.client_host.threads.len() < n {
             let t = self.client_host.threads.len() as u32;
             let proc = self.scheduler.new_proc(
@@ -62,7 +62,8 @@ impl Sim {
             kind: JobKind::Client(c, phase),
             remaining_ns: (cal::CLIENT_CPU_PER_STMT_NS
                 + crate::rng::ns(
-                    cal::CLIENT_CPU_PER_CONNECTION_NS * f64::from(self.clients.connections),
+                    cal::CLIENT_CPU_PER_THREAD_CONNECTION_NS * f64::from(self.clients.connections)
+                        / n as f64,
                 ))
                 / 2,
             snapshot_ns: 0,

@@ -396,7 +396,7 @@ impl Sim {
     }
 
     /// Sets client `c`'s timer `timer` to go off after `delay` ns.
-    fn timer(&mut self, c: ClientId, delay: u64, timer: ClientTimer) {
+    pub(crate) fn timer(&mut self, c: ClientId, delay: u64, timer: ClientTimer) {
         let generation = self.clients.slots[c].generation;
         self.at(delay, Event::Client(c, generation, timer));
     }
@@ -428,6 +428,8 @@ impl Sim {
                     self.start_statement(c, conn);
                 }
             }
+            ClientTimer::ReachesServer => self.forwarded_statement_arrives(c),
+            ClientTimer::ReachesPooler => self.pooler_enqueue(PoolerMessage::Response(c)),
             ClientTimer::ResultArrives => {
                 if self.config.params.clients_on_cores() {
                     self.client_work(c, ClientPhase::Receive);
@@ -513,7 +515,7 @@ impl Sim {
     /// One network leg (half the round trip), with the network's jitter when overheads are on:
     /// uniform in `rtt/2 ± cal::NETWORK_JITTER × rtt/2` (integer ns, mean kept).
     #[inline]
-    fn leg(&mut self) -> u64 {
+    pub(crate) fn leg(&mut self) -> u64 {
         let l = self.config.legs;
         if l.jitter_ns == 0 {
             return l.half_rtt_ns;

@@ -7,7 +7,7 @@
 use crate::architecture::{self, ArchCosts};
 use crate::calibration as cal;
 use crate::memory::MemoryConfig;
-use crate::params::{Auth, Params};
+use crate::params::{Auth, Params, PoolerHost};
 use crate::rng::ns;
 
 /// One network leg, precomputed from the parameters: `rtt/2` in ns and the half-width of its
@@ -82,6 +82,11 @@ pub(crate) struct Config {
     /// A PgBouncer process's CPU to forward one message (a query or a result: half of
     /// `pooler_cpu_us`), ns.
     pub pooler_forward_cpu_ns: u64,
+    /// Bytes of cache a PgBouncer process's per-client state fits in (`pooler_cache_mb`, or
+    /// the L3 of its host when 0).
+    pub pooler_cache_bytes: f64,
+    /// Whether PgBouncer runs on a host of its own (`pooler_host = own`).
+    pub pooler_own_host: bool,
     /// What a core idle for a while pays to wake up (`idle_wake_us`).
     pub idle_wake: IdleExit,
     /// The inter-processor interrupt of a wake-up queued while every core was busy, ns.
@@ -132,6 +137,16 @@ impl Config {
         };
         let pooler_login_latency_ns =
             ns(p.rtt_ms * 1e6) + if overheads { scram_client_ns } else { 0 };
+        let pooler_own_host = p.pooler_host == PoolerHost::Own;
+        let pooler_cache_bytes = if p.pooler_cache_mb > 0.0 {
+            p.pooler_cache_mb * cal::MIB
+        } else if pooler_own_host {
+            cal::L3_BYTES_PER_CORE
+        } else if p.l3_cache_mb > 0.0 {
+            p.l3_cache_mb * cal::MIB
+        } else {
+            f64::from(p.cores) * cal::L3_BYTES_PER_CORE
+        };
         let idle_wake_ns = p.idle_wake_us * 1e3;
         let refill = p.switch_refill_factor;
         let refill_footprint_ns_per_byte =
@@ -149,6 +164,8 @@ impl Config {
             pooler_login_latency_ns,
             pooler_login_cpu_ns: cal::PGB_LOGIN_CPU_NS + auth_cpu_ns,
             pooler_forward_cpu_ns: ns(p.pooler_cpu_us * 1e3 / 2.0),
+            pooler_cache_bytes,
+            pooler_own_host,
             idle_wake: IdleExit {
                 delay_ns: ns(idle_wake_ns).saturating_sub(idle_wake_cpu_ns),
                 cpu_ns: idle_wake_cpu_ns,

@@ -21,6 +21,10 @@ pub(crate) enum ClientTimer {
     StatementArrives,
     /// A result reached the client.
     ResultArrives,
+    /// With `pooler_host = own`: a statement PgBouncer forwarded reached the server.
+    ReachesServer,
+    /// With `pooler_host = own`: a server's result reached PgBouncer.
+    ReachesPooler,
 }
 
 /// Something that happens at a point in simulated time.
@@ -41,6 +45,8 @@ pub(crate) enum Event {
     Arrival,
     /// A PgBouncer process may try to open server connections again (`server_login_retry`).
     PoolRetry(PoolerId),
+    /// With `pooler_host = own`: a PgBouncer process on its own host finished its message.
+    PoolerDone(PoolerId),
 }
 
 /// A pending event. `key` packs (time, sequence number) as `t << 64 | seq`, so one `u128`
@@ -332,6 +338,7 @@ impl Sim {
                     self.maybe_open_servers(g);
                 }
             }
+            Event::PoolerDone(g) => self.on_own_host_pooler_done(g),
         }
     }
 

@@ -174,7 +174,9 @@ impl Sim {
             || old.workload != p.workload
             || old.overheads != p.overheads
             || old.clients_on_server != p.clients_on_server
-            || (p.pooled() && old.pooler_processes != p.pooler_processes);
+            || (p.pooled() && old.pooler_processes != p.pooler_processes)
+            || (p.pooled() && old.pooler_host != p.pooler_host)
+            || (p.clients_on_cores() && old.client_threads != p.client_threads);
         if structural {
             self.rebuild(p);
             return;

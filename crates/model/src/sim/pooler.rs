@@ -11,10 +11,20 @@
 //! Several processes share one port with `so_reuseport = 1` (PgBouncer ≥ 1.12): the kernel hands
 //! each new client connection to one of them, and each is a whole PgBouncer of its own (its
 //! clients, its message queue, its wait queue, its pool), so every limit here is per process.
+//!
+//! A process's CPU per forwarded transaction grows with the clients it holds: each client's
+//! state (`cal::PGB_CLIENT_STATE_BYTES`) competes for `pooler_cache_mb` of cache, and the share
+//! that does not fit is fetched from memory, line by line (`cal::PGB_STATE_LINE_MISS_NS`),
+//! whenever that client's transaction is forwarded (Tembo 2024: PgBouncer 1.21 on its own VM
+//! falls from 44,096 TPS at 50 clients to 25,272 at 2,500).
+//!
+//! With `pooler_host = own` the processes run on a host of their own: each handles its
+//! messages one at a time on its own core (not the database server's run queue), and a
+//! forwarded statement and its result each cross one more network leg (`rtt_ms / 2`).
 
 use super::backends::ConnState;
 use super::clients::{ClientState, Clients};
-use super::engine::Event;
+use super::engine::{ClientTimer, Event};
 use super::ids::{ClientId, ConnId, IdVec, PoolerId, ProcId};
 use super::scheduler::{Job, JobKind, PoolerMessage};
 use super::Sim;
@@ -51,6 +61,8 @@ pub(crate) struct Pooler {
     pub wait_timer_pending: bool,
     /// A `ReserveTimer` event is pending for it.
     pub reserve_timer_pending: bool,
+    /// With `pooler_host = own`: the message its own core is handling.
+    pub own_host_running: Option<PoolerMessage>,
 }
 
 impl Pooler {
@@ -68,6 +80,7 @@ impl Pooler {
             login_retry_until: 0,
             wait_timer_pending: false,
             reserve_timer_pending: false,
+            own_host_running: None,
         }
     }
 
@@ -203,14 +216,29 @@ impl Poolers {
 
 impl Sim {
     /// A PgBouncer process's CPU for `message`, ns.
-    fn pooler_message_cost(&self, message: PoolerMessage) -> u64 {
+    fn pooler_message_cost(&self, g: PoolerId, message: PoolerMessage) -> u64 {
         match message {
             PoolerMessage::Login(_) => self.config.pooler_login_cpu_ns,
             // A one-statement transaction is two forwarded messages (query, result).
             PoolerMessage::Query(_) | PoolerMessage::Response(_) => {
-                self.config.pooler_forward_cpu_ns
+                self.config.pooler_forward_cpu_ns + self.pooler_state_miss_ns(g)
             }
         }
+    }
+
+    /// What process `g` pays per forwarded message because its clients' state does not fit
+    /// its cache, ns: of a client's `PGB_CLIENT_STATE_BYTES`, the share `1 − cache / (clients ×
+    /// state)` is not in cache (every client is as likely to be the next one served), and each
+    /// line of it costs `PGB_STATE_LINE_MISS_NS`; half of it per message (two per transaction).
+    #[inline]
+    fn pooler_state_miss_ns(&self, g: PoolerId) -> u64 {
+        let state = f64::from(self.poolers.processes[g].clients) * cal::PGB_CLIENT_STATE_BYTES;
+        let cache = self.config.pooler_cache_bytes;
+        if state <= cache {
+            return 0;
+        }
+        let lines = cal::PGB_CLIENT_STATE_BYTES / cal::CACHE_LINE_BYTES;
+        crate::rng::ns(lines * cal::PGB_STATE_LINE_MISS_NS * (1.0 - cache / state) * 0.5)
     }
 
     /// The PgBouncer process client `c` is connected to.
@@ -221,24 +249,92 @@ impl Sim {
             .expect("a client of a PgBouncer process")
     }
 
-    /// Hands a message to the pooler (inline when overheads are off: it then costs nothing).
+    /// Hands a message to the pooler (inline when overheads are off: it then costs nothing). On
+    /// its own host a server's result first crosses the network leg back to it.
     pub fn pooler_submit(&mut self, message: PoolerMessage) {
+        if self.config.pooler_own_host {
+            if let PoolerMessage::Response(c) = message {
+                let d = self.leg();
+                self.timer(c, d, ClientTimer::ReachesPooler);
+                return;
+            }
+        }
+        self.pooler_enqueue(message);
+    }
+
+    /// The message has reached its PgBouncer process: it joins the process's queue (or runs
+    /// at once if the process is waiting for work).
+    pub fn pooler_enqueue(&mut self, message: PoolerMessage) {
         if !self.config.overheads {
             self.handle_pooler_message(message);
             return;
         }
+        let g = self.pooler_of(message.client());
         let job = Job {
             kind: JobKind::Pooler(message),
-            remaining_ns: self.pooler_message_cost(message),
+            remaining_ns: self.pooler_message_cost(g, message),
             snapshot_ns: 0,
         };
-        let g = self.pooler_of(message.client());
+        if self.config.pooler_own_host {
+            self.poolers.processes[g].queue.push_back(job);
+            self.own_host_pooler_next(g);
+            return;
+        }
         let proc = self.poolers.processes[g].proc;
         if self.scheduler.is_waiting_for_work(proc) {
             self.give_job(proc, job);
         } else {
             self.poolers.processes[g].queue.push_back(job);
         }
+    }
+
+    /// On its own host, process `g`'s core takes its next message if it is free.
+    fn own_host_pooler_next(&mut self, g: PoolerId) {
+        let pg = &mut self.poolers.processes[g];
+        if pg.own_host_running.is_some() {
+            return;
+        }
+        let Some(job) = pg.queue.pop_front() else {
+            return;
+        };
+        let JobKind::Pooler(message) = job.kind else {
+            unreachable!("a PgBouncer process's queue holds its messages")
+        };
+        pg.own_host_running = Some(message);
+        self.at(job.remaining_ns, Event::PoolerDone(g));
+    }
+
+    /// On its own host, process `g` has done the CPU work of its current message: it acts on
+    /// it, then takes the next.
+    pub fn on_own_host_pooler_done(&mut self, g: PoolerId) {
+        let Some(message) = self.poolers.processes[g].own_host_running.take() else {
+            return;
+        };
+        self.handle_pooler_message(message);
+        self.own_host_pooler_next(g);
+    }
+
+    /// PgBouncer sends client `c`'s statement to server `s`: at once on the server's own host,
+    /// after one network leg from a host of its own.
+    fn forward_to_server(&mut self, c: ClientId, s: ConnId) {
+        if self.config.pooler_own_host {
+            // It has its server: no longer waiting for one, its statement is under way.
+            if self.clients.slots[c].state != ClientState::InStatement {
+                self.clients.set_state(c, ClientState::InStatement);
+            }
+            let d = self.leg();
+            self.timer(c, d, ClientTimer::ReachesServer);
+        } else {
+            self.start_statement(c, s);
+        }
+    }
+
+    /// A statement PgBouncer forwarded from its own host reaches the server.
+    pub fn forwarded_statement_arrives(&mut self, c: ClientId) {
+        let s = self.clients.slots[c]
+            .conn
+            .expect("a forwarded statement's server");
+        self.start_statement(c, s);
     }
 
     /// The process a new client connection lands on: the kernel's `SO_REUSEPORT` hash of the
@@ -258,14 +354,14 @@ impl Sim {
             PoolerMessage::Login(c) => self.on_connected(c),
             PoolerMessage::Query(c) => {
                 if let Some(conn) = self.clients.slots[c].conn {
-                    self.start_statement(c, conn);
+                    self.forward_to_server(c, conn);
                     return;
                 }
                 let g = self.pooler_of(c);
                 if let Some(s) = self.poolers.processes[g].idle_servers.pop() {
                     self.metrics.pool_assigned(0, false);
                     self.bind(c, s);
-                    self.start_statement(c, s);
+                    self.forward_to_server(c, s);
                 } else {
                     self.enqueue_waiter(c);
                 }
@@ -379,7 +475,7 @@ impl Sim {
             let wait = self.now - self.clients.slots[c].wait_start;
             self.metrics.pool_assigned(wait, true);
             self.bind(c, s);
-            self.start_statement(c, s);
+            self.forward_to_server(c, s);
         } else {
             self.poolers.processes[g].idle_servers.push(s);
         }
