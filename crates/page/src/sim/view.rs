@@ -124,6 +124,21 @@ pub struct SideView {
     pub occupancy: Occupancy,
     pub pools: Option<ShowPools>,
     pub stats: Option<ShowStats>,
+    /// Why this side's model stopped, if its livelock guard stopped it (`Model::stall`): shown
+    /// as a notice, since its numbers no longer move.
+    pub stall: Option<String>,
+}
+
+impl LiveView {
+    /// The notice to show if a side's model stopped (its livelock guard), naming the side.
+    pub fn stall_notice(&self) -> Option<String> {
+        let side = |v: &SideView, name: &str| v.stall.as_ref().map(|s| format!("{name}: {s}"));
+        side(&self.direct, "direct").or_else(|| {
+            self.pooled
+                .as_ref()
+                .and_then(|p| side(p, "through the pooler"))
+        })
+    }
 }
 
 impl SideView {
