@@ -1,42 +1,22 @@
-//! Liveness: for random parameter sets across the whole registry (`PARAMS`: every numeric
-//! parameter at its minimum, its maximum, its default, out of range on either side (clamped),
-//! not a number, or anywhere in between; every choice), simulated time reaches the requested end,
-//! and the events it took stay within the bound below. A quarter of the cases also change every
-//! parameter halfway, as the page's controls do.
-//!
-//! **The bound.** Over a stretch of `t` simulated µs, at most
-//! `EVENTS_PER_ENTITY_PER_US × entities × (t + 1)` events, where the entities are what can have
-//! an event pending: clients (closed, idle or arrivals in flight), server connections, cores and
-//! PgBouncer processes (the most seen at the stretch's two ends). That is 64 per entity per µs,
-//! 6.4 × 10⁷ per entity per simulated second. Why it holds for a live model: the cheapest thing
-//! that repeats costs about a microsecond of simulated time: a statement needs at least
-//! `stmt_cpu_ms`'s minimum, 1 µs, in the mean; a transaction of n statements n of them; every
-//! failed attempt waits the application's back-off (mean 1 s) and a refused server login 15 s;
-//! and one statement moves a client through a handful of events (its timer, the statement reaching
-//! the pooler and the backend, the core's dispatch and completion, the result: ≈ 6). 64 leaves
-//! room for short runs whose heavy-tailed (lognormal) statements come out shorter than their mean.
-//! A model that retried without letting time pass, or at a nanosecond's pace, breaks it at once
-//! (and the engine's own guard, a debug assertion here, stops a retry at one instant).
-//!
-//! The cases come from the model's own seeded generator, so every run tests the same sets; the
-//! simulated span of each is chosen from its parameters so that it stays a few thousand events
-//! (the test is about behaviour, not speed).
+//! The liveness cases and their check, shared by the native test (`main.rs`) and the browser's
+//! (`crates/web/tests/liveness.rs`). See `main.rs` for the bound and why it holds.
+#![allow(dead_code)] // each suite uses a subset
 
 use poolsim_model::rng::Rng;
 use poolsim_model::{Model, ParamKind, Params, Snapshot, PARAMS};
 
 /// The bound's events per entity per simulated µs (see the module's text).
-const EVENTS_PER_ENTITY_PER_US: u64 = 64;
+pub const EVENTS_PER_ENTITY_PER_US: u64 = 64;
 
 /// Native cases (the wasm test runs a few of the same generator's).
-const CASES: u64 = 3_000;
+pub const CASES: u64 = 3_000;
 
 /// Events a case aims at (its simulated span is sized from its parameters to about this).
-const TARGET_EVENTS: f64 = 4_000.0;
+pub const TARGET_EVENTS: f64 = 4_000.0;
 
 /// A value for parameter `spec` as text, as a user might type it: an edge, out of range, not a
 /// number, the default, or anywhere in the range (log-uniform on a log scale).
-fn value(spec: &poolsim_model::ParamSpec, rng: &mut Rng) -> String {
+pub fn value(spec: &poolsim_model::ParamSpec, rng: &mut Rng) -> String {
     if let ParamKind::Enum(choices) = spec.kind {
         return choices[rng.below(choices.len() as u64) as usize].to_string();
     }
@@ -68,7 +48,7 @@ fn value(spec: &poolsim_model::ParamSpec, rng: &mut Rng) -> String {
 }
 
 /// A random parameter set (every value through `Params::set`, so clamped as the CLI clamps).
-fn random_params(rng: &mut Rng) -> Params {
+pub fn random_params(rng: &mut Rng) -> Params {
     let mut p = Params::default();
     for spec in PARAMS {
         let v = value(spec, rng);
@@ -79,7 +59,7 @@ fn random_params(rng: &mut Rng) -> Params {
 }
 
 /// What can have an event pending now.
-fn entities(s: &Snapshot, p: &Params) -> u64 {
+pub fn entities(s: &Snapshot, p: &Params) -> u64 {
     let c = &s.clients;
     let clients = c.thinking
         + c.connecting
@@ -97,7 +77,7 @@ fn entities(s: &Snapshot, p: &Params) -> u64 {
 
 /// Simulated ns to run `p` for: about [`TARGET_EVENTS`] events at the rate its parameters
 /// suggest (one event per µs of a client's cycle, as the bound's reasoning counts), at most `cap`.
-fn span_ns(p: &Params, cap: u64) -> u64 {
+pub fn span_ns(p: &Params, cap: u64) -> u64 {
     let stmt_ns = p.stmt_cpu_ms * 1e6;
     let cycle_ns = p.think_ms * 1e6 + f64::from(p.stmts_per_txn) * (stmt_ns + p.rtt_ms * 1e6);
     let per_cycle = 6.0 * f64::from(p.stmts_per_txn) + 4.0;
@@ -110,7 +90,12 @@ fn span_ns(p: &Params, cap: u64) -> u64 {
 
 /// Runs one case: `p` (and `change` halfway, if any) to its end in a few stretches, checking the
 /// bound on each. Returns a description of the first violation.
-fn check_case(p: Params, change: Option<Params>, seed: u64, cap_ns: u64) -> Result<u64, String> {
+pub fn check_case(
+    p: Params,
+    change: Option<Params>,
+    seed: u64,
+    cap_ns: u64,
+) -> Result<u64, String> {
     let end = span_ns(&p, cap_ns);
     let mut m = Model::new(p.clone(), seed);
     let stretches = 8;
@@ -150,58 +135,18 @@ fn check_case(p: Params, change: Option<Params>, seed: u64, cap_ns: u64) -> Resu
 }
 
 /// Case `i` of the generator: parameters, an optional change, a seed.
-fn case(i: u64) -> (Params, Option<Params>, u64) {
+pub fn case(i: u64) -> (Params, Option<Params>, u64) {
     let mut rng = Rng::new(0x11fe_0e55, i);
     let p = random_params(&mut rng);
     let change = rng.chance(0.25).then(|| random_params(&mut rng));
     (p, change, rng.next_u64())
 }
 
-fn describe(p: &Params) -> String {
+/// Every parameter of `p` as `key=value`.
+pub fn describe(p: &Params) -> String {
     PARAMS
         .iter()
         .map(|s| format!("{}={}", s.key, p.get(s.key).unwrap_or_default()))
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-#[test]
-fn every_random_parameter_set_reaches_its_end_within_the_event_bound() {
-    let mut events = 0;
-    for i in 0..CASES {
-        let (p, change, seed) = case(i);
-        match check_case(p.clone(), change.clone(), seed, 5_000_000_000) {
-            Ok(n) => events += n,
-            Err(e) => panic!(
-                "case {i}: {e}\n  params: {}\n  changed to: {}",
-                describe(&p),
-                change.as_ref().map(describe).unwrap_or_default()
-            ),
-        }
-    }
-    eprintln!("{CASES} cases, {events} events");
-}
-
-#[test]
-fn the_livelocks_seen_in_the_cli_reach_their_end() {
-    for share in ["1", "0.1"] {
-        let mut p = Params::default();
-        for (k, v) in [
-            ("clients", "10"),
-            ("think_ms", "0"),
-            ("session_state_share", share),
-        ] {
-            p.set(k, v).unwrap();
-        }
-        let mut m = Model::new(p, 1);
-        // `poolsim run --duration 0.0001`: 1 s of warm-up, then 0.1 ms.
-        let step = m.advance_to(1_000_100_000);
-        assert_eq!(step.now, 1_000_100_000);
-        assert_eq!(m.stall(), None);
-        if share == "1" {
-            // Ten clients failing and backing off a second at a time: a few dozen events.
-            assert!(m.summary().errors_per_s > 0.0);
-            assert!(step.events < 1_000, "{} events", step.events);
-        }
-    }
 }
