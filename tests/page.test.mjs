@@ -315,3 +315,13 @@ test('a phone-width view fits without horizontal scrolling', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a link whose clients fail and retry at once (no think time, all need session state) still runs: the clock passes 1 s', async () => {
+  // This link once froze the figure at t = 0.0 s: failing and retrying cost no simulated time.
+  const { page, errors } = await open({}, '?v=1&think_ms=0&session_state_share=1');
+  await waitForMetric(page, 'sim_time', (t) => t > 1);
+  // Nothing stopped: the model's livelock guard did not trip.
+  assert.equal(await page.locator('.stall-notice').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

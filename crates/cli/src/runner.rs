@@ -68,9 +68,12 @@ pub fn simulate(params: Params, config: &RunConfig) -> Value {
         .advance_to(warmup + seconds_to_ns(config.duration_s))
         .events;
     let wall_s = started.elapsed().as_secs_f64();
+    if let Some(stall) = model.stall() {
+        eprintln!("poolsim: error: {stall}");
+    }
     let summary = serde_json::to_value(model.summary()).unwrap_or(Value::Null);
     let simulated = config.warmup_s + config.duration_s;
-    json!({
+    let mut json = json!({
         "run": {
             "preset": config.preset.clone().unwrap_or_default(),
             "seed": config.seed,
@@ -83,14 +86,22 @@ pub fn simulate(params: Params, config: &RunConfig) -> Value {
         },
         "params": serde_json::to_value(&params).unwrap_or(Value::Null),
         "summary": summary,
-    })
+    });
+    if let (Some(stall), Value::Object(run)) = (model.stall(), &mut json["run"]) {
+        run.insert("stalled".into(), Value::Bool(true));
+        run.insert("error".into(), Value::String(stall.to_string()));
+    }
+    json
 }
 
+/// One run; an error if the model stopped (its livelock guard: see `Model::stall`).
 pub fn run(config: &RunConfig) -> Result<Row, String> {
     let params = params(config, &[])?;
-    Ok(Row {
-        json: simulate(params, config),
-    })
+    let json = simulate(params, config);
+    if json["run"]["stalled"].as_bool() == Some(true) {
+        return Err("the run stopped before its end (see the error above)".into());
+    }
+    Ok(Row { json })
 }
 
 /// One run per point of the product of all `--vary` values, in order.

@@ -210,9 +210,29 @@ pub const SCRAM_SERVER_CPU_NS: u64 = 200_000;
 /// ≈ 6 ms more; we attribute ≈ 5 ms of it to the client side (M).
 pub const SCRAM_CLIENT_LATENCY_NS: u64 = 5_000_000;
 
-/// How long a client refused a connection (or timed out in the pool) waits before retrying:
-/// the mean of an exponential back-off. Source: none; a typical application retry delay (L).
+/// How long a client whose attempt failed (refused a connection, timed out in the pool, or
+/// rejected by the pool mode) waits before its next attempt: the mean of an exponential delay.
+/// libpq and the drivers do not retry by themselves; the application's retry layer does. Source:
+/// Spring's retry support, `RetryTemplate` / `@Retryable` ("by default, a retryable operation
+/// will be retried at most 3 times with a fixed backoff of 1 second", Spring Framework 7.0
+/// javadoc; Spring Retry's `@Backoff` value defaults to 1000 ms) (H for the default; M for its
+/// use as every application's delay). The exponential spread (instead of a fixed delay) stands
+/// for the jitter applications add so that retries do not arrive in lockstep (L). A reconnect
+/// after the back-off pays the connection start-up again (fork, init and authentication, or the
+/// pooler's login).
 pub const RETRY_BACKOFF_NS: u64 = 1_000_000_000;
+
+/// The engine's livelock guard: events allowed at one simulated instant per entity that can have
+/// an event pending (client, server connection, process, core). An entity's zero-delay steps at
+/// one instant are a handful (a timer, its statement reaching the pooler and the backend, a
+/// core's dispatch: ≈ 5 with zero round trip and zero overheads), so 64 per entity is a generous
+/// ceiling that a correct model never reaches; a path that retries without letting time pass
+/// reaches it in milliseconds of wall time. Source: design choice (a bound, not a cost).
+pub const INSTANT_EVENTS_PER_ENTITY: u64 = 64;
+
+/// The livelock guard's allowance at any instant on top of [`INSTANT_EVENTS_PER_ENTITY`]
+/// (so small systems are not held to a tiny limit). Source: design choice.
+pub const INSTANT_EVENTS_BASE: u64 = 65_536;
 
 // ---------------------------------------------------------------------------------------------
 // GetSnapshotData (DOMAIN §3)

@@ -24,7 +24,7 @@
 
 use crate::live::Live;
 use crate::outline::{Section, INTRO_TITLE, SECTIONS};
-use pulldown_cmark::{html, Options, Parser};
+use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -112,7 +112,44 @@ fn to_html(markdown: &str) -> String {
         }
     }
     let mut out = String::with_capacity(source.len() * 5 / 4);
-    html::push_html(&mut out, Parser::new_ext(&source, Options::ENABLE_TABLES));
+    let events: Vec<Event> = Parser::new_ext(&source, Options::ENABLE_TABLES).collect();
+    html::push_html(&mut out, scrollable_tables(events).into_iter());
+    out
+}
+
+/// Wraps every table in a region that scrolls sideways on a narrow screen: focusable, so a
+/// keyboard can scroll it, and named after the table's column headings.
+fn scrollable_tables(events: Vec<Event>) -> Vec<Event> {
+    let mut out = Vec::with_capacity(events.len() + 4);
+    for (i, event) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::Table(_)) => {
+                let mut headings = Vec::new();
+                let mut cell = String::new();
+                for e in &events[i + 1..] {
+                    match e {
+                        Event::Text(t) | Event::Code(t) => cell.push_str(t),
+                        Event::End(TagEnd::TableCell) => headings.push(std::mem::take(&mut cell)),
+                        Event::End(TagEnd::TableHead) => break,
+                        _ => {}
+                    }
+                }
+                let name = escape(&format!("Table: {}", headings.join(", ")));
+                out.push(Event::Html(
+                    format!(
+                        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{name}\">"
+                    )
+                    .into(),
+                ));
+                out.push(event.clone());
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(event.clone());
+                out.push(Event::Html("</div>".into()));
+            }
+            _ => out.push(event.clone()),
+        }
+    }
     out
 }
 
@@ -247,6 +284,20 @@ pub fn render(
 mod tests {
     use super::*;
     use crate::live::{num, word};
+
+    /// A table scrolls sideways on a phone: its wrapper is focusable and named (axe-core's
+    /// `scrollable-region-focusable`).
+    #[test]
+    fn a_markdown_table_is_wrapped_in_a_focusable_named_region() {
+        let html = to_html("| mode | `SET` works |\n| --- | --- |\n| session | yes |\n");
+        let wrap = "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" \
+                    aria-label=\"Table: mode, SET works\"><table>";
+        assert!(html.contains(wrap), "{html}");
+        assert!(
+            html.trim_end().ends_with("</table></div>") || html.contains("</table>\n</div>"),
+            "{html}"
+        );
+    }
 
     #[test]
     fn placeholders_become_live_elements_and_figures_islands() {

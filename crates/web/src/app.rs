@@ -294,6 +294,9 @@ pub fn App() -> Html {
         return html! {
             <div class={classes!("page", "embed", (e.layout == Layout::Compact).then_some("compact"))}
                  data-embed-id={e.id.clone()}>
+                // The page's title is the embed's level-one heading (for screen readers: the
+                // figure's own heading is what a reader sees).
+                <h1 class="visually-hidden">{ poolsim_page::outline::TITLE }</h1>
                 { notice.unwrap_or_default() }
                 { figure(Some(e.controls.clone()), Some(e.clone())) }
                 <p class="embed-credit">
@@ -313,6 +316,7 @@ pub fn App() -> Html {
             // The figure keeps its place in the tree in both modes, so it is the same element
             // (and the same running models, and the same visibility observer) across P presses.
             if state.present {
+                <h1 class="visually-hidden">{ poolsim_page::outline::TITLE }</h1>
                 <StepPanel step={state.step} talk={state.talk} on_go={on_go} on_exit={on_present.clone()} />
             } else {
                 <header class="masthead">

@@ -117,3 +117,37 @@ pub fn RunStatus(props: &RunStatusProps) -> Html {
         html! { <RunBar metric={props.metric.clone()} label="Simulating" progress={props.run.progress} /> }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rule of `www/sections.css` whose selector list names `selector`, if any: its body.
+    fn rule_for<'a>(css: &'a str, selector: &str) -> Option<&'a str> {
+        css.split('}').find_map(|rule| {
+            let (selectors, body) = rule.split_once('{')?;
+            selectors
+                .split(',')
+                .any(|s| s.trim() == selector)
+                .then_some(body)
+        })
+    }
+
+    #[test]
+    fn every_part_of_the_cpu_bars_has_a_colour_in_the_bar_and_its_legend_swatch() {
+        let css = include_str!("../../../../www/sections.css");
+        for (class, name, _) in cpu_parts(&CpuShare::default()) {
+            for selector in [
+                format!(".bar.cpu-{class}"),
+                format!(".sw.cpu-{class}::before"),
+            ] {
+                let body = rule_for(css, &selector)
+                    .unwrap_or_else(|| panic!("no rule for {selector} (the legend's “{name}”)"));
+                assert!(
+                    body.contains("background"),
+                    "{selector} has no colour: {body}"
+                );
+            }
+        }
+    }
+}

@@ -54,7 +54,12 @@ claims! {
         );
         assert!(t.throughput_tps > 5.0 * s.throughput_tps);
         assert!(t.pool_queue < 5.0 && s.pool_queue > 300.0);
-        assert!(t.errors_per_s() > 0.05 * t.throughput_tps);
+        // The fifth of the clients that rely on session state fail, each about once per retry
+        // back-off (`calibration::RETRY_BACKOFF_NS`, 1 s): tens of errors per second.
+        let relying = f64::from(workload(PoolMode::Transaction, MODES_SESSION_PCT).clients)
+            * f64::from(MODES_SESSION_PCT)
+            / 100.0;
+        assert!(t.errors_per_s() > 0.5 * relying, "{}", t.errors_per_s());
     }
 
     says "In statement mode the connection goes back after every statement, so multi-statement \

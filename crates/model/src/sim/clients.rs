@@ -3,8 +3,9 @@
 //! A transaction of `stmts_per_txn` statements: each statement travels to the server (rtt/2),
 //! possibly through the pooler and its wait queue, runs on a core, and its result travels back
 //! (rtt/2). Between statements the server connection is *idle in transaction*. Per-transaction
-//! clients connect before and disconnect after each transaction. Clients refused a connection
-//! (or timed out in the pool) back off and retry.
+//! clients connect before and disconnect after each transaction. A client whose attempt failed
+//! (refused a connection, timed out in the pool, or its transaction impossible in the pool mode)
+//! backs off and retries: no failure path retries without letting simulated time pass.
 
 //!
 //! [`Clients`] holds the population, each client's state and the transaction attempts in flight;
@@ -408,7 +409,7 @@ impl Sim {
         self.timer(c, d, ClientTimer::Wake);
     }
 
-    /// Client `c` waits before retrying.
+    /// Client `c` waits before retrying: an exponential delay of mean `cal::RETRY_BACKOFF_NS`.
     fn backoff(&mut self, c: ClientId) {
         self.clients.set_state(c, ClientState::Backoff);
         let d = ns(self.random.think.exp(cal::RETRY_BACKOFF_NS as f64));
@@ -631,20 +632,22 @@ impl Sim {
         self.think(c);
     }
 
-    /// The transaction attempt fails with `err`; `drop` also loses the connection.
+    /// The transaction attempt fails with `err`; `drop` also loses the connection. An arrival or
+    /// a leaving client departs; any other client waits out the application's retry back-off
+    /// (`cal::RETRY_BACKOFF_NS`) before its next attempt (reconnecting first if it lost its
+    /// connection), so every failure lets simulated time pass: with a zero think time a client
+    /// that failed and tried again at once would loop at one instant for ever.
     pub fn fail_transaction(&mut self, c: ClientId, err: ErrorKind, drop: bool) {
         self.metrics.error(err);
         self.leave_system(c);
-        if drop {
+        if drop || self.config.params.connect == Connect::PerTxn {
             self.disconnect(c);
-            let cl = &self.clients.slots[c];
-            if cl.open || cl.leaving {
-                self.depart(c);
-            } else {
-                self.backoff(c);
-            }
+        }
+        let cl = &self.clients.slots[c];
+        if cl.open || cl.leaving {
+            self.depart(c);
         } else {
-            self.end_cycle(c);
+            self.backoff(c);
         }
     }
 

@@ -7,8 +7,54 @@
 
 use super::ids::{ClientId, ConnId, CoreId, PoolerId};
 use super::Sim;
+use crate::calibration as cal;
 use crate::metrics::{BucketExtras, Levels, BUCKET_NS};
 use std::collections::VecDeque;
+use std::fmt;
+
+/// The livelock guard's settings: at most `base + per_entity × entities` events at one instant.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Guard {
+    /// Events any instant may hold ([`cal::INSTANT_EVENTS_BASE`]).
+    pub base: u64,
+    /// Events per entity ([`cal::INSTANT_EVENTS_PER_ENTITY`]).
+    pub per_entity: u64,
+    /// Whether tripping it also fails a debug assertion (in debug builds; the guard's own tests
+    /// turn it off to see the release behaviour).
+    pub assert_on_stall: bool,
+}
+
+impl Guard {
+    /// The calibrated limits; the assertion in debug builds.
+    pub fn new() -> Guard {
+        Guard {
+            base: cal::INSTANT_EVENTS_BASE,
+            per_entity: cal::INSTANT_EVENTS_PER_ENTITY,
+            assert_on_stall: cfg!(debug_assertions),
+        }
+    }
+}
+
+/// The model stopped because too many events ran at one simulated instant (a livelock: some
+/// path retries without letting time pass). A bug of the model, never of the parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stall {
+    /// The simulated instant, ns.
+    pub at_ns: u64,
+    /// Events that ran at it before the model stopped.
+    pub events: u64,
+}
+
+impl fmt::Display for Stall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the simulation stopped: {} events at the one instant t = {} ns without simulated \
+             time advancing (a livelock in the model; please report the parameters)",
+            self.events, self.at_ns
+        )
+    }
+}
 
 /// What a client timer means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -181,6 +227,11 @@ pub(crate) struct EventQueue {
     far: Heap,
     /// The last sequence number given (carried over when the system is rebuilt).
     pub seq: u64,
+    /// Events processed at the current instant so far (the guard against a livelock: see
+    /// [`Sim::advance`]).
+    instant_events: u64,
+    /// The instant `instant_events` counts at.
+    instant_at: u64,
 }
 
 /// Which store holds the earliest event.
@@ -202,6 +253,8 @@ impl EventQueue {
             near: Heap { v: Vec::new() },
             far: Heap { v: Vec::new() },
             seq: 0,
+            instant_events: 0,
+            instant_at: 0,
         }
     }
 
@@ -306,18 +359,62 @@ impl Sim {
 
     /// Processes at most `max_events` events with time ≤ `until`; if the queue runs dry or the
     /// next event lies beyond `until`, the clock moves to `until`. Returns events processed.
+    ///
+    /// The guard against a livelock: no more than [`Sim::instant_event_limit`] events may run
+    /// at one instant. Every mechanism advances time when a client fails and tries again, so
+    /// the limit is never reached by a correct model; if it is, the model stops (a debug
+    /// assertion in debug builds; in release the model records a [`Stall`] and from then on
+    /// only its clock moves, so no caller hangs).
     pub fn advance(&mut self, max_events: u64, until: u64) -> u64 {
+        if self.stall.is_some() {
+            self.clock_to(until);
+            return 0;
+        }
         let mut n = 0;
         while n < max_events {
             let Some(e) = self.events.pop_due(until) else {
                 self.clock_to(until);
                 break;
             };
-            self.clock_to(e.time());
+            let t = e.time();
+            self.clock_to(t);
+            if t != self.events.instant_at {
+                self.events.instant_at = t;
+                self.events.instant_events = 0;
+            }
+            self.events.instant_events += 1;
+            if self.events.instant_events > self.guard.base
+                && self.events.instant_events > self.instant_event_limit()
+            {
+                self.stalled();
+                self.clock_to(until);
+                break;
+            }
             self.handle(e.event);
             n += 1;
         }
         n
+    }
+
+    /// The most events one instant may hold: the guard's allowance per entity that can have an
+    /// event pending (client, server connection, process, core), plus its base.
+    fn instant_event_limit(&self) -> u64 {
+        let entities = self.clients.slots.len()
+            + self.backends.conns.len()
+            + self.scheduler.procs.len()
+            + self.scheduler.cores.len();
+        self.guard.base + self.guard.per_entity * entities as u64
+    }
+
+    /// The guard tripped: records the stall (and fails the debug assertion when enabled).
+    #[cold]
+    fn stalled(&mut self) {
+        let stall = Stall {
+            at_ns: self.now,
+            events: self.events.instant_events,
+        };
+        debug_assert!(!self.guard.assert_on_stall, "{stall}");
+        self.stall = Some(stall);
     }
 
     /// Dispatches `event` to its mechanism.
@@ -345,5 +442,71 @@ impl Sim {
     /// Number of pending events (bounded by entities: each holds at most a few timers).
     pub fn pending_events(&self) -> usize {
         self.events.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::{Dist, OnOff, Params, PoolMode};
+
+    /// Every client in lockstep: no think time, no round trip, no overheads, constant statements,
+    /// so each client's steps of one transaction fall on the same instants as every other's.
+    fn lockstep(clients: u32) -> Params {
+        Params {
+            clients,
+            think_ms: 0.0,
+            rtt_ms: 0.0,
+            overheads: OnOff::Off,
+            stmt_cpu_dist: Dist::Const,
+            stmt_cpu_ms: 0.001,
+            pool_mode: PoolMode::None,
+            max_connections: 30_000,
+            ..Params::default()
+        }
+    }
+
+    #[test]
+    fn a_correct_model_stays_under_the_guard_with_every_client_in_lockstep() {
+        // The most clients the registry allows, each statement of each one at the same instant.
+        let mut sim = Sim::new(lockstep(20_000), 1);
+        let events = sim.advance(u64::MAX, 5_000);
+        assert_eq!(sim.now(), 5_000);
+        assert!(
+            sim.events.instant_events >= 20_000,
+            "{}",
+            sim.events.instant_events
+        );
+        assert!(events > 100_000, "{events} events");
+        assert_eq!(sim.stall(), None);
+    }
+
+    #[test]
+    fn the_guard_stops_the_model_with_an_error_and_its_clock_still_reaches_the_end() {
+        let mut sim = Sim::new(lockstep(100), 1);
+        // Far below what 100 clients in lockstep legitimately run at one instant.
+        sim.guard = Guard {
+            base: 50,
+            per_entity: 0,
+            assert_on_stall: false,
+        };
+        sim.advance(u64::MAX, 1_000_000_000);
+        let stall = sim.stall().expect("the guard tripped");
+        assert_eq!(stall.at_ns, 0);
+        assert!(stall.to_string().contains("livelock"), "{stall}");
+        // Stopped, never hanging: the clock moves to any requested time, no event runs.
+        assert_eq!(sim.now(), 1_000_000_000);
+        assert_eq!(sim.advance(u64::MAX, 2_000_000_000), 0);
+        assert_eq!(sim.now(), 2_000_000_000);
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "livelock")]
+    fn in_debug_builds_the_guard_is_an_assertion() {
+        let mut sim = Sim::new(lockstep(100), 1);
+        sim.guard.base = 50;
+        sim.guard.per_entity = 0;
+        sim.advance(u64::MAX, 1_000_000_000);
     }
 }

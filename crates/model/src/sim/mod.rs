@@ -48,7 +48,7 @@ use backends::{Backends, ConnState};
 use client_host::ClientHost;
 use clients::{ClientState, Clients};
 use config::Config;
-use engine::EventQueue;
+use engine::{EventQueue, Guard};
 use ids::{ConnId, PoolerId};
 use pooler::Poolers;
 use postmaster::Postmaster;
@@ -56,6 +56,7 @@ use random::RandomStreams;
 use scheduler::{ProcKind, Scheduler};
 use thread_pool::ThreadPool;
 
+pub use engine::Stall;
 pub use view::{
     BackendCounts, BackendState, BackendView, ClientCounts, ClientStateName, ClientView, CoreUse,
     PoolerCounts, Snapshot,
@@ -89,6 +90,10 @@ pub(crate) struct Sim {
     client_host: ClientHost,
     /// The PgBouncer processes (none without a pooler).
     poolers: Poolers,
+    /// Set when the engine's guard stopped the model (see `Sim::advance`).
+    stall: Option<Stall>,
+    /// The engine's livelock guard.
+    guard: Guard,
 }
 
 impl Sim {
@@ -119,6 +124,8 @@ impl Sim {
             scheduler,
             client_host: ClientHost::new(),
             poolers: Poolers::new(),
+            stall: None,
+            guard: Guard::new(),
         }
     }
 
@@ -162,6 +169,8 @@ impl Sim {
         let random = self.random.clone();
         let mut s = Sim::empty(Config::new(p), random, self.now, metrics);
         s.events.seq = self.events.seq;
+        s.stall = self.stall;
+        s.guard = self.guard;
         *self = s;
         self.populate();
     }
@@ -255,6 +264,11 @@ impl Sim {
     /// Whether any transaction attempt is in progress.
     pub fn has_attempts_in_flight(&self) -> bool {
         !self.clients.flights.is_empty()
+    }
+
+    /// Why the model stopped, if its engine's guard stopped it.
+    pub fn stall(&self) -> Option<Stall> {
+        self.stall
     }
 }
 

@@ -118,6 +118,7 @@ fn side_from_summary(s: &Summary, pooled: bool) -> SideView {
             avg_query_time_s: t.avg_query_time_us / 1e6,
             avg_wait_time_s: t.avg_wait_time_us / 1e6,
         }),
+        stalled: false,
     }
 }
 
@@ -135,6 +136,7 @@ impl Engine for ModelEngine {
         let summary = self.model.window(WINDOW_S);
         let mut side = side_from_summary(&summary, self.pooled);
         side.occupancy = super::snapshot::occupancy(&self.model.snapshot());
+        side.stalled = self.model.stall().is_some();
         let p = self.model.params();
         let config = poolsim_model::architecture::memory_config(p);
         side.memory_private_steady =

@@ -124,6 +124,32 @@ pub struct SideView {
     pub occupancy: Occupancy,
     pub pools: Option<ShowPools>,
     pub stats: Option<ShowStats>,
+    /// Whether this side's model stopped (its livelock guard: `Model::stall`): shown as a
+    /// notice, since its numbers no longer move.
+    pub stalled: bool,
+}
+
+/// The notice when the direct side's model stopped.
+pub const STALL_NOTICE_DIRECT: &str =
+    "The direct side's simulation stopped: too many events at one \
+     simulated instant without time passing (a livelock in the model). Please report this link.";
+/// The notice when the pooled side's model stopped.
+pub const STALL_NOTICE_POOLED: &str =
+    "The pooled side's simulation stopped: too many events at one \
+     simulated instant without time passing (a livelock in the model). Please report this link.";
+
+impl LiveView {
+    /// The notice to show if a side's model stopped (its livelock guard). Fixed text: no number
+    /// formatting in the figure's module for a case that should never happen.
+    pub fn stall_notice(&self) -> Option<&'static str> {
+        if self.direct.stalled {
+            Some(STALL_NOTICE_DIRECT)
+        } else if self.pooled.as_ref().is_some_and(|p| p.stalled) {
+            Some(STALL_NOTICE_POOLED)
+        } else {
+            None
+        }
+    }
 }
 
 impl SideView {

@@ -59,6 +59,9 @@ pub fn LiveFigure(props: &LiveFigureProps) -> Html {
                  ref={props.figure_ref.clone()} aria-labelledby="live-title">
             <h2 id="live-title">{ "The same clients, direct and through a pooler" }</h2>
             <LiveSummary view={view.clone()} clients={p.clients} />
+            if let Some(stall) = view.stall_notice() {
+                <p class="link-notice stall-notice" role="alert">{ stall }</p>
+            }
             <div class={classes!("sides", view.pooled.is_none().then_some("single"))}>
                 <SideReadouts view={view.direct.clone()} clients={p.clients} pool_size={p.pool_size}>
                     <Architecture view={view.direct.clone()} {dark} {resize} {now_s} {calm} {slim} />

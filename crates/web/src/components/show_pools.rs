@@ -20,7 +20,8 @@ fn cell(name: &'static str, value: f64, text: String) -> Html {
 
 fn table(caption: &'static str, columns: &[&'static str], row: Vec<Html>) -> Html {
     html! {
-        <div class="console-table">
+        // Scrolls sideways on a narrow screen: focusable, so a keyboard can scroll it, and named.
+        <div class="console-table" role="region" tabindex="0" aria-label={caption}>
             <table>
                 <caption><code>{ caption }</code></caption>
                 <thead><tr>{ for columns.iter().map(|c| html! { <th scope="col">{ *c }</th> }) }</tr></thead>
