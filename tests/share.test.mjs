@@ -127,6 +127,15 @@ test('presenter mode: clicker keys pressed back to back each move one step and l
   await page.keyboard.press('PageUp');
   await onStep(page, 5);
   await addressHas(page, { present: '1', step: '5' });
+  // The figure's one-line summary shows the step's scenario as soon as its controls do (only
+  // the screen-reader copy is throttled): sampled in one go, the two agree.
+  await fieldShows(page, '#clients-number', '400');
+  const [field, summary] = await page.evaluate(() => [
+    document.querySelector('#clients-number').value,
+    document.querySelector('[data-metric="summary"]').textContent,
+  ]);
+  assert.equal(field, '400');
+  assert.match(summary, /^400 clients,/, `summary "${summary}" lags the step's scenario`);
   // The step's scenario runs: simulated time moves on after the step change (the address was
   // written after it, so this is the new run's clock).
   const t0 = await metric(page, 'sim_time');

@@ -1,4 +1,6 @@
-//! A one-line text summary for screen readers, refreshed at most every 2 s (`aria-live=polite`).
+//! A one-line text summary of the figure: shown as it is now, and read out to screen readers at
+//! most every 2 s (a visually hidden copy with `aria-live=polite`), so what is on screen is never
+//! stale while a screen reader is not flooded.
 
 use gloo::timers::callback::{Interval, Timeout};
 use poolsim_page::format;
@@ -39,8 +41,9 @@ pub fn sentence(view: &LiveView, clients: u32) -> String {
 pub fn LiveSummary(props: &LiveSummaryProps) -> Html {
     // The newest sentence is kept aside; a 2 s interval copies it into what is read out, so a
     // screen reader is not flooded while the model runs or a slider is dragged.
+    let now = sentence(&props.view, props.clients);
     let latest = use_mut_ref(String::new);
-    *latest.borrow_mut() = sentence(&props.view, props.clients);
+    latest.borrow_mut().clone_from(&now);
     let shown = use_state_eq(|| latest.borrow().clone());
     {
         let shown = shown.clone();
@@ -55,6 +58,9 @@ pub fn LiveSummary(props: &LiveSummaryProps) -> Html {
         });
     }
     html! {
-        <p class="live-summary" aria-live="polite" data-metric="summary">{ (*shown).clone() }</p>
+        <>
+            <p class="live-summary" aria-hidden="true" data-metric="summary">{ now }</p>
+            <p class="visually-hidden" aria-live="polite">{ (*shown).clone() }</p>
+        </>
     }
 }
