@@ -13,7 +13,11 @@ use std::path::Path;
 /// the page above the target: docs/SIZE.md says what it is made of. Since the explanation is
 /// prerendered into `index.html` (its prose and every figure's static rendering, 23 KB gzip, the
 /// first thing a reader reads), the first load carries it too.
-pub const FIRST_LOAD_BUDGET_GZIP: u64 = 261_000;
+///
+/// Raised from 261.0 to 264.5 KB for the mechanisms of the big-machine validation (five
+/// parameters, the pooler's host and cache, the stall notice: +3.4 KB in the figure's module);
+/// the minification and data cuts of the size work bring it back down.
+pub const FIRST_LOAD_BUDGET_GZIP: u64 = 264_500;
 
 /// The first load's target, gzip -9, in bytes: what the page benchmark reports against (OVER
 /// until the figure's own module shrinks), while the test guards [`FIRST_LOAD_BUDGET_GZIP`].
