@@ -57,7 +57,7 @@ pub use params::{
     Adjustment, Arch, Auth, Connect, Dist, OnOff, ParamError, ParamKind, ParamSpec, Params,
     PoolMode, PoolerHost, Workload, PARAMS,
 };
-pub use presets::{preset, preset_params, Preset, PRESET_NAMES};
+pub use presets::{preset, preset_params, Preset, PresetId, PRESET_NAMES};
 pub use sim::{
     BackendCounts, BackendState, BackendView, ClientCounts, ClientStateName, ClientView, CoreUse,
     PoolerCounts, Snapshot, Stall,

@@ -15,23 +15,45 @@ pub struct Preset {
     pub params: Params,
 }
 
-/// Names of every preset, in display order.
-pub const PRESET_NAMES: &[&str] = &[
-    "default",
-    "fleet",
-    "fleet_direct",
-    "serverless_storm",
-    "idle_heavy_pg13",
-    "idle_heavy_pg14",
-    "long_transactions",
-    "oversubscribed",
-    "thread_per_connection",
-    "mmc",
-    "lab",
-    "freund72",
-    "tembo_pgbouncer",
-    "tembo_direct",
-];
+crate::keyed! {
+    /// Which named scenario: one variant per preset, in display order. Its key is what
+    /// `--preset` and the URL's `preset=` take; [`PresetId::params`] matches every variant, so a
+    /// new preset cannot lack parameters (nor, by a test of the page crate, words).
+    #[derive(Hash)]
+    pub enum PresetId {
+        /// [`Params::default`]: a few thousand clients through PgBouncer.
+        Default => "default";
+        /// 10,000 application connections through PgBouncer on 16 cores.
+        Fleet => "fleet";
+        /// The fleet straight to Postgres.
+        FleetDirect => "fleet_direct";
+        /// A connection per transaction (serverless functions).
+        ServerlessStorm => "serverless_storm";
+        /// 10,000 idle connections beside 200 busy ones, PostgreSQL 13.
+        IdleHeavyPg13 => "idle_heavy_pg13";
+        /// The same on PostgreSQL 14.
+        IdleHeavyPg14 => "idle_heavy_pg14";
+        /// Long idle-in-transaction periods pinning pooled backends.
+        LongTransactions => "long_transactions";
+        /// 400 busy clients straight to Postgres on 8 cores.
+        Oversubscribed => "oversubscribed";
+        /// The fleet as threads (MySQL style).
+        ThreadPerConnection => "thread_per_connection";
+        /// Pure queueing, overheads off (M/M/c).
+        Mmc => "mmc";
+        /// The measurement lab: pgbench -S on 2 cores.
+        Lab => "lab";
+        /// Freund 2020: pgbench -S on 72 vCPUs.
+        Freund72 => "freund72";
+        /// Tembo 2024: PgBouncer on its own VM.
+        TemboPgbouncer => "tembo_pgbouncer";
+        /// Tembo 2024: direct.
+        TemboDirect => "tembo_direct";
+    }
+}
+
+/// Names of every preset, in display order ([`PresetId::KEYS`]).
+pub const PRESET_NAMES: &[&str] = PresetId::KEYS;
 
 /// The fleet: 10,000 application connections, mostly idle, onto a 16-core server.
 fn fleet() -> Params {
@@ -175,88 +197,98 @@ fn tembo_pgbouncer() -> Params {
 
 /// All presets, in display order.
 pub fn all() -> Vec<Preset> {
-    PRESET_NAMES.iter().filter_map(|n| preset(n)).collect()
+    PresetId::ALL.into_iter().map(PresetId::preset).collect()
+}
+
+impl PresetId {
+    /// Its parameters.
+    pub fn params(self) -> Params {
+        let d = Params::default();
+        match self {
+            PresetId::Default => d,
+            PresetId::Fleet => fleet(),
+            PresetId::FleetDirect => Params {
+                pool_mode: PoolMode::None,
+                max_connections: 10_100,
+                ..fleet()
+            },
+            PresetId::ServerlessStorm => Params {
+                clients: 400,
+                pool_mode: PoolMode::None,
+                connect: Connect::PerTxn,
+                auth: Auth::Scram,
+                max_connections: 500,
+                think_ms: 100.0,
+                stmts_per_txn: 2,
+                stmt_cpu_ms: 0.2,
+                ..d
+            },
+            PresetId::IdleHeavyPg13 => idle_heavy(13),
+            PresetId::IdleHeavyPg14 => idle_heavy(14),
+            PresetId::LongTransactions => Params {
+                clients: 500,
+                pool_size: 32,
+                think_ms: 1_000.0,
+                stmts_per_txn: 4,
+                rtt_ms: 20.0,
+                query_wait_timeout_s: 5.0,
+                ..d
+            },
+            PresetId::Oversubscribed => Params {
+                clients: 400,
+                pool_mode: PoolMode::None,
+                max_connections: 500,
+                think_ms: 0.0,
+                stmt_cpu_ms: 0.1,
+                stmts_per_txn: 1,
+                rtt_ms: 0.2,
+                ..d
+            },
+            PresetId::ThreadPerConnection => Params {
+                pool_mode: PoolMode::None,
+                max_connections: 10_100,
+                arch: Arch::Thread,
+                ..fleet()
+            },
+            PresetId::Mmc => Params {
+                pool_mode: PoolMode::Transaction,
+                pool_size: 8,
+                workload: Workload::Open,
+                arrival_rate: 3_200.0,
+                stmt_cpu_ms: 2.0,
+                stmt_cpu_dist: Dist::Exp,
+                stmts_per_txn: 1,
+                rtt_ms: 0.0,
+                overheads: OnOff::Off,
+                query_wait_timeout_s: 0.0,
+                ..d
+            },
+            PresetId::Lab => lab(),
+            PresetId::Freund72 => freund72(),
+            PresetId::TemboPgbouncer => tembo_pgbouncer(),
+            PresetId::TemboDirect => Params {
+                clients: 50,
+                pool_mode: PoolMode::None,
+                ..tembo_pgbouncer()
+            },
+        }
+    }
+
+    /// This preset with its name.
+    pub fn preset(self) -> Preset {
+        Preset {
+            name: self.key(),
+            params: self.params(),
+        }
+    }
 }
 
 /// The parameters of the preset called `name`.
 pub fn preset_params(name: &str) -> Option<Params> {
-    let d = Params::default();
-    Some(match name {
-        "default" => d,
-        "fleet" => fleet(),
-        "fleet_direct" => Params {
-            pool_mode: PoolMode::None,
-            max_connections: 10_100,
-            ..fleet()
-        },
-        "serverless_storm" => Params {
-            clients: 400,
-            pool_mode: PoolMode::None,
-            connect: Connect::PerTxn,
-            auth: Auth::Scram,
-            max_connections: 500,
-            think_ms: 100.0,
-            stmts_per_txn: 2,
-            stmt_cpu_ms: 0.2,
-            ..d
-        },
-        "idle_heavy_pg13" => idle_heavy(13),
-        "idle_heavy_pg14" => idle_heavy(14),
-        "long_transactions" => Params {
-            clients: 500,
-            pool_size: 32,
-            think_ms: 1_000.0,
-            stmts_per_txn: 4,
-            rtt_ms: 20.0,
-            query_wait_timeout_s: 5.0,
-            ..d
-        },
-        "oversubscribed" => Params {
-            clients: 400,
-            pool_mode: PoolMode::None,
-            max_connections: 500,
-            think_ms: 0.0,
-            stmt_cpu_ms: 0.1,
-            stmts_per_txn: 1,
-            rtt_ms: 0.2,
-            ..d
-        },
-        "thread_per_connection" => Params {
-            pool_mode: PoolMode::None,
-            max_connections: 10_100,
-            arch: Arch::Thread,
-            ..fleet()
-        },
-        "mmc" => Params {
-            pool_mode: PoolMode::Transaction,
-            pool_size: 8,
-            workload: Workload::Open,
-            arrival_rate: 3_200.0,
-            stmt_cpu_ms: 2.0,
-            stmt_cpu_dist: Dist::Exp,
-            stmts_per_txn: 1,
-            rtt_ms: 0.0,
-            overheads: OnOff::Off,
-            query_wait_timeout_s: 0.0,
-            ..d
-        },
-        "lab" => lab(),
-        "freund72" => freund72(),
-        "tembo_pgbouncer" => tembo_pgbouncer(),
-        "tembo_direct" => Params {
-            clients: 50,
-            pool_mode: PoolMode::None,
-            ..tembo_pgbouncer()
-        },
-        _ => return None,
-    })
+    PresetId::from_key(name).map(PresetId::params)
 }
 
 /// The preset called `name`.
 pub fn preset(name: &str) -> Option<Preset> {
-    let name = PRESET_NAMES.iter().find(|n| **n == name)?;
-    Some(Preset {
-        name,
-        params: preset_params(name)?,
-    })
+    PresetId::from_key(name).map(PresetId::preset)
 }

@@ -6,7 +6,7 @@
 //! event) is measured by `cargo xtask bench`, not here.
 mod common;
 
-use poolsim_model::{preset, Model, Params};
+use poolsim_model::{Model, Params, PresetId};
 
 /// The slow-configuration list (the same `--set` pairs as `benches/sim.rs`).
 const SLOW_LIST: &[(&str, &[(&str, &str)])] = &[
@@ -77,7 +77,7 @@ fn events_per_unit(p: Params, warm: f64, dur: f64) -> (f64, u64) {
 
 /// The fleet preset's events per statement: the reference the slow list is held to.
 fn fleet() -> f64 {
-    events_per_unit(preset("fleet").unwrap().params, 1.0, 1.0).0
+    events_per_unit(PresetId::Fleet.params(), 1.0, 1.0).0
 }
 
 #[test]

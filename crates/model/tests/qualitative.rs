@@ -1,7 +1,7 @@
 //! The shapes the explainer relies on.
 mod common;
 use common::*;
-use poolsim_model::{idle_memory, preset, MemoryConfig, Model, Params, PoolMode};
+use poolsim_model::{idle_memory, MemoryConfig, Model, Params, PoolMode, PresetId};
 
 #[test]
 fn direct_throughput_peaks_near_a_few_times_cores_then_declines_pool_stays_near_peak() {
@@ -109,8 +109,8 @@ fn memory_linear_when_direct_bounded_when_pooled() {
 
 #[test]
 fn fleet_pooled_p99_beats_direct_p99() {
-    let pooled = run(preset("fleet").unwrap().params, 2, 1.0, 1.5);
-    let direct = run(preset("fleet_direct").unwrap().params, 2, 1.0, 1.5);
+    let pooled = run(PresetId::Fleet.params(), 2, 1.0, 1.5);
+    let direct = run(PresetId::FleetDirect.params(), 2, 1.0, 1.5);
     eprintln!(
         "fleet p99 pooled {:.4}s ({:.0} tps) direct {:.4}s ({:.0} tps); memory {:.2e} vs {:.2e}",
         pooled.latency_s.p99,
@@ -126,8 +126,8 @@ fn fleet_pooled_p99_beats_direct_p99() {
 
 #[test]
 fn idle_connections_cost_memory_everywhere_and_throughput_only_before_pg14() {
-    let run = |name: &str, idle: Option<u32>| {
-        let mut p = preset(name).unwrap().params;
+    let run = |id: PresetId, idle: Option<u32>| {
+        let mut p = id.params();
         if let Some(n) = idle {
             p.idle_connections = n;
         }
@@ -138,10 +138,13 @@ fn idle_connections_cost_memory_everywhere_and_throughput_only_before_pg14() {
         m.check_invariants().unwrap();
         m.summary()
     };
-    let (pg13, pg14) = (run("idle_heavy_pg13", None), run("idle_heavy_pg14", None));
+    let (pg13, pg14) = (
+        run(PresetId::IdleHeavyPg13, None),
+        run(PresetId::IdleHeavyPg14, None),
+    );
     let (pg13_none, pg14_none) = (
-        run("idle_heavy_pg13", Some(0)),
-        run("idle_heavy_pg14", Some(0)),
+        run(PresetId::IdleHeavyPg13, Some(0)),
+        run(PresetId::IdleHeavyPg14, Some(0)),
     );
     eprintln!(
         "tps pg13 {:.0} (no idle {:.0}), pg14 {:.0} (no idle {:.0})",
@@ -164,7 +167,7 @@ fn idle_connections_cost_memory_everywhere_and_throughput_only_before_pg14() {
 
 #[test]
 fn idle_connections_join_and_leave_while_running() {
-    let mut p = preset("idle_heavy_pg13").unwrap().params;
+    let mut p = PresetId::IdleHeavyPg13.params();
     p.idle_connections = 100;
     let mut m = Model::new(p.clone(), 9);
     m.advance_to(100_000_000);
@@ -186,7 +189,7 @@ fn clients_on_the_server_take_cpu_from_the_backends_and_add_switches() {
     use poolsim_model::{calibration as cal, OnOff};
     let on = Params {
         clients: 8,
-        ..preset("lab").unwrap().params
+        ..PresetId::Lab.params()
     };
     let off = Params {
         clients_on_server: OnOff::Off,

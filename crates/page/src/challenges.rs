@@ -147,10 +147,10 @@ mod tests {
 
     #[test]
     fn idle_connections_hurt_on_13_and_are_fixed_two_ways() {
-        let hurt = poolsim_model::preset("idle_heavy_pg13").unwrap().params;
+        let hurt = poolsim_model::PresetId::IdleHeavyPg13.params();
         assert!(met(&hurt, 1, &[false; 5]));
         let ticked = [false, true, false, false, false];
-        let upgraded = poolsim_model::preset("idle_heavy_pg14").unwrap().params;
+        let upgraded = poolsim_model::PresetId::IdleHeavyPg14.params();
         assert!(met(&upgraded, 2, &ticked));
         assert!(
             !met(&upgraded, 2, &[false; 5]),

@@ -32,13 +32,11 @@ impl Scenario {
     /// The parameters this scenario loads, starting from `first_view` when it names no preset, and
     /// the preset it names (an unknown name loads `first_view`; a test holds every name known). The
     /// registry clamps each setting and ignores unreadable ones, as it does for a link.
-    pub fn resolve(&self, first_view: Params) -> (Params, Option<&'static str>) {
-        let preset = self
-            .preset
-            .and_then(|name| preset_params(name).map(|params| (name, params)));
-        let (mut params, preset) = match preset {
-            Some((name, params)) => (params.clamped().0, Some(name)),
-            None => (first_view, None),
+    pub fn resolve(&self, first_view: Params) -> (Params, Option<PresetId>) {
+        let preset = self.preset.and_then(PresetId::from_key);
+        let mut params = match preset {
+            Some(id) => id.params().clamped().0,
+            None => first_view,
         };
         for (key, value) in self.settings {
             let _ = params.set(key, value);
@@ -47,7 +45,7 @@ impl Scenario {
     }
 }
 
-use poolsim_model::{preset_params, Params};
+use poolsim_model::{Params, PresetId};
 
 /// One section of the explanation.
 #[derive(Debug)]

@@ -858,7 +858,7 @@ mod tests {
 
     #[test]
     fn deterministic_and_robust() {
-        let p = poolsim_model::preset("fleet").unwrap().params;
+        let p = poolsim_model::PresetId::Fleet.params();
         assert_eq!(reproduce(&p), reproduce(&p));
         // Out-of-range input is clamped as the model does, never a panic.
         let wild = Params {

@@ -5,7 +5,7 @@
 use crate::chosen::Chosen;
 use crate::outline::STEPS;
 use crate::presenter::StepMove;
-use poolsim_model::{Params, PoolMode};
+use poolsim_model::{Params, PoolMode, PresetId};
 
 /// The pool modes a reader can pick: every mode but the model's `none`, which is the pooler
 /// switch.
@@ -73,7 +73,7 @@ pub struct PageState {
     /// The mode the pooler gets back when it is switched on again.
     pub last_mode: PoolMode,
     /// The preset the parameters started from, if any (kept in the URL).
-    pub preset: Option<&'static str>,
+    pub preset: Option<PresetId>,
     pub seed: u64,
     pub playing: bool,
     /// Index into [`SPEEDS`].
@@ -140,7 +140,7 @@ pub enum Action {
     Pooler(bool),
     PoolMode(PoolMode),
     /// Replace every parameter (a preset, a presenter step, a `set` message).
-    Params(Box<Params>, Option<&'static str>),
+    Params(Box<Params>, Option<PresetId>),
     Play(bool),
     Step,
     Speed(usize),
@@ -232,7 +232,7 @@ impl PageState {
 
 /// Presenter step `n`'s scenario (the last step's for `n` past the end): its parameters, from the
 /// page's first view or its preset, and the preset they come from.
-pub fn step_scenario(n: usize) -> (Params, Option<&'static str>) {
+pub fn step_scenario(n: usize) -> (Params, Option<PresetId>) {
     STEPS[n.min(STEPS.len() - 1)]
         .scenario
         .resolve(page_default())

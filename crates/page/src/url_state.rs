@@ -43,7 +43,7 @@ use crate::presenter::StepMove;
 use crate::state::{PageState, Palette, DEFAULT_SEED, DEFAULT_SPEED, SPEEDS};
 use poolsim_model::decimal::parse_f64;
 use poolsim_model::params::{spec, ParamError, PARAMS};
-use poolsim_model::{preset_params, Params, PRESET_NAMES};
+use poolsim_model::{Params, PresetId};
 
 /// The query format this page writes.
 pub const VERSION: &str = "1";
@@ -248,14 +248,10 @@ pub fn decode(query: &str) -> Decoded {
     }
     if let Some(name) = value_of("preset") {
         let name = name.trim().to_ascii_lowercase();
-        match PRESET_NAMES
-            .iter()
-            .find(|n| **n == name)
-            .and_then(|n| preset_params(n).map(|p| (*n, p)))
-        {
-            Some((n, params)) => {
-                state.params = params.clamped().0;
-                state.preset = Some(n);
+        match PresetId::from_key(&name) {
+            Some(id) => {
+                state.params = id.params().clamped().0;
+                state.preset = Some(id);
             }
             None => notices.push(format!("unknown preset “{}” ignored", shown(&name))),
         }
@@ -527,13 +523,10 @@ fn decode_controls(list: &str, notices: &mut Vec<String>) -> Vec<&'static str> {
 pub fn encode(state: &PageState, embed: Option<&Embed>) -> String {
     let mut q = form_urlencoded::Serializer::new(String::new());
     q.append_pair("v", VERSION);
-    let base = match state
-        .preset
-        .and_then(|name| preset_params(name).map(|p| (name, p)))
-    {
-        Some((name, params)) => {
-            q.append_pair("preset", name);
-            params.clamped().0
+    let base = match state.preset {
+        Some(id) => {
+            q.append_pair("preset", id.key());
+            id.params().clamped().0
         }
         None => v1_base(),
     };
@@ -646,7 +639,7 @@ mod tests {
     #[test]
     fn presets_are_the_base_of_their_links() {
         let d = decode("?v=1&preset=fleet&clients=9000");
-        assert_eq!(d.state.preset, Some("fleet"));
+        assert_eq!(d.state.preset, Some(PresetId::Fleet));
         assert_eq!(d.state.params.cores, 16);
         assert_eq!(d.state.params.clients, 9000);
         assert_eq!(encode(&d.state, None), "v=1&preset=fleet&clients=9000");
@@ -790,7 +783,7 @@ mod tests {
         assert!(encode(&d.state, None).ends_with("present=1&step=1"));
         let d = decode("?v=1&present=1&step=8");
         assert_eq!(d.state.step, 7);
-        assert_eq!(d.state.preset, Some("fleet"));
+        assert_eq!(d.state.preset, Some(PresetId::Fleet));
         assert_eq!(d.state.params, crate::state::step_scenario(7).0);
         assert_eq!(decode(&encode(&d.state, None)).state, d.state);
     }
@@ -849,7 +842,7 @@ mod corpus {
             any::<u64>(),
             any::<bool>(),
             0..SPEEDS.len(),
-            proptest::option::of(0..PRESET_NAMES.len()),
+            proptest::option::of(0..PresetId::ALL.len()),
             any::<bool>(),
             0..STEPS.len(),
             (
@@ -871,7 +864,7 @@ mod corpus {
                 )| {
                     let mut s = PageState::new(playing);
                     if let Some(i) = preset_i {
-                        s.preset = Some(PRESET_NAMES[i]);
+                        s.preset = Some(PresetId::ALL[i]);
                     }
                     for (spec, u) in PARAMS.iter().zip(values) {
                         let text = match spec.kind {
@@ -1036,7 +1029,7 @@ mod corpus {
 
     fn hostile_query(g: &mut Gen) -> String {
         let registry: Vec<&str> = PARAMS.iter().map(|s| s.key).collect();
-        let presets: Vec<&str> = PRESET_NAMES.to_vec();
+        let presets: Vec<&str> = PresetId::KEYS.to_vec();
         let mut q = String::new();
         if g.next() % 3 == 0 {
             q.push('?');

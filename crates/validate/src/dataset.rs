@@ -358,7 +358,7 @@ pub fn freund_2020(text: &str) -> Result<Dataset, LabError> {
         });
     }
     let version = |v: u32| {
-        let mut p = presets::preset_params("freund72").expect("the freund72 preset exists");
+        let mut p = presets::PresetId::Freund72.params();
         p.pg_version = v;
         p
     };

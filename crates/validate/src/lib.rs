@@ -265,7 +265,7 @@ pub fn parse_select_only(text: &str) -> Result<Vec<LabPoint>, LabError> {
 /// The `lab` preset set up for one measured point: its client count, and for the PgBouncer route
 /// the lab's transaction pool of [`cal::LAB_POOL_SIZE`].
 pub fn point_params(route: Route, clients: u32) -> Params {
-    let mut p = presets::preset_params("lab").expect("the lab preset exists");
+    let mut p = presets::PresetId::Lab.params();
     p.clients = clients;
     match route {
         Route::PgBouncer => {

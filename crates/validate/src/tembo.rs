@@ -13,7 +13,7 @@
 
 use crate::dataset::{Dataset, MeasuredPoint, PointResult, Series, SeriesRun, Use};
 use crate::{Check, LabError, RunSpec, Spread, PEAK_FACTOR, PEAK_SHARE, TPS_TOLERANCE};
-use poolsim_model::presets;
+use poolsim_model::PresetId;
 use serde::Deserialize;
 
 /// PgBouncer's TPS at its largest client count must be at least this far below its peak (Tembo
@@ -52,13 +52,13 @@ struct TemboRow {
 
 /// The series of the file this dataset mirrors, with their keys, labels and presets. PgCat and
 /// Supavisor are multi-threaded or run on the BEAM, which the model's PgBouncer does not mirror.
-const SERIES: [(&str, &str, &str); 2] = [
+const SERIES: [(&str, &str, PresetId); 2] = [
     (
         "pgbouncer",
         "PgBouncer 1.21, one process on its own VM",
-        "tembo_pgbouncer",
+        PresetId::TemboPgbouncer,
     ),
-    ("direct", "direct (no pooler)", "tembo_direct"),
+    ("direct", "direct (no pooler)", PresetId::TemboDirect),
 ];
 
 /// Tembo's table as a dataset: the `pgbouncer` and `direct` series (other rows are skipped).
@@ -107,7 +107,7 @@ pub fn tembo_2024(text: &str) -> Result<Dataset, LabError> {
         .map(|(&(key, label, preset), points)| Series {
             key: key.into(),
             label: label.into(),
-            params: presets::preset_params(preset).expect("the Tembo presets exist"),
+            params: preset.params(),
             points,
         })
         .collect();

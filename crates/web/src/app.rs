@@ -242,12 +242,8 @@ pub fn App() -> Html {
     let on_preset = {
         let figure_ref = figure_ref.clone();
         use_callback(state.dispatcher(), move |name: String, dispatcher| {
-            if let Some(p) = poolsim_model::preset_params(&name) {
-                let known = poolsim_model::PRESET_NAMES
-                    .iter()
-                    .find(|n| **n == name)
-                    .copied();
-                dispatcher.dispatch(Action::Params(Box::new(p), known));
+            if let Some(id) = poolsim_model::PresetId::from_key(&name) {
+                dispatcher.dispatch(Action::Params(Box::new(id.params()), Some(id)));
                 dispatcher.dispatch(Action::Reset);
                 dispatcher.dispatch(Action::Play(true));
                 if let Some(figure) = figure_ref.cast::<web_sys::Element>() {

@@ -5,7 +5,7 @@
 //! optimised code the page ships.
 #![cfg(all(target_arch = "wasm32", not(debug_assertions)))]
 
-use poolsim_model::{preset, Model};
+use poolsim_model::{Model, PresetId};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -28,7 +28,7 @@ fn fleet_events_per_second_in_wasm() {
     // The same case as `poolsim run --preset fleet --warmup 1 --duration 5` natively: a new model
     // run to 6 simulated seconds, timed from construction.
     let t0 = now_ms();
-    let mut m = Model::new(preset("fleet").unwrap().params, 1);
+    let mut m = Model::new(PresetId::Fleet.params(), 1);
     let events = m.advance_to(6 * S).events;
     let seconds = (now_ms() - t0) / 1000.0;
     let rate = events as f64 / seconds;
@@ -45,7 +45,7 @@ async fn yield_to_browser() {
 
 #[wasm_bindgen_test]
 async fn one_simulated_hour_at_10000_direct_connections_keeps_the_heap_flat() {
-    let mut m = Model::new(preset("fleet_direct").unwrap().params, 2);
+    let mut m = Model::new(PresetId::FleetDirect.params(), 2);
     // Warm-up: connections, rings and histograms reach their steady size.
     m.advance_to(120 * S);
     yield_to_browser().await;

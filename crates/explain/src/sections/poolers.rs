@@ -17,9 +17,7 @@ pub const POOLER_POOL: u32 = 48;
 
 /// The model's `fleet` preset with `clients` application connections and a pool of `pool`.
 pub fn fleet_workload(clients: u32, pool: u32) -> poolsim_model::Params {
-    let fleet = poolsim_model::preset("fleet")
-        .expect("the model has a fleet preset")
-        .params;
+    let fleet = poolsim_model::PresetId::Fleet.params();
     poolsim_model::Params {
         clients,
         pool_size: pool,

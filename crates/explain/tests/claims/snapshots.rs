@@ -124,7 +124,7 @@ claims! {
         let pooled = figures(&Params {
             pool_mode: PoolMode::Transaction,
             pool_size: 32,
-            ..poolsim_model::preset("idle_heavy_pg13").unwrap().params
+            ..poolsim_model::PresetId::IdleHeavyPg13.params()
         });
         let pooled = pooled.pooled();
         measured(
