@@ -510,37 +510,15 @@ fn render_dataset_markdown(r: &DatasetReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use poolsim_validate::{ModelFigures, Spread};
+    use poolsim_validate::fixtures::compared;
 
     pub(super) fn example() -> Vec<Compared> {
-        let point = |route, clients, lab: f64, model: f64| Compared {
-            lab: LabPoint {
-                route,
-                clients,
-                reps: 3,
-                tps: Spread {
-                    median: lab,
-                    min: lab * 0.9,
-                    max: lab * 1.05,
-                },
-                p99_ms: (clients > 1).then_some(Spread {
-                    median: 2.0,
-                    min: 1.5,
-                    max: 2.5,
-                }),
-                cs_per_s: None,
-            },
-            model: ModelFigures {
-                tps: model,
-                p99_ms: 1.0,
-            },
-        };
         vec![
-            point(Route::Direct, 1, 5_000.0, 6_000.0),
-            point(Route::Direct, 2, 50_000.0, 40_000.0),
-            point(Route::Direct, 1000, 12_000.0, 20_000.0),
-            point(Route::PgBouncer, 1, 6_000.0, 6_100.0),
-            point(Route::PgBouncer, 1000, 22_000.0, 21_000.0),
+            compared(Route::Direct, 1, 5_000.0, 6_000.0),
+            compared(Route::Direct, 2, 50_000.0, 40_000.0),
+            compared(Route::Direct, 1000, 12_000.0, 20_000.0),
+            compared(Route::PgBouncer, 1, 6_000.0, 6_100.0),
+            compared(Route::PgBouncer, 1000, 22_000.0, 21_000.0),
         ]
     }
 
@@ -562,7 +540,7 @@ mod tests {
         assert!(rows.iter().all(|r| r.matches('|').count() == columns));
         assert_eq!(
             rows[2],
-            "| direct | 1,000 | 12,000 (10,800–12,600) | 20,000 | +66.7 % | 2.00 (1.50–2.50) | 1.00 | −50.0 % |"
+            "| direct | 1,000 | 12,000 (10,800–13,200) | 20,000 | +66.7 % | 2.00 (1.50–2.50) | 1.00 | −50.0 % |"
         );
         assert!(
             rows[0].contains("| – | 1.00 | – |"),

@@ -26,6 +26,8 @@ use serde::Deserialize;
 use std::fmt;
 
 pub mod dataset;
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures;
 pub mod tembo;
 
 /// How the lab's pgbench reached Postgres.
@@ -627,6 +629,7 @@ pub fn checks(points: &[Compared]) -> Vec<Check> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixtures::compared;
 
     const SMALL: &str =
         "sweep,route,clients,reps,tps_median,tps_min,tps_max,p99_ms_median,p99_ms_min,p99_ms_max\n\
@@ -749,27 +752,6 @@ mod tests {
         m.advance_to(500_000_000);
         assert_eq!(whole.tps, m.summary().throughput_tps);
         assert!(whole.tps > 0.0 && whole.p99_ms > 0.0);
-    }
-
-    fn compared(route: Route, clients: u32, lab: f64, model: f64) -> Compared {
-        Compared {
-            lab: LabPoint {
-                route,
-                clients,
-                reps: 3,
-                tps: Spread {
-                    median: lab,
-                    min: lab * 0.9,
-                    max: lab * 1.1,
-                },
-                p99_ms: None,
-                cs_per_s: None,
-            },
-            model: ModelFigures {
-                tps: model,
-                p99_ms: 1.0,
-            },
-        }
     }
 
     #[test]
