@@ -5,6 +5,7 @@
 //! poolsim sweep [--preset NAME] [--set KEY=VALUE]... --vary KEY=FROM..TO[:STEPS][:log]... [--duration S] [--warmup S] [--seed N] [--format csv|json|table]
 //! poolsim params
 //! poolsim presets
+//! poolsim size [--set KEY=VALUE]... [--format table|json] [--inputs]
 //! poolsim validate [--lab-dir DIR] [--published-dir DIR] [--dataset ID]... [--format table|csv|markdown|json] [--svg PATH] [--duration S] [--warmup S] [--seed N]
 //! ```
 //! Bad flags print one line and exit with status 2 (`validate`: 1 when a check fails). Out-of-range values are clamped and the
@@ -13,6 +14,7 @@
 mod flatten;
 mod output;
 mod runner;
+mod size;
 mod sweep_spec;
 mod validate;
 
@@ -29,6 +31,8 @@ commands:
   sweep    simulate one scenario per point of --vary and print one row per point
   params   list every parameter key with its default, range, unit and meaning
   presets  list the named scenarios
+  size     recommend a pool size, a pool mode and the PgBouncer and Postgres settings for a
+           server and load (--set KEY=VALUE, see `poolsim size --inputs`; --format table|json)
   validate run the model at every point of every dataset (the lab's select_only.csv, fitted;
            the published benchmarks, held out), compare, and check
            (exit status 0: all checks pass, 1: a check fails, 2: bad input)
@@ -74,6 +78,9 @@ fn real_main() -> Result<ExitCode, String> {
     if command == "validate" {
         return run_validate(&mut parser);
     }
+    if command == "size" {
+        return run_size(&mut parser);
+    }
     let done: Result<(), String> = match command.as_str() {
         "run" => {
             let (config, format, varies) = parse_options(&mut parser, Format::Table)?;
@@ -108,10 +115,52 @@ fn real_main() -> Result<ExitCode, String> {
             Ok(())
         }
         other => Err(format!(
-            "unknown command `{other}` (commands: run, sweep, params, presets, validate)"
+            "unknown command `{other}` (commands: run, sweep, params, presets, validate, size)"
         )),
     };
     done.map(|()| ExitCode::SUCCESS)
+}
+
+/// `poolsim size [--set KEY=VALUE]... [--format table|json] [--inputs]`.
+fn run_size(parser: &mut lexopt::Parser) -> Result<ExitCode, String> {
+    let mut pairs = Vec::new();
+    let mut json = false;
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Long("set") => {
+                let kv = value(parser)?;
+                let (k, v) = kv
+                    .split_once('=')
+                    .ok_or_else(|| format!("--set wants KEY=VALUE, got `{kv}`"))?;
+                pairs.push((k.trim().to_string(), v.to_string()));
+            }
+            Long("format") => match value(parser)?.as_str() {
+                "table" => json = false,
+                "json" => json = true,
+                other => return Err(format!("--format wants table or json, got `{other}`")),
+            },
+            Long("inputs") => {
+                print!("{}", size::render_inputs());
+                return Ok(ExitCode::SUCCESS);
+            }
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    let (report, notices) = size::run(&pairs)?;
+    for n in &notices {
+        eprintln!("poolsim: {}", n.text);
+    }
+    let text = if json {
+        size::render_json(&report, &notices) + "\n"
+    } else {
+        size::render_table(&report)
+    };
+    // A reader piping into `head` closes the pipe early: that is not an error worth a panic.
+    use std::io::Write;
+    match std::io::stdout().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
+        _ => Ok(ExitCode::SUCCESS),
+    }
 }
 
 fn run_validate(parser: &mut lexopt::Parser) -> Result<ExitCode, String> {

@@ -375,3 +375,48 @@ fn validate_markdown_has_a_row_per_lab_point_and_the_svg_a_dot_per_point() {
     assert_eq!(drawn.matches("<circle").count(), 2 * 22 + 2);
     std::fs::remove_file(&svg).ok();
 }
+
+#[test]
+fn size_gives_the_page_engines_numbers_and_clamps_bad_values_with_a_notice() {
+    let args = [
+        "size",
+        "--set",
+        "vcpus=4",
+        "--set",
+        "instances=10",
+        "--set",
+        "pool=10",
+        "--set",
+        "think_ms=5",
+        "--set",
+        "rtt_ms=99999",
+        "--format",
+        "json",
+    ];
+    let o = poolsim(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("500"), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
+    // The same inputs through the page's engine: the same recommendation and sweep.
+    let mut inputs = poolsim_page::size::Inputs::default();
+    for kv in args[1..args.len() - 2].chunks(2) {
+        let (k, value) = kv[1].split_once('=').unwrap();
+        inputs.set(k, value).unwrap();
+    }
+    let report = poolsim_page::sim::size::SizeSweep::run_to_end(&inputs);
+    let rec = report.recommendation.expect("a recommendation");
+    assert_eq!(v["recommendation"]["pool_size"], rec.pool_size);
+    assert_eq!(v["sweep"].as_array().unwrap().len(), report.points.len());
+    for (row, p) in v["sweep"].as_array().unwrap().iter().zip(&report.points) {
+        assert_eq!(row["tps"].as_f64(), Some(p.tps));
+        assert_eq!(row["p99_s"].as_f64(), Some(p.p99_s));
+    }
+    assert_eq!(v["notices"][0]["key"], "rtt_ms");
+    let o = poolsim(&["size", "--set", "vcpus=many"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("vcpus wants a number"),
+        "{}",
+        stderr(&o)
+    );
+}

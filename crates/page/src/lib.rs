@@ -20,6 +20,7 @@ pub mod presenter;
 pub mod reproduce;
 pub mod scale;
 pub mod sim;
+pub mod size;
 pub mod snippets;
 pub mod state;
 pub mod teach;

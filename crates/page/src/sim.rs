@@ -4,6 +4,7 @@
 
 pub mod lab;
 mod model_engine;
+pub mod size;
 mod snapshot;
 pub mod view;
 

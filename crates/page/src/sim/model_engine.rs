@@ -58,8 +58,14 @@ pub struct ModelEngine {
 
 impl ModelEngine {
     pub fn new(p: &Params, pooled: bool, seed: u64) -> ModelEngine {
+        ModelEngine::exact(side_params(p, pooled), pooled, seed)
+    }
+
+    /// A model of exactly `p` (no [`side_params`]: the reader's own `max_connections` holds, so
+    /// a direct run can be refused), shown as the `pooled` side or not.
+    pub fn exact(p: Params, pooled: bool, seed: u64) -> ModelEngine {
         ModelEngine {
-            model: Model::new(side_params(p, pooled), seed),
+            model: Model::new(p, seed),
             pooled,
         }
     }
