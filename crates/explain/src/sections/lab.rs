@@ -52,7 +52,14 @@ impl Job for Run {
 /// Runs `w` (direct and, when it has a pool mode, pooled) progressively; restarts when `w` changes.
 #[hook]
 pub fn use_run(w: Params) -> JobView<LiveView> {
-    use_job(w, |w| Run::new(w, RUN_NS))
+    use_run_for(w, RUN_NS)
+}
+
+/// [`use_run`] for `ns` simulated nanoseconds instead of the small figures' [`RUN_NS`] (a big
+/// server's run, shorter because each simulated second holds millions of events).
+#[hook]
+pub fn use_run_for(w: Params, ns: u64) -> JobView<LiveView> {
+    use_job((w, ns), |(w, ns)| Run::new(w, *ns))
 }
 
 /// The parameters most small figures start from: the live figure's default (the pooler is on, so

@@ -2,8 +2,9 @@
 
 use super::common::{rate_digits, use_live, Choice};
 use super::figures::{CpuBars, RunStatus};
-use super::lab::{base, use_run};
-use poolsim_model::Params;
+use super::job::JobView;
+use super::lab::{base, use_run_for};
+use poolsim_model::{Params, PresetId};
 use poolsim_page::format::count;
 use poolsim_page::format::percent;
 use poolsim_page::live::{num, word, Live, Runner};
@@ -52,6 +53,59 @@ fn snapshot_workload(clients: u32, pg: PgVersion) -> Params {
     }
 }
 
+/// Connections on the big server (Freund's 72 vCPUs): where his PG13/PG14 ratio is about 2.
+pub const BIG_CLIENTS: u32 = 1_000;
+
+/// Simulated time of each big-server run: at one to two million transactions per second, half a
+/// second is a million transactions, and its start-up (1,000 connections opening) a few ms of it.
+pub const BIG_RUN_NS: u64 = 500_000_000;
+
+/// Freund's benchmark server (the `freund72` preset: 72 vCPUs in two sockets, select-only
+/// pgbench straight to Postgres, no think time) with [`BIG_CLIENTS`] connections, on PostgreSQL
+/// 13 (`pg13`) or 14.
+pub fn big_server(pg13: bool) -> Params {
+    Params {
+        clients: BIG_CLIENTS,
+        pg_version: if pg13 { 13 } else { 14 },
+        ..PresetId::Freund72.params()
+    }
+}
+
+/// Which server the figure shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Server {
+    /// The page's 8 cores with many mostly idle connections.
+    Small,
+    /// Freund's 72 vCPUs with 1,000 busy connections.
+    Big,
+}
+
+/// Section 6's numbers for the big server: PG13's and PG14's runs.
+fn big_live(v13: &LiveView, v14: &LiveView) -> Vec<Live> {
+    let (t13, t14) = (v13.direct.throughput_tps, v14.direct.throughput_tps);
+    let ratio = t14 / t13.max(1e-9);
+    vec![
+        num(
+            "snapshots_big_clients",
+            f64::from(BIG_CLIENTS),
+            count(BIG_CLIENTS.into()),
+        ),
+        num("snapshots_big_tps_13", t13, rate_digits(t13)),
+        num("snapshots_big_tps_14", t14, rate_digits(t14)),
+        num("snapshots_big_ratio", ratio, super::common::times(ratio)),
+        num(
+            "snapshots_big_share_13",
+            v13.direct.cpu.snapshots,
+            percent(v13.direct.cpu.snapshots),
+        ),
+        num(
+            "snapshots_big_share_14",
+            v14.direct.cpu.snapshots,
+            percent(v14.direct.cpu.snapshots),
+        ),
+    ]
+}
+
 /// Section 6's live numbers: the run of `w` on `pg`, and the run of the other version.
 fn live_for(w: &Params, pg: PgVersion, run: &LiveView, other: &LiveView) -> Vec<Live> {
     let d = &run.direct;
@@ -92,38 +146,105 @@ pub fn defaults(run: Runner) -> Vec<Live> {
     let ns = poolsim_page::live::RUN_NS;
     let w = snapshot_workload(SNAPSHOT_CLIENTS, PgVersion::Pg13);
     let other = snapshot_workload(SNAPSHOT_CLIENTS, PgVersion::Pg14);
-    live_for(&w, PgVersion::Pg13, &run(&w, ns), &run(&other, ns))
+    let mut values = live_for(&w, PgVersion::Pg13, &run(&w, ns), &run(&other, ns));
+    values.extend(big_live(
+        &run(&big_server(true), BIG_RUN_NS),
+        &run(&big_server(false), BIG_RUN_NS),
+    ));
+    values
 }
 
 /// Section 6's figure: where the cores' time goes, the version choice and the connections slider.
 #[component]
 pub fn SnapshotSection() -> Html {
     let version = use_state(|| AttrValue::from("13"));
+    let server_key = use_state(|| AttrValue::from("small"));
     let clients = use_state(|| SNAPSHOT_CLIENTS);
     let pg = if version.as_str() == "14" {
         PgVersion::Pg14
     } else {
         PgVersion::Pg13
     };
+    let other_pg = if pg == PgVersion::Pg13 {
+        PgVersion::Pg14
+    } else {
+        PgVersion::Pg13
+    };
+    let server = if server_key.as_str() == "big" {
+        Server::Big
+    } else {
+        Server::Small
+    };
     let w = snapshot_workload(*clients, pg);
-    let run = use_run(w.clone());
+    let run = use_run_for(w.clone(), poolsim_page::live::RUN_NS);
     // The other version, for the comparison in the prose.
-    let other = use_run(snapshot_workload(
-        *clients,
-        if pg == PgVersion::Pg13 {
-            PgVersion::Pg14
-        } else {
-            PgVersion::Pg13
-        },
-    ));
-    let d = &run.output.direct;
+    let other = use_run_for(
+        snapshot_workload(*clients, other_pg),
+        poolsim_page::live::RUN_NS,
+    );
     use_live(
         live_for(&w, pg, &run.output, &other.output),
         run.done && other.done,
     );
+    // The big server's runs (millions of events each) start when the reader chooses it; the
+    // prerender runs them for the prose's numbers, which they then rewrite with the same digits.
+    let big = server == Server::Big || cfg!(feature = "ssr");
+    let big_run = |pg13| {
+        if big {
+            (big_server(pg13), BIG_RUN_NS)
+        } else {
+            // Nothing to show: one client for one nanosecond.
+            (
+                Params {
+                    clients: 1,
+                    pool_mode: poolsim_model::PoolMode::None,
+                    ..base()
+                },
+                1,
+            )
+        }
+    };
+    let (w13, ns13) = big_run(true);
+    let (w14, ns14) = big_run(false);
+    let big13 = use_run_for(w13, ns13);
+    let big14 = use_run_for(w14, ns14);
+    use_live(
+        big_live(&big13.output, &big14.output),
+        big && big13.done && big14.done,
+    );
+    // What the bars and the run status show: the small server's run, or both big runs (the
+    // prose compares them, so the status is done when both are).
+    let shown = match server {
+        Server::Small => run.clone(),
+        Server::Big => JobView {
+            output: if pg == PgVersion::Pg13 {
+                big13.output.clone()
+            } else {
+                big14.output.clone()
+            },
+            progress: (big13.progress + big14.progress) / 2.0,
+            done: big13.done && big14.done,
+            worst_frame_ms: big13.worst_frame_ms.max(big14.worst_frame_ms),
+        },
+    };
+    let d = &shown.output.direct;
     let on_version = {
         let version = version.clone();
         Callback::from(move |v| version.set(v))
+    };
+    let on_server = {
+        let server_key = server_key.clone();
+        Callback::from(move |v| server_key.set(v))
+    };
+    let caption = match server {
+        Server::Small => format!(
+            "Where the cores’ time goes with {} connections, most of them idle at any moment.",
+            count(w.clients.into())
+        ),
+        Server::Big => format!(
+            "Where the cores’ time goes on 72 vCPUs with {} connections running without pause (Freund’s benchmark).",
+            count(BIG_CLIENTS.into())
+        ),
     };
     let on_clients = {
         let clients = clients.clone();
@@ -133,16 +254,20 @@ pub fn SnapshotSection() -> Html {
         <>
             <figure class="explain-figure">
                 <CpuBars direct={d.cpu} direct_label={format!("PostgreSQL {}, direct", pg_label(pg))} />
-                <figcaption>{ format!("Where the cores’ time goes with {} connections, most of them idle at any moment.",
-                                      count(w.clients.into())) }</figcaption>
+                <figcaption>{ caption }</figcaption>
             </figure>
             <div class="explain-controls">
+                <Choice name="snap-server" legend="Server" value={(*server_key).clone()} on_change={on_server}
+                        options={vec![("small".into(), "8 cores, mostly idle connections".into()),
+                                      ("big".into(), "72 vCPUs, 1,000 busy connections".into())]} />
                 <Choice name="snap-version" legend="PostgreSQL version" value={(*version).clone()} on_change={on_version}
                         options={vec![("13".into(), "13 and older".into()), ("14".into(), "14 and newer".into())]} />
-                <IntSlider id="snap-clients" label="Connections" unit="connections" min={10} max={10_000}
-                           value={w.clients} log=true on_change={on_clients} />
+                if server == Server::Small {
+                    <IntSlider id="snap-clients" label="Connections" unit="connections" min={10} max={10_000}
+                               value={w.clients} log=true on_change={on_clients} />
+                }
             </div>
-            <RunStatus metric="snapshots_run" run={run.clone()} />
+            <RunStatus metric="snapshots_run" run={shown} />
         </>
     }
 }
