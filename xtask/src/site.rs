@@ -4,11 +4,12 @@
 //! Trunk writes its loader as an inline `<script type="module">` into `index.html`, which
 //! `script-src 'self'` forbids. [`finish_dist`] moves every inline module script into
 //! `init-<hash>.js` (loaded with Subresource Integrity), puts the policy in a `<meta>` right after
-//! `<meta charset>`, writes `oembed.json` and links it from the page, and writes the model
-//! document beside it ([`crate::model_doc`]). First, the explanation's
-//! module gets hashed file names ([`crate::deferred`]). Tags are found and edited with an HTML
-//! rewriter ([`crate::html`]), which copies every other byte as Trunk wrote it. Running it twice
-//! changes nothing.
+//! `<meta charset>`, drops the source's HTML comments, writes `oembed.json` and links it from the
+//! page, and writes the model document beside it ([`crate::model_doc`]). First, the explanation's
+//! module gets hashed file names ([`crate::deferred`]); last, the scripts and stylesheets are
+//! minified ([`crate::minify`]). Tags are found and edited with an HTML rewriter
+//! ([`crate::html`]), which copies every other byte as Trunk wrote it. Running it twice changes
+//! nothing.
 
 use crate::files::{read_text, write};
 use crate::html::{self, Edit, StartTag};
@@ -71,6 +72,18 @@ fn finish_dist_with(dist: &Path, public_url: &str, site_url: Option<&str>) -> Re
             }
         }
     }
+    let minified = crate::minify::minify_dist(dist)?;
+    if !minified.is_empty() {
+        let before: usize = minified.iter().map(|file| file.before).sum();
+        let after: usize = minified.iter().map(|file| file.after).sum();
+        let names: Vec<&str> = minified.iter().map(|file| file.name.as_str()).collect();
+        println!(
+            "poolsim: minified {} ({:.1} KB to {:.1} KB)",
+            names.join(", "),
+            before as f64 / 1000.0,
+            after as f64 / 1000.0
+        );
+    }
     let moved: Vec<&str> = finished.scripts.iter().map(|(n, _)| n.as_str()).collect();
     if !moved.is_empty() {
         println!(
@@ -114,6 +127,9 @@ fn finish_html(html: &str, public_url: &str) -> std::result::Result<Finished, St
     let html = insert_csp(&html)?;
     let html = insert_oembed_link(&html, public_url)?;
     let html = cors_stylesheets(&html)?;
+    // The source's comments are notes for whoever edits `www/index.html`, not for the reader.
+    // The metadata's mark stays: it tells a second run the metadata is already there.
+    let html = html::without_comments(&html, |text| format!("<!--{text}-->") == METADATA_MARK)?;
     Ok(Finished { html, scripts })
 }
 
