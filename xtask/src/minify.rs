@@ -3,16 +3,18 @@
 //! Trunk's own `minify` setting would also minify `index.html` before the prerender hook runs, and
 //! that removes the `<!--poolsim:…-->` markers the hook fills (Trunk minifies the page with
 //! `minify-html`, which drops every comment). So Trunk copies the files as they are and
-//! [`minify_dist`] minifies them afterwards with `oxc` for the scripts (wasm-bindgen's glue, the
-//! loaders, `mode.js`; Trunk's own `minify-js` 0.5 cannot parse the glue's
+//! [`minify_dist`] minifies them first thing after it, with `oxc` for the scripts (wasm-bindgen's
+//! glue, the loaders, `mode.js`; Trunk's own `minify-js` 0.5 cannot parse the glue's
 //! `export { … as default }` nor a loader's top-level `await`) and `lightningcss`, the library
-//! Trunk uses, for the stylesheets. Each file keeps its name (Trunk's hash of the source still changes whenever the
-//! source does), and every `integrity` attribute naming a minified file in the site's HTML is
-//! recomputed. `poolsim-figure.js` is left as written: host pages load it, and it is documented
-//! to be read (docs/EMBEDDING.md). A file is rewritten only when minifying makes it smaller, so a
-//! second run changes nothing.
+//! Trunk uses, for the stylesheets. A file Trunk named by a digest of its contents is renamed by a
+//! digest of the minified ones (a new minifier may change the bytes of an unchanged source: the
+//! old name, cached for ever, would then fail its new integrity), every mention of the old name
+//! follows, and every `integrity` attribute naming a minified file is recomputed.
+//! `poolsim-figure.js` is left as written: host pages load it, and it is documented to be read
+//! (docs/EMBEDDING.md). A file is rewritten only when minifying makes it smaller, so a second run
+//! changes nothing.
 
-use crate::files::{read_text, write};
+use crate::files::{read, read_text, remove, write};
 use crate::html;
 use crate::{Failure, Result};
 use base64::Engine as _;
@@ -178,20 +180,64 @@ fn refresh_integrity(
     Ok(out)
 }
 
-/// One minified file: its name, and its size before and after.
+/// One minified file: its names, and its size before and after.
 #[derive(Debug)]
 pub struct Minified {
-    /// The file's name in `dist/`.
+    /// The file's name in `dist/` as Trunk wrote it.
     pub name: String,
+    /// Its name now: a name with a digest of the contents gets the digest of the minified ones.
+    pub renamed: String,
     /// Its size as Trunk wrote it, in bytes.
     pub before: usize,
     /// Its size minified, in bytes.
     pub after: usize,
 }
 
-/// Minifies the scripts and stylesheets of `dist` in place and refreshes the integrity attributes
-/// of its HTML files that name them. A file that does not parse is an error (the minifiers read
-/// standard CSS and JavaScript: a file they refuse is one a browser may read differently).
+/// The stem of a name that carries a digest of its file's contents, as Trunk names its assets
+/// (`style-<hex>.css`: at least 8 lowercase hex digits after the last `-`), and the extension.
+fn digest_named(name: &str) -> Option<(&str, &str)> {
+    let (base, extension) = name.rsplit_once('.')?;
+    let (stem, hex) = base.rsplit_once('-')?;
+    let is_digest = hex.len() >= 8
+        && hex
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    is_digest.then_some((stem, extension))
+}
+
+/// `<stem>-<16 hex digits>.<extension>` from a digest of `contents`: a file named by its
+/// contents may be cached for ever, and its integrity checked (docs/PUBLISHING.md), so minified
+/// contents get a name of their own.
+fn renamed(stem: &str, extension: &str, contents: &[u8]) -> String {
+    let hex: String = Sha384::digest(contents)[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("{stem}-{hex}.{extension}")
+}
+
+/// A module script minified (the body of the loader Trunk writes inline), or `None` when oxc
+/// cannot parse it or it would not get smaller.
+pub fn module(source: &str) -> Option<String> {
+    minified(Kind::Module, source)
+        .ok()
+        .filter(|small| small.len() < source.len())
+}
+
+/// A stylesheet minified, or `None` when lightningcss cannot parse it or it would not get
+/// smaller.
+pub fn stylesheet(source: &str) -> Option<String> {
+    minified(Kind::Stylesheet, source)
+        .ok()
+        .filter(|small| small.len() < source.len())
+}
+
+/// Minifies the scripts and stylesheets of `dist` (a file is rewritten only when it gets
+/// smaller). A file named by a digest of its contents is renamed by a digest of the minified
+/// ones, and every mention of the old name in the site's HTML and scripts follows; the integrity
+/// attributes naming a minified file are recomputed. A file that does not parse is an error (the
+/// minifiers read standard CSS and JavaScript: a file they refuse is one a browser may read
+/// differently).
 pub fn minify_dist(dist: &Path) -> Result<Vec<Minified>> {
     let entries = std::fs::read_dir(dist)
         .map_err(|e| Failure::Failed(format!("cannot list {}: {e}", dist.display())))?;
@@ -200,7 +246,6 @@ pub fn minify_dist(dist: &Path) -> Result<Vec<Minified>> {
         .map(|entry| entry.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    let mut changed = BTreeMap::new();
     let mut done = Vec::new();
     for name in &names {
         let Some(kind) = kind_of(name) else {
@@ -210,26 +255,53 @@ pub fn minify_dist(dist: &Path) -> Result<Vec<Minified>> {
         let source = read_text(&path)?;
         let small = minified(kind, &source)
             .map_err(|e| Failure::Failed(format!("cannot minify {}: {e}", path.display())))?;
-        if small.len() < source.len() {
-            write(&path, &small)?;
-            changed.insert(name.clone(), integrity(small.as_bytes()));
-            done.push(Minified {
-                name: name.clone(),
-                before: source.len(),
-                after: small.len(),
-            });
+        if small.len() >= source.len() {
+            continue;
         }
+        let new_name = match digest_named(name) {
+            Some((stem, extension)) => renamed(stem, extension, small.as_bytes()),
+            None => name.clone(),
+        };
+        write(&dist.join(&new_name), &small)?;
+        if new_name != *name {
+            remove(&path)?;
+        }
+        done.push(Minified {
+            name: name.clone(),
+            renamed: new_name,
+            before: source.len(),
+            after: small.len(),
+        });
     }
-    if changed.is_empty() {
+    if done.is_empty() {
         return Ok(done);
     }
-    for name in names.iter().filter(|name| name.ends_with(".html")) {
-        let path = dist.join(name);
-        let page = read_text(&path)?;
-        let refreshed = refresh_integrity(&page, &changed)
-            .map_err(|e| Failure::Failed(format!("{}: {e}", path.display())))?;
-        if refreshed != page {
-            write(&path, &refreshed)?;
+    let mut digests = BTreeMap::new();
+    for file in &done {
+        digests.insert(
+            file.renamed.clone(),
+            integrity(&read(&dist.join(&file.renamed))?),
+        );
+    }
+    let entries = std::fs::read_dir(dist)
+        .map_err(|e| Failure::Failed(format!("cannot list {}: {e}", dist.display())))?;
+    for entry in entries.filter_map(|entry| entry.ok()) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !(name.ends_with(".html") || name.ends_with(".js")) {
+            continue;
+        }
+        let path = entry.path();
+        let text = read_text(&path)?;
+        let mut edited = text.clone();
+        for file in done.iter().filter(|file| file.renamed != file.name) {
+            edited = edited.replace(&file.name, &file.renamed);
+        }
+        if name.ends_with(".html") {
+            edited = refresh_integrity(&edited, &digests)
+                .map_err(|e| Failure::Failed(format!("{}: {e}", path.display())))?;
+        }
+        if edited != text {
+            write(&path, &edited)?;
         }
     }
     Ok(done)
@@ -277,6 +349,66 @@ mod tests {
     }
 
     #[test]
+    fn a_file_named_by_its_digest_is_renamed_by_the_minified_ones_and_its_mentions_follow() {
+        assert_eq!(
+            digest_named("style-f17671ddebb0fd95.css"),
+            Some(("style", "css"))
+        );
+        assert_eq!(
+            digest_named("poolsim-web-cb5c3676f.js"),
+            Some(("poolsim-web", "js"))
+        );
+        assert_eq!(digest_named("poolsim-explain-dialogs.css"), None);
+        assert_eq!(digest_named("mode.js"), None);
+        assert_eq!(
+            digest_named("poolsim-web-cafe.js"),
+            None,
+            "too short to be a digest"
+        );
+        let dir = std::env::temp_dir().join(format!("poolsim-rename-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let glue = "export function start(first) {\n    return first;\n}\n";
+        std::fs::write(dir.join("app-0123456789abcdef.js"), glue).unwrap();
+        let loader = "import init from './app-0123456789abcdef.js';\n";
+        std::fs::write(dir.join("init-fedcba9876543210.js"), loader).unwrap();
+        let html = format!(
+            "<link rel=\"modulepreload\" href=\"./app-0123456789abcdef.js\" integrity=\"{}\">",
+            integrity(glue.as_bytes())
+        );
+        std::fs::write(dir.join("index.html"), &html).unwrap();
+        let done = minify_dist(&dir).unwrap();
+        let glue_file = done.iter().find(|f| f.name.starts_with("app-")).unwrap();
+        let new_name = &glue_file.renamed;
+        assert!(new_name.starts_with("app-") && new_name.len() == "app-.js".len() + 16);
+        let small = std::fs::read(dir.join(new_name)).unwrap();
+        assert_eq!(*new_name, renamed("app", "js", &small));
+        assert!(!dir.join("app-0123456789abcdef.js").exists());
+        let page = std::fs::read_to_string(dir.join("index.html")).unwrap();
+        assert_eq!(
+            page,
+            format!(
+                "<link rel=\"modulepreload\" href=\"./{new_name}\" integrity=\"{}\">",
+                integrity(&small)
+            )
+        );
+        let loaders: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("init-"))
+            .collect();
+        assert_eq!(loaders.len(), 1);
+        let loader = std::fs::read_to_string(dir.join(&loaders[0])).unwrap();
+        assert!(loader.contains(new_name.as_str()), "{loader}");
+        assert!(
+            minify_dist(&dir).unwrap().is_empty(),
+            "a second run changes nothing"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn integrity_follows_the_file_under_any_public_url() {
         let changed = BTreeMap::from([("a-1.css".to_string(), "sha384-NEW".to_string())]);
         let html = "<link rel=\"stylesheet\" href=\"./a-1.css\" integrity=\"sha384-OLD\"/>\n\
@@ -310,6 +442,10 @@ mod tests {
         let done = minify_dist(&dir).unwrap();
         assert_eq!(done.len(), 1);
         assert_eq!(done[0].name, "style-1.css");
+        assert_eq!(
+            done[0].renamed, "style-1.css",
+            "a name without a digest stays"
+        );
         let small = std::fs::read(dir.join("style-1.css")).unwrap();
         assert_eq!(small, b".page{color:red}");
         let page = std::fs::read_to_string(dir.join("index.html")).unwrap();

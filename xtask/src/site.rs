@@ -5,9 +5,9 @@
 //! `script-src 'self'` forbids. [`finish_dist`] moves every inline module script into
 //! `init-<hash>.js` (loaded with Subresource Integrity), puts the policy in a `<meta>` right after
 //! `<meta charset>`, drops the source's HTML comments, writes `oembed.json` and links it from the
-//! page, and writes the model document beside it ([`crate::model_doc`]). First, the explanation's
-//! module gets hashed file names ([`crate::deferred`]); last, the scripts and stylesheets are
-//! minified ([`crate::minify`]). Tags are found and edited with an HTML rewriter
+//! page, and writes the model document beside it ([`crate::model_doc`]). First, the scripts and
+//! stylesheets are minified ([`crate::minify`]), the loader too when it moves, and the
+//! explanation's module gets hashed file names ([`crate::deferred`]). Tags are found and edited with an HTML rewriter
 //! ([`crate::html`]), which copies every other byte as Trunk wrote it. Running it twice changes
 //! nothing.
 
@@ -39,6 +39,18 @@ pub fn finish_dist(dist: &Path, public_url: &str) -> Result<()> {
 }
 
 fn finish_dist_with(dist: &Path, public_url: &str, site_url: Option<&str>) -> Result<()> {
+    let minified = crate::minify::minify_dist(dist)?;
+    if !minified.is_empty() {
+        let before: usize = minified.iter().map(|file| file.before).sum();
+        let after: usize = minified.iter().map(|file| file.after).sum();
+        let names: Vec<&str> = minified.iter().map(|file| file.renamed.as_str()).collect();
+        println!(
+            "poolsim: minified {} ({:.1} KB to {:.1} KB)",
+            names.join(", "),
+            before as f64 / 1000.0,
+            after as f64 / 1000.0
+        );
+    }
     crate::deferred::hash_names(dist, public_url)?;
     let index = dist.join("index.html");
     let html = read_text(&index)?;
@@ -72,18 +84,6 @@ fn finish_dist_with(dist: &Path, public_url: &str, site_url: Option<&str>) -> Re
             }
         }
     }
-    let minified = crate::minify::minify_dist(dist)?;
-    if !minified.is_empty() {
-        let before: usize = minified.iter().map(|file| file.before).sum();
-        let after: usize = minified.iter().map(|file| file.after).sum();
-        let names: Vec<&str> = minified.iter().map(|file| file.name.as_str()).collect();
-        println!(
-            "poolsim: minified {} ({:.1} KB to {:.1} KB)",
-            names.join(", "),
-            before as f64 / 1000.0,
-            after as f64 / 1000.0
-        );
-    }
     let moved: Vec<&str> = finished.scripts.iter().map(|(n, _)| n.as_str()).collect();
     if !moved.is_empty() {
         println!(
@@ -111,6 +111,7 @@ fn finish_html(html: &str, public_url: &str) -> std::result::Result<Finished, St
     let mut scripts = Vec::new();
     let mut tags = Vec::new();
     for body in inline_modules(html)? {
+        let body = crate::minify::module(&body).unwrap_or(body);
         let (name, tag) = external_script(&body, public_url);
         tags.push(tag);
         scripts.push((name, body));
@@ -492,7 +493,13 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
 
     #[test]
     fn the_trunk_loader_moves_to_a_file_loaded_with_integrity() {
-        let body = inline_body(TRUNK_INDEX);
+        // The loader moves minified.
+        let written = inline_body(TRUNK_INDEX);
+        let body = crate::minify::module(&written).unwrap();
+        assert!(
+            body.len() < written.len() && body.contains("await"),
+            "{body}"
+        );
         let done = finish_html(TRUNK_INDEX, "./").unwrap();
         let scripts = html::find(&done.html, "script").unwrap();
         assert!(scripts.iter().all(|s| s.attribute("src").is_some()));
@@ -576,9 +583,11 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
         );
         assert!(done.html.contains("href=\"/docs/poolsim/oembed.json\""));
         // The moved loader still imports the prefixed glue.
-        assert!(done.scripts[0]
-            .1
-            .contains("from '/docs/poolsim/poolsim-web-"));
+        assert!(
+            done.scripts[0].1.contains("\"/docs/poolsim/poolsim-web-"),
+            "{}",
+            done.scripts[0].1
+        );
     }
 
     #[test]
