@@ -180,6 +180,24 @@ fn refresh_integrity(
     Ok(out)
 }
 
+/// `index.html` minified as HTML by minify-html, as Trunk's `minify` does, but after the prerender
+/// and keeping the `<html>` and `<head>` start tags, every end tag and the comments (the one left,
+/// the metadata's mark, tells a second run the metadata is there): whitespace between tags goes,
+/// runs of whitespace in text become one space (as the browser reads them; `<pre>` and
+/// `<textarea>` are kept), attribute quotes go where HTML does not need them. Its `<style>`,
+/// `<script>` and attributes' contents are left as they are.
+pub fn page(source: &str) -> String {
+    let mut config = minify_html::Cfg::spec_compliant();
+    config.keep_closing_tags = true;
+    config.keep_html_and_head_opening_tags = true;
+    config.keep_comments = true;
+    let small = minify_html::minify(source.as_bytes(), &config);
+    match String::from_utf8(small) {
+        Ok(small) if small.len() < source.len() => small,
+        _ => source.to_string(),
+    }
+}
+
 /// One minified file: its names, and its size before and after.
 #[derive(Debug)]
 pub struct Minified {
@@ -336,6 +354,22 @@ mod tests {
             "a classic script's globals keep their names: {small}"
         );
         assert!(minified(Kind::Module, "export function (").is_err());
+    }
+
+    #[test]
+    fn the_page_loses_whitespace_between_tags_and_keeps_its_text_and_marks() {
+        let html = "<!doctype html>\n<html lang=\"en\">\n<head>\n  <!--poolsim:metadata-->\n  \
+                    <title>poolsim</title>\n</head>\n<body>\n  <main>\n    <p class=\"lede\">Two \
+                    <em>words</em>\n   apart.</p>\n    <pre>  kept\n  as is</pre>\n  </main>\n\
+                    </body>\n</html>\n";
+        let small = page(html);
+        assert_eq!(
+            small,
+            "<!doctype html><html lang=en><head><!--poolsim:metadata--><title>poolsim</title>\
+             </head><body><main><p class=lede>Two <em>words</em> apart.</p><pre>  kept\n  as is\
+             </pre></main></body></html>"
+        );
+        assert_eq!(page(&small), small, "a second run changes nothing");
     }
 
     #[test]

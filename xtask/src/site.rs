@@ -5,7 +5,8 @@
 //! `script-src 'self'` forbids. [`finish_dist`] moves every inline module script into
 //! `init-<hash>.js` (loaded with Subresource Integrity), puts the policy in a `<meta>` right after
 //! `<meta charset>`, drops the source's HTML comments, writes `oembed.json` and links it from the
-//! page, and writes the model document beside it ([`crate::model_doc`]). First, the scripts and
+//! page, and writes the model document beside it ([`crate::model_doc`]); last, the page itself is
+//! minified ([`crate::minify::page`]). First, the scripts and
 //! stylesheets are minified ([`crate::minify`]), the loader too when it moves, and the
 //! explanation's module gets hashed file names ([`crate::deferred`]). Tags are found and edited with an HTML rewriter
 //! ([`crate::html`]), which copies every other byte as Trunk wrote it. Running it twice changes
@@ -69,8 +70,9 @@ fn finish_dist_with(dist: &Path, public_url: &str, site_url: Option<&str>) -> Re
     let html = read_text(&index)?;
     let with_metadata = insert_metadata(&html, &base)
         .map_err(|e| Failure::Failed(format!("{}: {e}", index.display())))?;
-    if with_metadata != html {
-        write(&index, &with_metadata)?;
+    let minified_page = crate::minify::page(&with_metadata);
+    if minified_page != html {
+        write(&index, &minified_page)?;
     }
     if is_absolute(&base) {
         write(&dist.join(SITEMAP_FILE), sitemap_xml(&base))?;
@@ -695,9 +697,14 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
         assert!(first[5]
             .1
             .contains("https://example.org/poolsim/index.html?v=1&amp;embed=1"));
-        assert!(first[1]
-            .1
-            .contains("<link rel=\"canonical\" href=\"https://example.org/poolsim/\">"));
+        // The page is minified: its tags read the same, quoted or not.
+        let canonical = html::find(&first[1].1, "link[rel=canonical]").unwrap();
+        assert_eq!(canonical.len(), 1, "{}", first[1].1);
+        assert_eq!(
+            canonical[0].attribute("href"),
+            Some("https://example.org/poolsim/")
+        );
+        assert!(!first[1].1.contains(">\n"), "{}", first[1].1);
         finish_dist_with(&dir, "./", Some("https://example.org/poolsim")).unwrap();
         assert_eq!(snapshot(&dir), first);
         std::fs::remove_dir_all(&dir).unwrap();
