@@ -106,12 +106,26 @@ test('presenter mode and embeds never fetch the explanation', async () => {
 // component (crates/explain/src/sections: `Prerender::ByThePrerender` in the registry).
 const WRITTEN_BY_THE_PRERENDER = ['presets', 'realism'];
 
+// `read(parsed)` on the built page as the server sends it, parsed by the browser with scripts off
+// (the page is minified: attributes unquoted where HTML allows, in any order).
+async function readBuiltPage(page, read) {
+  const raw = await (await page.request.get(site.server.url)).text();
+  const context = await site.browser.newContext({ javaScriptEnabled: false });
+  try {
+    const parsed = await context.newPage();
+    await parsed.setContent(raw, { waitUntil: 'domcontentloaded' });
+    return await read(parsed);
+  } finally {
+    await context.close();
+  }
+}
+
 // The figures the prerender renders from their own components: every island of the built page but
 // those above.
 async function prerenderedIds(page) {
-  const raw = await (await page.request.get(site.server.url)).text();
-  const ids = [...raw.matchAll(/data-island="([^"]+)"/g)].map((m) => m[1])
-    .filter((id) => !WRITTEN_BY_THE_PRERENDER.includes(id));
+  const islands = await readBuiltPage(page, (parsed) =>
+    parsed.$$eval('[data-island]', (els) => els.map((e) => e.dataset.island)));
+  const ids = islands.filter((id) => !WRITTEN_BY_THE_PRERENDER.includes(id));
   assert.ok(ids.length > 0, 'islands in the built page');
   return ids;
 }
@@ -249,9 +263,8 @@ test('with JavaScript on, each figure takes the place of its static rendering at
 test('with JavaScript on, the figures compute the numbers the page was prerendered with', async () => {
   const page = await newPage();
   const errors = watchErrors(page);
-  const raw = await (await page.request.get(site.server.url)).text();
-  const prerendered = new Map([...raw.matchAll(/data-live="([^"]+)"(?: data-metric="[^"]+" data-value="([^"]+)")?>([^<]*)</g)]
-    .map(([, name, value, text]) => [name, { value, text }]));
+  const prerendered = new Map(await readBuiltPage(page, (parsed) =>
+    parsed.$$eval('[data-live]', (els) => els.map((e) => [e.dataset.live, { value: e.dataset.value, text: e.textContent }]))));
   assert.ok(prerendered.size >= 80, `${prerendered.size} prerendered live values`);
   await page.goto(site.server.url, { waitUntil: 'load' });
   await loadExplanation(page);

@@ -47,6 +47,17 @@ fn rename(
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
+    // A string literal naming the file, in any quotes (wasm-bindgen writes single ones, the
+    // minifier double ones or backticks).
+    let swap_literal = |text: &str, from: String, to: String, what: &str| {
+        for quote in ['\'', '"', '`'] {
+            let quoted = format!("{quote}{from}{quote}");
+            if text.contains(&quoted) {
+                return Ok(text.replacen(&quoted, &format!("{quote}{to}{quote}"), 1));
+            }
+        }
+        Err(format!("{what} does not mention '{from}'"))
+    };
     let swap = |text: &str, from: String, to: String, what: &str| {
         if text.contains(&from) {
             Ok(text.replacen(&from, &to, 1))
@@ -54,16 +65,16 @@ fn rename(
             Err(format!("{what} does not mention {from}"))
         }
     };
-    let loader = swap(
+    let loader = swap_literal(
         loader,
-        format!("'./{}'", plain(".js")),
-        format!("'./{}'", hashed(&hex, ".js")),
+        format!("./{}", plain(".js")),
+        format!("./{}", hashed(&hex, ".js")),
         "the loader",
     )?;
-    let glue = swap(
+    let glue = swap_literal(
         glue,
-        format!("'{}'", plain("_bg.wasm")),
-        format!("'{}'", hashed(&hex, "_bg.wasm")),
+        plain("_bg.wasm"),
+        hashed(&hex, "_bg.wasm"),
         "the glue",
     )?;
     let html = swap(
@@ -140,6 +151,19 @@ mod tests {
         let b = rename(LOADER, GLUE, b"wasm-b", HTML, "/docs/poolsim/").unwrap();
         assert_ne!(a.hex, b.hex, "a different wasm gets a different name");
         assert!(b.html.contains("data-src=\"/docs/poolsim/poolsim-explain-"));
+    }
+
+    #[test]
+    fn minified_files_name_each_other_in_other_quotes() {
+        let loader = "import init from\"./poolsim-explain.js\";await init();";
+        let glue = "u=new URL(`poolsim-explain_bg.wasm`,import.meta.url)";
+        let a = rename(loader, glue, b"wasm", HTML, "./").unwrap();
+        let h = &a.hex;
+        assert_eq!(
+            a.loader,
+            format!("import init from\"./poolsim-explain-{h}.js\";await init();")
+        );
+        assert!(a.glue.contains(&format!("`poolsim-explain-{h}_bg.wasm`")));
     }
 
     #[test]

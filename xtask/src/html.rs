@@ -2,7 +2,7 @@
 //! found by CSS selector, and every byte the rewriting does not touch is copied through as it was.
 
 use lol_html::html_content::{ContentType, Element};
-use lol_html::{element, rewrite_str, text, RewriteStrSettings};
+use lol_html::{doc_comments, element, rewrite_str, text, RewriteStrSettings};
 use std::cell::RefCell;
 use std::ops::Range;
 use std::rc::Rc;
@@ -125,6 +125,20 @@ pub fn edit(
     Ok(out)
 }
 
+/// `html` without its comments (`<!-- … -->`), but those `keep` says to keep; every other byte
+/// is copied as it was. Text that only looks like a comment (in a `<script>`, an attribute) is
+/// not a comment and stays.
+pub fn without_comments(html: &str, keep: impl Fn(&str) -> bool) -> Result<String, String> {
+    let settings =
+        RewriteStrSettings::new().append_document_content_handler(doc_comments!(move |comment| {
+            if !keep(&comment.text()) {
+                comment.remove();
+            }
+            Ok(())
+        }));
+    rewrite_str(html, settings).map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +172,18 @@ mod tests {
         let out = edit(html, "link", |_| Ok(Edit::Replace("<z>".into()))).unwrap();
         assert!(out.contains("\n<z></head>"), "{out}");
         assert_eq!(edit(html, "link", |_| Ok(Edit::Keep)).unwrap(), html);
+    }
+
+    #[test]
+    fn comments_go_but_the_kept_ones_and_look_alikes() {
+        let html = "<head><!-- a note\n over lines --><!--mark--><script>let a = '<!--x-->';\
+                    </script></head><p title=\"<!--y-->\">text<!--z--></p>";
+        let out = without_comments(html, |text| text == "mark").unwrap();
+        assert_eq!(
+            out,
+            "<head><!--mark--><script>let a = '<!--x-->';</script></head>\
+             <p title=\"<!--y-->\">text</p>"
+        );
     }
 
     #[test]

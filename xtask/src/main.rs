@@ -10,6 +10,7 @@ mod files;
 mod html;
 mod invariants;
 mod lab;
+mod minify;
 mod model_doc;
 mod run;
 mod site;

@@ -44,7 +44,8 @@ pub fn write(dist: &Path, root: &Path) -> Result<()> {
     for image in &rendered.images {
         write_file(&dist.join(image), read(&model_dir.join(image))?)?;
     }
-    let css = read(&root.join(STYLESHEET))?;
+    let css = read_text(&root.join(STYLESHEET))?;
+    let css = crate::minify::stylesheet(&css).unwrap_or(css).into_bytes();
     let css_name = hashed_name("model", &css, ".css");
     // A stylesheet of an earlier run on the same `dist/` goes: only the page's own is linked.
     if let Ok(entries) = std::fs::read_dir(dist) {

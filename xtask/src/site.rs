@@ -4,11 +4,13 @@
 //! Trunk writes its loader as an inline `<script type="module">` into `index.html`, which
 //! `script-src 'self'` forbids. [`finish_dist`] moves every inline module script into
 //! `init-<hash>.js` (loaded with Subresource Integrity), puts the policy in a `<meta>` right after
-//! `<meta charset>`, writes `oembed.json` and links it from the page, and writes the model
-//! document beside it ([`crate::model_doc`]). First, the explanation's
-//! module gets hashed file names ([`crate::deferred`]). Tags are found and edited with an HTML
-//! rewriter ([`crate::html`]), which copies every other byte as Trunk wrote it. Running it twice
-//! changes nothing.
+//! `<meta charset>`, drops the source's HTML comments, writes `oembed.json` and links it from the
+//! page, and writes the model document beside it ([`crate::model_doc`]); last, the page itself is
+//! minified ([`crate::minify::page`]). First, the scripts and
+//! stylesheets are minified ([`crate::minify`]), the loader too when it moves, and the
+//! explanation's module gets hashed file names ([`crate::deferred`]). Tags are found and edited with an HTML rewriter
+//! ([`crate::html`]), which copies every other byte as Trunk wrote it. Running it twice changes
+//! nothing.
 
 use crate::files::{read_text, write};
 use crate::html::{self, Edit, StartTag};
@@ -38,6 +40,18 @@ pub fn finish_dist(dist: &Path, public_url: &str) -> Result<()> {
 }
 
 fn finish_dist_with(dist: &Path, public_url: &str, site_url: Option<&str>) -> Result<()> {
+    let minified = crate::minify::minify_dist(dist)?;
+    if !minified.is_empty() {
+        let before: usize = minified.iter().map(|file| file.before).sum();
+        let after: usize = minified.iter().map(|file| file.after).sum();
+        let names: Vec<&str> = minified.iter().map(|file| file.renamed.as_str()).collect();
+        println!(
+            "poolsim: minified {} ({:.1} KB to {:.1} KB)",
+            names.join(", "),
+            before as f64 / 1000.0,
+            after as f64 / 1000.0
+        );
+    }
     crate::deferred::hash_names(dist, public_url)?;
     let index = dist.join("index.html");
     let html = read_text(&index)?;
@@ -56,8 +70,9 @@ fn finish_dist_with(dist: &Path, public_url: &str, site_url: Option<&str>) -> Re
     let html = read_text(&index)?;
     let with_metadata = insert_metadata(&html, &base)
         .map_err(|e| Failure::Failed(format!("{}: {e}", index.display())))?;
-    if with_metadata != html {
-        write(&index, &with_metadata)?;
+    let minified_page = crate::minify::page(&with_metadata);
+    if minified_page != html {
+        write(&index, &minified_page)?;
     }
     if is_absolute(&base) {
         write(&dist.join(SITEMAP_FILE), sitemap_xml(&base))?;
@@ -98,6 +113,7 @@ fn finish_html(html: &str, public_url: &str) -> std::result::Result<Finished, St
     let mut scripts = Vec::new();
     let mut tags = Vec::new();
     for body in inline_modules(html)? {
+        let body = crate::minify::module(&body).unwrap_or(body);
         let (name, tag) = external_script(&body, public_url);
         tags.push(tag);
         scripts.push((name, body));
@@ -114,6 +130,9 @@ fn finish_html(html: &str, public_url: &str) -> std::result::Result<Finished, St
     let html = insert_csp(&html)?;
     let html = insert_oembed_link(&html, public_url)?;
     let html = cors_stylesheets(&html)?;
+    // The source's comments are notes for whoever edits `www/index.html`, not for the reader.
+    // The metadata's mark stays: it tells a second run the metadata is already there.
+    let html = html::without_comments(&html, |text| format!("<!--{text}-->") == METADATA_MARK)?;
     Ok(Finished { html, scripts })
 }
 
@@ -476,7 +495,13 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
 
     #[test]
     fn the_trunk_loader_moves_to_a_file_loaded_with_integrity() {
-        let body = inline_body(TRUNK_INDEX);
+        // The loader moves minified.
+        let written = inline_body(TRUNK_INDEX);
+        let body = crate::minify::module(&written).unwrap();
+        assert!(
+            body.len() < written.len() && body.contains("await"),
+            "{body}"
+        );
         let done = finish_html(TRUNK_INDEX, "./").unwrap();
         let scripts = html::find(&done.html, "script").unwrap();
         assert!(scripts.iter().all(|s| s.attribute("src").is_some()));
@@ -560,9 +585,11 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
         );
         assert!(done.html.contains("href=\"/docs/poolsim/oembed.json\""));
         // The moved loader still imports the prefixed glue.
-        assert!(done.scripts[0]
-            .1
-            .contains("from '/docs/poolsim/poolsim-web-"));
+        assert!(
+            done.scripts[0].1.contains("\"/docs/poolsim/poolsim-web-"),
+            "{}",
+            done.scripts[0].1
+        );
     }
 
     #[test]
@@ -670,9 +697,14 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
         assert!(first[5]
             .1
             .contains("https://example.org/poolsim/index.html?v=1&amp;embed=1"));
-        assert!(first[1]
-            .1
-            .contains("<link rel=\"canonical\" href=\"https://example.org/poolsim/\">"));
+        // The page is minified: its tags read the same, quoted or not.
+        let canonical = html::find(&first[1].1, "link[rel=canonical]").unwrap();
+        assert_eq!(canonical.len(), 1, "{}", first[1].1);
+        assert_eq!(
+            canonical[0].attribute("href"),
+            Some("https://example.org/poolsim/")
+        );
+        assert!(!first[1].1.contains(">\n"), "{}", first[1].1);
         finish_dist_with(&dir, "./", Some("https://example.org/poolsim")).unwrap();
         assert_eq!(snapshot(&dir), first);
         std::fs::remove_dir_all(&dir).unwrap();
