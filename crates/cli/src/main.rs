@@ -49,7 +49,8 @@ options of run and sweep:
 options of validate:
   --lab-dir DIR           the lab's results (default bench/lab/results)
   --published-dir DIR     the published datasets (default bench/published)
-  --dataset ID            only this dataset (repeatable): lab, freund_2020, tembo_2024
+  --dataset ID            only this dataset (repeatable): lab, freund_2020, tembo_2024,
+                          pgdoorman_2026
   --format table|csv|markdown|json   per-point tables and checks, fitted and held-out datasets
                           apart (csv: the checks go to stderr; markdown: ready for MODEL.md)
   --svg PATH              also draw the lab's chart (throughput and its error against clients)
@@ -171,7 +172,7 @@ fn run_validate(parser: &mut lexopt::Parser) -> Result<ExitCode, String> {
         Markdown,
         Json,
     }
-    const DATASETS: [&str; 3] = ["lab", "freund_2020", "tembo_2024"];
+    const DATASETS: [&str; 4] = ["lab", "freund_2020", "tembo_2024", "pgdoorman_2026"];
     let mut lab_dir = std::path::PathBuf::from("bench/lab/results");
     let mut published_dir = std::path::PathBuf::from("bench/published");
     let mut chosen: Vec<String> = Vec::new();
@@ -237,6 +238,9 @@ fn run_validate(parser: &mut lexopt::Parser) -> Result<ExitCode, String> {
     }
     if wanted("tembo_2024") {
         datasets.push(validate::read_tembo(&published_dir)?);
+    }
+    if wanted("pgdoorman_2026") {
+        datasets.push(validate::read_doorman(&published_dir)?);
     }
     let spec = timed.then(|| validate::spec(&config));
     let reports: Vec<validate::DatasetReport> = datasets

@@ -55,6 +55,21 @@ pub fn read_tembo(dir: &Path) -> Result<Dataset, String> {
     })
 }
 
+/// pg_doorman's 2026 PgBouncer latencies, in the published-data directory.
+pub const DOORMAN_CSV: &str = "pgdoorman_2026_pgbouncer.csv";
+
+/// Reads pg_doorman's 2026 PgBouncer table from `dir` as a dataset. Any problem is an error (exit
+/// status 2).
+pub fn read_doorman(dir: &Path) -> Result<Dataset, String> {
+    let path = dir.join(DOORMAN_CSV);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    poolsim_validate::doorman::pgdoorman_2026(&text).map_err(|e| match e.line {
+        Some(line) => format!("{}:{line}: {}", path.display(), e.message),
+        None => format!("{}: {}", path.display(), e.message),
+    })
+}
+
 /// A dataset run: the dataset, the run spec used, the model at every point and the checks.
 pub struct DatasetReport {
     /// The dataset.

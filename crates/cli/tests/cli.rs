@@ -253,7 +253,7 @@ fn validate_reports_fitted_and_held_out_datasets_apart_in_json() {
             .collect()
     };
     assert_eq!(ids("fitted"), ["lab", "tembo_2024"]);
-    assert_eq!(ids("held_out"), ["freund_2020"]);
+    assert_eq!(ids("held_out"), ["freund_2020", "pgdoorman_2026"]);
     let freund = &v["held_out"][0];
     assert_eq!(freund["use"], "held out");
     let series = freund["series"].as_array().unwrap();

@@ -698,3 +698,45 @@ pub const TEMBO_POOLER_CPU_US: f64 = 22.7;
 /// an assumption (L), and the value is the one that puts the start of PgBouncer's fall between
 /// 100 and 250 clients as Tembo measured (Fitted on the dataset).
 pub const TEMBO_POOLER_CACHE_MB: f64 = 1.0;
+
+// ---------------------------------------------------------------------------------------------
+// pg_doorman's CI benchmark, 2026 (`bench/published/pgdoorman_2026_pgbouncer.csv`, README there):
+// the `doorman_fargate16` and `doorman_ubicloud60` presets. Held out: every value below is the
+// benchmark's setting or another source's number; none was read off its latencies.
+// ---------------------------------------------------------------------------------------------
+
+/// `doorman_fargate16` preset: the host's vCPUs (AWS Fargate task of 16 vCPU, 32 GB). Source: the
+/// benchmark page's environment, `documentation/en/src/benchmarks.md` at pg_doorman commit
+/// `93bb92a6` (H).
+pub const DOORMAN_FARGATE_CORES: u32 = 16;
+
+/// `doorman_ubicloud60` preset: the host's vCPUs (Ubicloud `standard-60`, 60 vCPU). Source: the
+/// benchmark page at pg_doorman commit `4a926663` (H).
+pub const DOORMAN_UBICLOUD_CORES: u32 = 60;
+
+/// pg_doorman presets: PgBouncer's `default_pool_size` (the 40-connection server-side pool).
+/// Source: `tests/bdd/features/bench.feature` at both commits (H).
+pub const DOORMAN_POOL_SIZE: u32 = 40;
+
+/// pg_doorman presets: Postgres's `max_connections` (`-c max_connections=500`). Source:
+/// `bench.feature` (H).
+pub const DOORMAN_MAX_CONNECTIONS: u32 = 500;
+
+/// pg_doorman presets: PgBouncer's `max_client_conn`. Source: `bench.feature` (H).
+pub const DOORMAN_MAX_CLIENT_CONN: u32 = 11_000;
+
+/// pg_doorman presets: pgbench threads (`-j`) for 40–10,000 clients. Source: the Fargate page
+/// ("pgbench jobs: 4 (global override)") (H); for the Ubicloud run, the workflow's default for
+/// those counts, as the run's own input is not printed (M).
+pub const DOORMAN_CLIENT_THREADS: u32 = 4;
+
+/// pg_doorman presets: server CPU per transaction of the benchmark's script (`select :aid`, no
+/// table read), ms. Not measured by the source: the lab's measured `pgbench -S` transaction over
+/// TCP loopback ([`LAB_STMT_CPU_MS`]), an upper bound for a statement that reads no table (L).
+/// The presets' shapes do not hang on it: with pool 40 on 16 or 60 vCPUs, Postgres's capacity
+/// (cores / this) is several times what one PgBouncer process forwards.
+pub const DOORMAN_STMT_CPU_MS: f64 = LAB_STMT_CPU_MS;
+
+/// pg_doorman presets: round trip over TCP loopback, ms: the lab's ([`LAB_RTT_MS`], measured on
+/// the same kind of path, pgbench and Postgres on one host) (M).
+pub const DOORMAN_RTT_MS: f64 = LAB_RTT_MS;

@@ -49,6 +49,10 @@ crate::keyed! {
         TemboPgbouncer => "tembo_pgbouncer";
         /// Tembo 2024: direct.
         TemboDirect => "tembo_direct";
+        /// pg_doorman's CI benchmark, 2026: one PgBouncer process, pool 40, on a 16-vCPU Fargate task.
+        DoormanFargate16 => "doorman_fargate16";
+        /// The same benchmark on a 60-vCPU Ubicloud VM.
+        DoormanUbicloud60 => "doorman_ubicloud60";
     }
 }
 
@@ -195,6 +199,42 @@ fn tembo_pgbouncer() -> Params {
     }
 }
 
+/// pg_doorman's CI benchmark of 2026 (`bench/published/pgdoorman_2026_pgbouncer.csv`), its
+/// PgBouncer series on a host of `cores` vCPUs: Postgres, one PgBouncer process (transaction
+/// mode, pool 40) and `pgbench -j 4` on the same host over TCP loopback, a one-statement
+/// transaction (`select :aid`) with no think time. Every number is the benchmark's setting or
+/// another source's (`calibration::DOORMAN_*`); PgBouncer's CPU per transaction, the L3, the
+/// wake-up costs and the switch refill factor are the model's defaults, because the source does
+/// not give them for these hosts (a held-out dataset: nothing is fitted on it, MODEL.md).
+fn doorman(cores: u32) -> Params {
+    Params {
+        clients: 500,
+        idle_connections: 0,
+        pool_mode: PoolMode::Transaction,
+        pool_size: cal::DOORMAN_POOL_SIZE,
+        reserve_pool_size: 0,
+        pooler_processes: 1,
+        cores,
+        max_connections: cal::DOORMAN_MAX_CONNECTIONS,
+        max_client_conn: cal::DOORMAN_MAX_CLIENT_CONN,
+        think_ms: 0.0,
+        stmt_cpu_ms: cal::DOORMAN_STMT_CPU_MS,
+        stmt_cpu_dist: Dist::Const,
+        stmts_per_txn: 1,
+        rtt_ms: cal::DOORMAN_RTT_MS,
+        connect: Connect::Persistent,
+        auth: Auth::Trust,
+        pg_version: 14,
+        workload: Workload::Closed,
+        overheads: OnOff::On,
+        session_state_share: 0.0,
+        clients_on_server: OnOff::On,
+        client_threads: cal::DOORMAN_CLIENT_THREADS,
+        pooler_host: PoolerHost::Db,
+        ..Params::default()
+    }
+}
+
 /// All presets, in display order.
 pub fn all() -> Vec<Preset> {
     PresetId::ALL.into_iter().map(PresetId::preset).collect()
@@ -271,6 +311,8 @@ impl PresetId {
                 pool_mode: PoolMode::None,
                 ..tembo_pgbouncer()
             },
+            PresetId::DoormanFargate16 => doorman(cal::DOORMAN_FARGATE_CORES),
+            PresetId::DoormanUbicloud60 => doorman(cal::DOORMAN_UBICLOUD_CORES),
         }
     }
 

@@ -522,6 +522,7 @@ mod tests {
             },
             model: ModelFigures {
                 tps: model,
+                p50_ms: 1.0,
                 p99_ms: 1.0,
             },
         }

@@ -26,6 +26,7 @@ use serde::Deserialize;
 use std::fmt;
 
 pub mod dataset;
+pub mod doorman;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 pub mod tembo;
@@ -304,6 +305,8 @@ impl Default for RunSpec {
 pub struct ModelFigures {
     /// Transactions per second.
     pub tps: f64,
+    /// Median latency, ms.
+    pub p50_ms: f64,
     /// 99th percentile latency, ms.
     pub p99_ms: f64,
 }
@@ -356,6 +359,7 @@ impl PointRun {
                 let s = self.model.summary();
                 self.result = Some(ModelFigures {
                     tps: s.throughput_tps,
+                    p50_ms: s.latency_s.p50 * 1e3,
                     p99_ms: s.latency_s.p99 * 1e3,
                 });
             } else {

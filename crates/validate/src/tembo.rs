@@ -142,7 +142,7 @@ pub fn tembo_2024(text: &str) -> Result<Dataset, LabError> {
 
 /// The fewest clients that reach [`PEAK_SHARE`] of the highest throughput, and the fall from
 /// the highest throughput to the largest client count, of the model or of the measurements.
-fn peak_and_fall(points: &[PointResult], model: bool) -> Option<(u32, f64)> {
+pub(crate) fn peak_and_fall(points: &[PointResult], model: bool) -> Option<(u32, f64)> {
     let tps = |p: &PointResult| {
         if model {
             p.model.tps
@@ -283,6 +283,7 @@ mod tests {
             },
             model: ModelFigures {
                 tps: model,
+                p50_ms: 1.0,
                 p99_ms: 1.0,
             },
         }
