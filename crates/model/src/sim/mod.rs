@@ -281,6 +281,7 @@ impl Sim {
         self.backends.check_invariants()?;
         self.app_pool.check_invariants()?;
         self.scheduler.check_invariants(self.config.overheads)?;
+        self.client_host.check_invariants()?;
         self.poolers.check_invariants(if params.pooled() {
             params.pooler_processes.max(1)
         } else {

@@ -390,11 +390,14 @@ impl Scheduler {
     }
 
     /// The time slice: CFS's target latency shared by the runnable processes per core, at least
-    /// its minimum granularity.
+    /// its minimum granularity, both scaled with the cores as the kernel scales them
+    /// (`cal::sched_tunable_factor`).
     fn slice(&self) -> u64 {
         let n = self.cores.len().max(1) as u64;
         let nr = (self.run_queue.len() as u64 + n).div_ceil(n).max(1);
-        (cal::SCHED_TARGET_LATENCY_NS / nr).max(cal::SCHED_MIN_GRANULARITY_NS)
+        let factor = cal::sched_tunable_factor(n.min(u64::from(u32::MAX)) as u32);
+        (cal::SCHED_TARGET_LATENCY_BASE_NS * factor / nr)
+            .max(cal::SCHED_MIN_GRANULARITY_BASE_NS * factor)
     }
 
     /// Process `p` becomes runnable: its working set counts as active.
@@ -529,7 +532,7 @@ impl Sim {
             .scheduler
             .take_core_for_wake(p, preferred, self.now, &self.config)
         {
-            let exit = self.scheduler.idle_exit(c, self.now, &self.config);
+            let exit = self.idle_exit(c);
             self.dispatch(c, p, exit);
         } else if !self.config.overheads {
             self.set_cores(self.scheduler.cores.len() as u32 + 1);
@@ -561,8 +564,23 @@ impl Sim {
             let p = self.scheduler.run_queue.pop_front().expect("non-empty");
             self.metrics
                 .runq_leave(self.now - self.scheduler.procs[p].run_queue_since);
-            let exit = self.scheduler.idle_exit(c, self.now, &self.config);
+            let exit = self.idle_exit(c);
             self.dispatch(c, p, exit);
+        }
+    }
+
+    /// What core `c`, taken from the idle set, pays to leave its idle state
+    /// ([`Scheduler::idle_exit`]), varied from wake-up to wake-up: both parts scaled by one
+    /// lognormal factor of mean 1 and shape `cal::IDLE_WAKE_SIGMA` (the jitter stream).
+    fn idle_exit(&mut self, c: CoreId) -> IdleExit {
+        let exit = self.scheduler.idle_exit(c, self.now, &self.config);
+        if exit.delay_ns == 0 && exit.cpu_ns == 0 {
+            return exit;
+        }
+        let factor = self.random.jitter.lognormal(1.0, cal::IDLE_WAKE_SIGMA);
+        IdleExit {
+            delay_ns: crate::rng::ns(exit.delay_ns as f64 * factor),
+            cpu_ns: crate::rng::ns(exit.cpu_ns as f64 * factor),
         }
     }
 
