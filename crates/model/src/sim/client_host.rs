@@ -147,3 +147,58 @@ impl Sim {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(client: u32, phase: ClientPhase) -> Job {
+        Job {
+            kind: JobKind::Client(ClientId::new(client), phase),
+            remaining_ns: 1,
+            snapshot_ns: 0,
+        }
+    }
+
+    fn client_of(job: Option<Job>) -> Option<(u32, ClientPhase)> {
+        job.map(|j| match j.kind {
+            JobKind::Client(c, phase) => (c.get(), phase),
+            _ => unreachable!("a client job"),
+        })
+    }
+
+    #[test]
+    fn a_pass_walks_the_connections_in_order_and_later_replies_wait_for_the_next_poll() {
+        let mut thread = ClientThread {
+            proc: ProcId::new(0),
+            pass: VecDeque::new(),
+            polled: Vec::new(),
+            advancing: None,
+        };
+        for c in [8, 2, 6] {
+            thread.polled.push(job(c, ClientPhase::Receive));
+        }
+        // The poll at the start of the pass: index order, whatever the arrival order.
+        assert_eq!(
+            client_of(thread.next_job()),
+            Some((2, ClientPhase::Receive))
+        );
+        assert_eq!(thread.advancing, Some(ClientId::new(2)));
+        // Replies that arrive during the pass wait for the next poll, even with a lower index.
+        thread.polled.push(job(0, ClientPhase::Receive));
+        assert_eq!(
+            client_of(thread.next_job()),
+            Some((6, ClientPhase::Receive))
+        );
+        assert_eq!(
+            client_of(thread.next_job()),
+            Some((8, ClientPhase::Receive))
+        );
+        assert_eq!(
+            client_of(thread.next_job()),
+            Some((0, ClientPhase::Receive))
+        );
+        assert_eq!(client_of(thread.next_job()), None);
+        assert_eq!(thread.advancing, None);
+    }
+}
