@@ -191,7 +191,7 @@ fn validate_prints_a_row_per_lab_point_and_its_exit_status_follows_the_checks() 
         .lines()
         .filter(|l| l.starts_with("PASS") || l.starts_with("FAIL"))
         .collect();
-    assert_eq!(checks.len(), 6, "three checks per route:\n{text}");
+    assert_eq!(checks.len(), 8, "four checks per route (TPS, peak, fall, p99):\n{text}");
     let all_pass = checks.iter().all(|l| l.starts_with("PASS"));
     assert_eq!(
         o.status.code(),
@@ -222,7 +222,7 @@ fn validate_csv_has_one_row_per_point_and_the_checks_on_stderr() {
     let fails = err.lines().filter(|l| l.starts_with("FAIL")).count();
     assert_eq!(
         err.lines().filter(|l| l.starts_with("PASS")).count() + fails,
-        6
+        8
     );
     assert_eq!(o.status.code(), Some(if fails == 0 { 0 } else { 1 }));
 }
@@ -367,7 +367,7 @@ fn validate_markdown_has_a_row_per_lab_point_and_the_svg_a_dot_per_point() {
         .lines()
         .filter(|l| l.contains("| pass |") || l.contains("| **fail** |"))
         .count();
-    assert_eq!(checks, 6, "{text}");
+    assert_eq!(checks, 8, "{text}");
     let fails = text.matches("| **fail** |").count();
     assert_eq!(o.status.code(), Some(if fails == 0 { 0 } else { 1 }));
     let drawn = std::fs::read_to_string(&svg).expect("the SVG is written");

@@ -265,14 +265,23 @@ pub const SNAPSHOT_NS_PER_REMOTE_ACTIVE_BACKEND: f64 = 100.0;
 // OS scheduler and switching
 // ---------------------------------------------------------------------------------------------
 
-/// CFS `sched_latency`: the period within which every runnable task should run once; 6 ms scaled
-/// by 1 + log2(min(cpus, 8)) = 4 on machines with ≥ 8 CPUs. Source: Linux kernel defaults
-/// (kernel/sched/fair.c, `sysctl_sched_latency`, `sched_tunable_scaling = log`) (H).
-pub const SCHED_TARGET_LATENCY_NS: u64 = 24_000_000;
+/// CFS `sched_latency` before scaling: the period within which every runnable task should run
+/// once, 6 ms, scaled by [`sched_tunable_factor`] (24 ms on machines with ≥ 8 CPUs, 12 ms on
+/// 2). Source: Linux kernel defaults (kernel/sched/fair.c, `sysctl_sched_latency`,
+/// `sched_tunable_scaling = log`, `get_update_sysctl_factor`) (H).
+pub const SCHED_TARGET_LATENCY_BASE_NS: u64 = 6_000_000;
 
-/// CFS `sched_min_granularity`: the shortest slice; 0.75 ms × 4 (≥ 8 CPUs). EEVDF (Linux 6.6+)
-/// uses the same 3 ms base slice. Source: kernel defaults (H).
-pub const SCHED_MIN_GRANULARITY_NS: u64 = 3_000_000;
+/// CFS `sched_min_granularity` before scaling: the shortest slice, 0.75 ms, scaled by
+/// [`sched_tunable_factor`] (3 ms on ≥ 8 CPUs, 1.5 ms on 2). EEVDF (Linux 6.6+) scales its base
+/// slice (`sysctl_sched_base_slice`, 0.75 ms) the same way. Source: kernel defaults (H).
+pub const SCHED_MIN_GRANULARITY_BASE_NS: u64 = 750_000;
+
+/// The kernel's scaling of its scheduler tunables with the CPUs it runs on
+/// (`sched_tunable_scaling = log`, the default): 1 + log2(min(cpus, 8)), so 1 on one CPU, 2 on
+/// two, 4 from eight on. Source: kernel/sched/fair.c, `get_update_sysctl_factor` (H).
+pub fn sched_tunable_factor(cpus: u32) -> u64 {
+    1 + u64::from(cpus.clamp(1, 8).ilog2())
+}
 
 /// Direct cost of a process context switch (save/restore, kernel path, TLB flush).
 /// Source: [LOCAL] pipe ping-pong pinned to one CPU: (4.2 − 0.96) µs / 2 ≈ 1.6 µs (H).
@@ -345,6 +354,19 @@ pub const IDLE_WAKE_CPU_SHARE: f64 = 0.55;
 /// exit, an inter-processor interrupt and cold caches). Source: lab, direct at 1 client, as
 /// above: (174 − 37.4) µs / 2 wake-ups ≈ 68 µs (M).
 pub const LAB_IDLE_WAKE_US: f64 = 68.0;
+
+/// Shape σ of the spread of an idle-core wake-up: each wake-up's cost (delay and CPU alike) is
+/// the host's `idle_wake_us` times a lognormal factor of mean 1 and this σ. Waking a halted
+/// vCPU is a VM exit, an inter-processor interrupt through the hypervisor and the host's own
+/// scheduling of the vCPU thread, none of which takes the same time twice. Source: lab, direct
+/// route at 1 client (`bench/lab/results/select_only.csv`), where nothing queues: p99 300 µs
+/// against a mean of 174 µs, of which the two wake-ups per transaction are 2 × 68 µs
+/// ([`LAB_IDLE_WAKE_US`]) and the rest (≈ 38 µs of CPU and delivery) nearly constant; the 99th
+/// percentile of 38 µs + 68 µs × (L₁ + L₂), L lognormal of mean 1, is 300 µs at σ = 0.41
+/// (Monte Carlo, 400,000 draws). On bare metal (`idle_wake_us` = 2 µs) the spread is the same
+/// share of a cost 34× smaller. (M: one measured point; the split of the 1-client latency is
+/// the model's.)
+pub const IDLE_WAKE_SIGMA: f64 = 0.41;
 
 /// Lab preset: cost of a wake-up that crosses vCPUs on the lab's VM. Source: lab, a CPU
 /// profile (`perf record -a`) of select-only at 32 clients through PgBouncer against 2 clients

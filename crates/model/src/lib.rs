@@ -216,7 +216,7 @@ impl Model {
 /// [`Summary::digest`] of [`golden_case`]: the native test and the browser (wasm32) test both
 /// check the model reproduces it. Change it only for an intended change of the model's numbers,
 /// and say why in the commit.
-pub const GOLDEN_DIGEST: u64 = 0x8cd0_52f2_1db8_5d1f;
+pub const GOLDEN_DIGEST: u64 = 0x2422_51e7_5d5e_4f71;
 
 /// The fixed case whose [`Summary::digest`] is pinned by the native golden test and by the
 /// browser (wasm) test: parameters, seed and the simulated time to run to (no reset).

@@ -451,7 +451,7 @@ params! {
     switch_refill_factor: f64 = cal::DEFAULT_SWITCH_REFILL_FACTOR,
         range 0.0..=100.0 linear,
         help "switch refill cost against bare metal (nested paging on a VM: > 1)";
-    // The pooler's host and cache, and the client program (issue 19).
+    // The pooler's host and cache, and the client program.
     /// Where PgBouncer runs: on the database server's cores (`db`), or on a host of its own
     /// (`own`: its own cores, and one more network leg, `rtt_ms / 2`, each way between it and
     /// the server).

@@ -26,12 +26,12 @@ use poolsim_model::PresetId;
 use serde::Deserialize;
 
 /// PgBouncer's TPS at the largest client count must be at least this far below its peak: the
-/// criterion issue 19 set for Tembo's single PgBouncer, applied unchanged (measured here: 38 % on
+/// criterion set for Tembo's single PgBouncer ([`crate::tembo::TEMBO_MIN_FALL`]), applied unchanged (measured here: 38 % on
 /// the 16-vCPU host, 33 % on the 60-vCPU one).
 pub const DOORMAN_MIN_FALL: f64 = 0.20;
 
 /// At the largest client count the model's p99 must exceed its median by more than this factor:
-/// issue 19's "p99/p50 > 1.05 wherever clients queue" (measured here: 1.16 and 1.40).
+/// the model's tails criterion, "p99/p50 > 1.05 wherever clients queue" (measured here: 1.16 and 1.40).
 pub const DOORMAN_MIN_SPREAD: f64 = 1.05;
 
 /// Which of a series' shape checks a known miss is about.
@@ -68,9 +68,9 @@ pub const DOORMAN_KNOWN_MISSES: &[(&str, Shape, &str)] = &[
         "fargate16",
         Shape::Spread,
         "every waiting client is served in turn from PgBouncer's FIFO queue at a constant cost, \
-         so all wait alike; the model has no sourced cause of latency spread yet (issue 19)",
+         so all wait alike: the model's sources of spread (the scheduler's order, wake-ups, the \
+         client's passes) do not reach clients queued in PgBouncer",
     ),
-    ("ubicloud60", Shape::Spread, "as on the 16-vCPU host"),
 ];
 
 /// Why the model is known to miss check `shape` of series `key`, if it is on

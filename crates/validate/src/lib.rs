@@ -442,12 +442,129 @@ pub const PEAK_SHARE: f64 = 0.95;
 /// Points the model is known to miss by more than [`TPS_TOLERANCE`], each with its reason
 /// (MODEL.md, "Validation against a real server"). They are reported but not counted by the
 /// throughput check; once one fits, the check fails until it is taken off this list.
-pub const KNOWN_MISSES: &[(Route, u32, &str)] = &[(
-    Route::PgBouncer,
-    1,
-    "a lone client through PgBouncer pays the VM's idle-vCPU wake-up on all four hops in the \
+pub const KNOWN_MISSES: &[(Route, u32, &str)] = &[
+    (
+        Route::PgBouncer,
+        1,
+        "a lone client through PgBouncer pays the VM's idle-vCPU wake-up on all four hops in the \
          model; the real server pays about what direct's two hops cost",
-)];
+    ),
+    (
+        Route::PgBouncer,
+        2,
+        "two clients through PgBouncer run 25-28 % above the lab in the model (+24.6 % with \
+         fixed wake-up costs, +27.5 % with their spread): the pooler's hops cost the model's two \
+         vCPUs less than the lab's",
+    ),
+];
+
+/// Largest relative error of the 99th percentile latency allowed at any lab point.
+pub const P99_TOLERANCE: f64 = 0.35;
+
+/// Why the queued points miss the 99th percentile: in the model the lab's backends are all long
+/// sleepers, which CFS's placement puts at the same credit behind the queue's minimum, so they
+/// run in the order they woke and queued transactions wait one round each; the lab's median
+/// there is 0.5–0.9 of its mean, the model's is its mean (MODEL.md, "Latency spread").
+const QUEUED_SPREAD: &str = "the lab's backends all wake as long sleepers, which the model's \
+     CFS placement runs in wake-up order: queued transactions wait one round each, where the \
+     lab's spread (its median 0.5-0.9 of its mean) comes from what the model does not have \
+     (MODEL.md, \"Latency spread\")";
+
+/// Points whose 99th percentile the model is known to miss by more than [`P99_TOLERANCE`],
+/// each with its reason (MODEL.md, "Latency spread"). Reported, not counted by the p99 check;
+/// once one fits, the check fails until it is taken off this list.
+pub const P99_KNOWN_MISSES: &[(Route, u32, &str)] = &[
+    (
+        Route::Direct,
+        2,
+        "two clients on two vCPUs hardly queue in the model; the measured p99 (2.7× the mean) \
+         comes from the host's interference, which the model does not draw",
+    ),
+    (Route::Direct, 8, QUEUED_SPREAD),
+    (Route::Direct, 16, QUEUED_SPREAD),
+    (Route::Direct, 32, QUEUED_SPREAD),
+    (Route::Direct, 64, QUEUED_SPREAD),
+    (Route::Direct, 128, QUEUED_SPREAD),
+    (Route::Direct, 256, QUEUED_SPREAD),
+    (Route::Direct, 512, QUEUED_SPREAD),
+    (
+        Route::PgBouncer,
+        1,
+        "a lone client through PgBouncer pays the VM's idle-vCPU wake-up, and its spread, on all \
+         four hops in the model (the throughput's known miss)",
+    ),
+    (Route::PgBouncer, 4, QUEUED_SPREAD),
+    (Route::PgBouncer, 16, QUEUED_SPREAD),
+    (Route::PgBouncer, 32, QUEUED_SPREAD),
+    (Route::PgBouncer, 64, QUEUED_SPREAD),
+    (Route::PgBouncer, 128, QUEUED_SPREAD),
+];
+
+/// Why the model is known to miss this point's 99th percentile, if it is on
+/// [`P99_KNOWN_MISSES`].
+pub fn p99_known_miss(route: Route, clients: u32) -> Option<&'static str> {
+    P99_KNOWN_MISSES
+        .iter()
+        .find(|(r, c, _)| *r == route && *c == clients)
+        .map(|(_, _, why)| *why)
+}
+
+/// The p99 check of one route: every point with a measured p99 within [`P99_TOLERANCE`] but
+/// the [`P99_KNOWN_MISSES`] (reported, not counted; one that fits fails the check).
+fn p99_check(points: &[Compared], route: Route) -> Option<Check> {
+    let pts: Vec<(&Compared, f64)> = points
+        .iter()
+        .filter(|p| p.lab.route == route)
+        .filter_map(|p| p.p99_error().map(|e| (p, e)))
+        .collect();
+    if pts.is_empty() {
+        return None;
+    }
+    let key = route.key();
+    let listed = |p: &Compared| p99_known_miss(route, p.lab.clients).is_some();
+    let counted: Vec<&(&Compared, f64)> = pts.iter().filter(|(p, _)| !listed(p)).collect();
+    let outside: Vec<String> = counted
+        .iter()
+        .filter(|(_, e)| e.abs() > P99_TOLERANCE)
+        .map(|(p, e)| format!("{} clients {:+.1} %", p.lab.clients, e * 100.0))
+        .collect();
+    let fitting: Vec<u32> = pts
+        .iter()
+        .filter(|(p, e)| listed(p) && e.abs() <= P99_TOLERANCE)
+        .map(|(p, _)| p.lab.clients)
+        .collect();
+    let worst = counted
+        .iter()
+        .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
+        .map(|(p, e)| format!("; worst {:+.1} % at {} clients", e * 100.0, p.lab.clients))
+        .unwrap_or_default();
+    let mut detail = format!(
+        "{} of {} points outside{worst}",
+        outside.len(),
+        counted.len()
+    );
+    if !outside.is_empty() {
+        detail.push_str(&format!(" ({})", outside.join(", ")));
+    }
+    let known = pts.len() - counted.len();
+    if known > 0 {
+        detail.push_str(&format!("; {known} known misses, not counted"));
+    }
+    if !fitting.is_empty() {
+        detail.push_str(&format!(
+            "; known misses that now fit (take them off P99_KNOWN_MISSES): {fitting:?}"
+        ));
+    }
+    Some(Check {
+        series: key.into(),
+        name: format!(
+            "{key}: p99 within {:.0} % at every point",
+            P99_TOLERANCE * 100.0
+        ),
+        pass: outside.is_empty() && fitting.is_empty(),
+        detail,
+    })
+}
 
 /// Why the model is known to miss this point, if it is on [`KNOWN_MISSES`].
 pub fn known_miss(route: Route, clients: u32) -> Option<&'static str> {
@@ -626,6 +743,7 @@ pub fn checks(points: &[Compared]) -> Vec<Check> {
                 s_fall * 100.0
             ),
         });
+        out.extend(p99_check(points, route));
     }
     out
 }
@@ -760,6 +878,14 @@ mod tests {
 
     #[test]
     fn checks_follow_the_errors_the_peaks_and_the_falls() {
+        // Throughput only: without a measured p99 there is no p99 check.
+        let compared = |route, clients, lab, model| Compared {
+            lab: LabPoint {
+                p99_ms: None,
+                ..compared(route, clients, lab, model).lab
+            },
+            ..compared(route, clients, lab, model)
+        };
         let good = [
             compared(Route::Direct, 1, 100.0, 110.0),
             compared(Route::Direct, 2, 200.0, 190.0),
@@ -827,5 +953,54 @@ mod tests {
             c[0].detail
         );
         assert!(known_miss(Route::Direct, 1_000).is_none());
+    }
+
+    /// A point with a measured p99 of 1 ms and the model's `model_p99_ms`.
+    fn with_p99(route: Route, clients: u32, model_p99_ms: f64) -> Compared {
+        let mut c = compared(route, clients, 100.0, 100.0);
+        c.lab.p99_ms = Some(Spread {
+            median: 1.0,
+            min: 0.9,
+            max: 1.1,
+        });
+        c.model.p99_ms = model_p99_ms;
+        c
+    }
+
+    #[test]
+    fn the_p99_check_counts_every_point_but_the_known_misses_and_drops_those_that_fit() {
+        let p99 = |points: &[Compared]| {
+            checks(points)
+                .into_iter()
+                .find(|c| c.name.contains("p99"))
+                .expect("a p99 check")
+        };
+        let good = [
+            with_p99(Route::Direct, 1, 1.3),
+            with_p99(Route::Direct, 1_000, 0.7),
+        ];
+        assert!(p99(&good).pass, "{:?}", p99(&good));
+        let bad = [
+            with_p99(Route::Direct, 1, 1.3),
+            with_p99(Route::Direct, 1_000, 0.6),
+        ];
+        let c = p99(&bad);
+        assert!(!c.pass);
+        assert!(c.detail.contains("1000 clients -40.0 %"), "{}", c.detail);
+        let (route, clients, _) = P99_KNOWN_MISSES[0];
+        let listed = [with_p99(route, clients, 0.4), with_p99(route, 1_000, 1.0)];
+        let c = p99(&listed);
+        assert!(
+            c.pass && c.detail.contains("1 known misses"),
+            "{}",
+            c.detail
+        );
+        let fitting = [with_p99(route, clients, 1.0), with_p99(route, 1_000, 1.0)];
+        let c = p99(&fitting);
+        assert!(
+            !c.pass && c.detail.contains("take them off"),
+            "{}",
+            c.detail
+        );
     }
 }

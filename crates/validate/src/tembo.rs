@@ -17,7 +17,7 @@ use poolsim_model::PresetId;
 use serde::Deserialize;
 
 /// PgBouncer's TPS at its largest client count must be at least this far below its peak (Tembo
-/// measured 43 % at 2,500 clients; issue 19 asks for ≥ 20 %).
+/// measured 43 % at 2,500 clients; the model must show a clear fall, ≥ 20 %).
 pub const TEMBO_MIN_FALL: f64 = 0.20;
 
 /// Points the model is known to miss by more than [`TPS_TOLERANCE`], each with its reason

@@ -88,8 +88,8 @@ claims! {
 
     says "Slide the pool up to 400, a size fleets run on servers with many more cores, and \
         here its backends pile up in the run queue and pay for cold caches as the direct \
-        ones do: the pooled p99 climbs several-fold, to about half the direct one."
-    fn at_400_the_pool_piles_up_in_the_run_queue_and_its_p99_climbs_to_about_direct() {
+        ones do: the pooled p99 climbs several-fold, though it stays far below the direct one."
+    fn at_400_the_pool_piles_up_in_the_run_queue_and_its_p99_climbs_several_fold() {
         let (small, large) = (fleet(POOLER_POOL), fleet(400));
         let (d, p) = (&large.direct, large.pooled());
         let per_switch = |f: &Figures| core_us_per_switch(f.pooled(), f.cores);
@@ -99,8 +99,10 @@ claims! {
                     p.latency.p99 * 1e3, d.latency.p99 * 1e3, p.latency.mean * 1e3, d.latency.mean * 1e3,
                     p.run_queue, small.pooled().run_queue, per_switch(&large), per_switch(&small)),
         );
+        // "Far below the direct one": the direct side's slowest wait behind the run queue's
+        // wake-ups (CFS order), so its p99 is several times the pooled one even at 400.
         let ratio = p.latency.p99 / d.latency.p99;
-        assert!((0.35..0.7).contains(&ratio), "{ratio}");
+        assert!(ratio < 0.35, "{ratio}");
         assert!(p.latency.p99 > 3.0 * small.pooled().latency.p99);
         assert!(p.run_queue > 10.0 * small.pooled().run_queue);
         assert!(per_switch(&large) > 2.0 * per_switch(&small));

@@ -39,8 +39,9 @@ claims! {
             .all(|l| l.starts_with("select_only,")));
     }
 
-    /// And “Of the 6 checks `poolsim validate` makes with these same runs, N pass”: the page's
-    /// runs, stepped frame by frame, give exactly `poolsim validate`'s figures.
+    /// And “Of the 8 checks `poolsim validate` makes with these same runs, N pass” (per route:
+    /// TPS, peak, fall and p99): the page's runs, stepped frame by frame, give exactly
+    /// `poolsim validate`'s figures.
     says "each line is the model's `lab` preset — 2 cores, pgbench on the same machine, a \
         transaction pool of 4 for the PgBouncer route — run at the same client counts while \
         you read"
@@ -72,7 +73,8 @@ claims! {
                 Route::ALL.map(|r| lab::route_summary(&page, r).map(|s| s.worst))
             ),
         );
-        assert_eq!(checks.len(), 6);
+        assert_eq!(checks.len(), 8);
+        assert!(checks.iter().all(|c| c.pass), "{checks:?}");
     }
 
     /// Said only when every point is within; otherwise “at K of its N”.

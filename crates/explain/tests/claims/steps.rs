@@ -184,9 +184,9 @@ claims! {
     says "A fleet's 10,000 application connections go to PgBouncer, which multiplexes them \
         over 48 server connections, three per core. Compare memory and p99 with the direct \
         side. Then set the pool to 400, a size fleets run on much larger servers: on 16 \
-        cores its backends queue for the cores and the pooled p99 climbs several-fold, to \
-        about half the direct one."
-    fn step_8_the_fleet_wins_with_48_and_at_400_climbs_to_about_direct() {
+        cores its backends queue for the cores and the pooled p99 climbs several-fold, \
+        though it stays far below the direct one."
+    fn step_8_the_fleet_wins_with_48_and_at_400_climbs_several_fold() {
         let w = step(8);
         let f = settled(&w);
         let large = settled(&Params {
@@ -200,9 +200,9 @@ claims! {
         assert_eq!((w.clients, w.pool_size, w.cores), (10_000, 48, 16));
         assert!(p.latency.p99 < 0.75 * d.latency.p99);
         assert!(p.memory_private < 0.05 * d.memory_private);
-        // "About half the direct one", and several times the pool of 48's.
+        // "Far below the direct one", and several times the pool of 48's.
         let ratio = large.pooled().latency.p99 / large.direct.latency.p99;
-        assert!((0.35..0.7).contains(&ratio), "{ratio}");
+        assert!(ratio < 0.35, "{ratio}");
         assert!(large.pooled().latency.p99 > 3.0 * p.latency.p99);
         assert!(large.pooled().run_queue > 10.0 * p.run_queue);
     }
@@ -248,7 +248,7 @@ claims! {
     says "MySQL-style threads are cheaper to start, lighter in memory and cheaper to switch, \
         so the fleet's 10,000 threads get further than its processes did. But they still \
         queue for 16 cores, and their p99 stays far above what a thread pool gives, and \
-        several times what a pooler in front gives: that is what moves the wall."
+        tens of times what a pooler in front gives: that is what moves the wall."
     fn step_11_threads_get_further_a_thread_pool_or_a_pooler_moves_the_wall() {
         let w = step(11);
         let t = settled(&w).direct;
@@ -279,9 +279,9 @@ claims! {
         assert!(t.throughput_tps > 1.05 * processes.throughput_tps);
         assert!(t.latency.p99 < processes.latency.p99);
         assert!(pool.latency.p99 < 0.33 * t.latency.p99);
-        // "Several times": well above twice, even with PgBouncer paying for the 10,000 clients'
-        // state out of cache.
+        // "Tens of times", even with PgBouncer paying for the 10,000 clients' state out of cache:
+        // the threads' slowest wait behind the run queue's wake-ups (CFS order).
         let times = t.latency.p99 / pooler.pooled().latency.p99;
-        assert!((3.0..=8.0).contains(&times), "{times}");
+        assert!((10.0..100.0).contains(&times), "{times}");
     }
 }

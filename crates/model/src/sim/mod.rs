@@ -15,6 +15,7 @@
 //! | `app_pool` | [`app_pool::ApplicationPool`] | the application's own direct connections |
 //! | `pooler` | [`pooler::Poolers`] | the PgBouncer processes |
 //! | `scheduler` | [`scheduler::Scheduler`] | processes, cores, run queue, working sets |
+//! | `run_queue` | [`run_queue::RunQueue`] | the run queue, by virtual runtime (CFS) |
 //! | `client_host` | [`client_host::ClientHost`] | the client program's threads on the cores |
 //! | `snapshot` | — | the GetSnapshotData cost of a statement |
 //! | `view` | — | readouts: snapshot, memory, `SHOW POOLS` |
@@ -35,6 +36,7 @@ mod ids;
 mod pooler;
 mod postmaster;
 mod random;
+mod run_queue;
 mod scheduler;
 pub(crate) mod snapshot;
 mod thread_pool;
@@ -281,6 +283,7 @@ impl Sim {
         self.backends.check_invariants()?;
         self.app_pool.check_invariants()?;
         self.scheduler.check_invariants(self.config.overheads)?;
+        self.client_host.check_invariants()?;
         self.poolers.check_invariants(if params.pooled() {
             params.pooler_processes.max(1)
         } else {

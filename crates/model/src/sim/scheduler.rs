@@ -21,10 +21,10 @@
 use super::config::{Config, IdleExit};
 use super::engine::Event;
 use super::ids::{ClientId, ConnId, CoreId, IdVec, PoolerId, Position, ProcId};
+use super::run_queue::RunQueue;
 use super::Sim;
 use crate::calibration as cal;
 use crate::metrics::CpuCat;
-use std::collections::VecDeque;
 
 /// A CPU burst of a process.
 #[derive(Clone, Copy, Debug)]
@@ -129,6 +129,11 @@ pub(crate) struct Proc {
     /// Woken while every core was busy: it waits in a run queue, and the wake-up that put it
     /// there crossed cores (an inter-processor interrupt), paid when it is dispatched.
     pub queued_wake: bool,
+    /// Its virtual runtime: the CPU time it has had, as CFS counts it (`RunQueue`), ns.
+    pub vruntime: u64,
+    /// When it was last put on a core (its virtual runtime grows by the time since, when it
+    /// leaves).
+    pub on_core_since: u64,
 }
 
 /// A core.
@@ -165,8 +170,8 @@ pub(crate) struct Scheduler {
     /// The idle cores, a stack pushed in the order they became idle (each core keeps its
     /// position, `Core::idle_position`).
     pub idle_cores: Vec<CoreId>,
-    /// The run queue, FIFO.
-    pub run_queue: VecDeque<ProcId>,
+    /// The run queue, by virtual runtime.
+    pub run_queue: RunQueue,
     /// Sum of the hot working sets of runnable and running processes, bytes.
     pub working_set_active: f64,
     /// Runnable and running connection processes/threads (`ProcKind::Conn`).
@@ -181,7 +186,7 @@ impl Scheduler {
             free_procs: Vec::new(),
             cores: IdVec::new(),
             idle_cores: Vec::new(),
-            run_queue: VecDeque::new(),
+            run_queue: RunQueue::new(),
             working_set_active: 0.0,
             conns_active: 0,
         }
@@ -198,6 +203,9 @@ impl Scheduler {
             working_set,
             run_queue_since: 0,
             queued_wake: false,
+            // A new task starts at the queue's minimum (CFS's `place_entity` for a new task).
+            vruntime: self.run_queue.min_vruntime,
+            on_core_since: 0,
         };
         if let Some(id) = self.free_procs.pop() {
             self.procs[id] = proc;
@@ -390,11 +398,14 @@ impl Scheduler {
     }
 
     /// The time slice: CFS's target latency shared by the runnable processes per core, at least
-    /// its minimum granularity.
+    /// its minimum granularity, both scaled with the cores as the kernel scales them
+    /// (`cal::sched_tunable_factor`).
     fn slice(&self) -> u64 {
         let n = self.cores.len().max(1) as u64;
         let nr = (self.run_queue.len() as u64 + n).div_ceil(n).max(1);
-        (cal::SCHED_TARGET_LATENCY_NS / nr).max(cal::SCHED_MIN_GRANULARITY_NS)
+        let factor = cal::sched_tunable_factor(n.min(u64::from(u32::MAX)) as u32);
+        (cal::SCHED_TARGET_LATENCY_BASE_NS * factor / nr)
+            .max(cal::SCHED_MIN_GRANULARITY_BASE_NS * factor)
     }
 
     /// Process `p` becomes runnable: its working set counts as active.
@@ -424,17 +435,30 @@ impl Scheduler {
         }
     }
 
-    /// Puts process `p` at the back (or, `front`, the front) of the run queue at `now`.
+    /// Puts process `p` in the run queue at `now`, by its virtual runtime.
     #[inline]
-    fn enqueue(&mut self, p: ProcId, now: u64, front: bool) {
+    fn enqueue(&mut self, p: ProcId, now: u64) {
         let pr = &mut self.procs[p];
         pr.state = ProcState::Runnable;
         pr.run_queue_since = now;
-        if front {
-            self.run_queue.push_front(p);
-        } else {
-            self.run_queue.push_back(p);
-        }
+        self.run_queue.push(p, pr.vruntime);
+    }
+
+    /// Process `p` wakes: CFS places it no further back than half a latency period behind the
+    /// queue's minimum (`GENTLE_FAIR_SLEEPERS`).
+    #[inline]
+    fn place_woken(&mut self, p: ProcId) {
+        let factor = cal::sched_tunable_factor(self.cores.len().max(1) as u32);
+        let credit = cal::SCHED_TARGET_LATENCY_BASE_NS * factor / 2;
+        let pr = &mut self.procs[p];
+        pr.vruntime = self.run_queue.placement(pr.vruntime, credit);
+    }
+
+    /// Process `p` leaves its core at `now`: its virtual runtime grows by its time there.
+    #[inline]
+    fn charge_vruntime(&mut self, p: ProcId, now: u64) {
+        let pr = &mut self.procs[p];
+        pr.vruntime += now.saturating_sub(pr.on_core_since);
     }
 
     /// Processes that are runnable or running with overheads on while a core idles, and the
@@ -473,7 +497,7 @@ impl Scheduler {
             || self
                 .run_queue
                 .iter()
-                .any(|&p| self.procs[p].state != ProcState::Runnable)
+                .any(|p| self.procs[p].state != ProcState::Runnable)
         {
             return Err(format!(
                 "{runnable} runnable processes, {} in the run queue",
@@ -511,7 +535,8 @@ impl Sim {
             let id = CoreId::new((self.scheduler.cores.len() - 1) as u32);
             if let Some(running) = self.scheduler.cores[id].running {
                 self.account(id);
-                self.scheduler.enqueue(running, self.now, true);
+                self.scheduler.charge_vruntime(running, self.now);
+                self.scheduler.enqueue(running, self.now);
                 self.metrics.runq_enter();
             } else {
                 self.scheduler.remove_idle_core(id);
@@ -524,12 +549,15 @@ impl Sim {
     /// Gives process `p` (Blocked, with a job set) to the scheduler.
     pub fn make_runnable(&mut self, p: ProcId) {
         self.scheduler.activate(p);
+        if self.config.overheads {
+            self.scheduler.place_woken(p);
+        }
         let preferred = self.scheduler.procs[p].last_core;
         if let Some(c) = self
             .scheduler
             .take_core_for_wake(p, preferred, self.now, &self.config)
         {
-            let exit = self.scheduler.idle_exit(c, self.now, &self.config);
+            let exit = self.idle_exit(c);
             self.dispatch(c, p, exit);
         } else if !self.config.overheads {
             self.set_cores(self.scheduler.cores.len() as u32 + 1);
@@ -537,7 +565,7 @@ impl Sim {
             self.dispatch(c, p, IdleExit::NONE);
         } else {
             self.scheduler.procs[p].queued_wake = true;
-            self.scheduler.enqueue(p, self.now, false);
+            self.scheduler.enqueue(p, self.now);
             self.metrics.runq_enter();
         }
     }
@@ -558,11 +586,26 @@ impl Sim {
             let Some(c) = self.scheduler.take_idle_core(None) else {
                 break;
             };
-            let p = self.scheduler.run_queue.pop_front().expect("non-empty");
+            let p = self.scheduler.run_queue.pop().expect("non-empty");
             self.metrics
                 .runq_leave(self.now - self.scheduler.procs[p].run_queue_since);
-            let exit = self.scheduler.idle_exit(c, self.now, &self.config);
+            let exit = self.idle_exit(c);
             self.dispatch(c, p, exit);
+        }
+    }
+
+    /// What core `c`, taken from the idle set, pays to leave its idle state
+    /// ([`Scheduler::idle_exit`]), varied from wake-up to wake-up: both parts scaled by one
+    /// lognormal factor of mean 1 and shape `cal::IDLE_WAKE_SIGMA` (the jitter stream).
+    fn idle_exit(&mut self, c: CoreId) -> IdleExit {
+        let exit = self.scheduler.idle_exit(c, self.now, &self.config);
+        if exit.delay_ns == 0 && exit.cpu_ns == 0 {
+            return exit;
+        }
+        let factor = self.random.jitter.lognormal(1.0, cal::IDLE_WAKE_SIGMA);
+        IdleExit {
+            delay_ns: crate::rng::ns(exit.delay_ns as f64 * factor),
+            cpu_ns: crate::rng::ns(exit.cpu_ns as f64 * factor),
         }
     }
 
@@ -588,6 +631,7 @@ impl Sim {
         let pr = &mut self.scheduler.procs[p];
         pr.state = ProcState::Running;
         pr.last_core = Some(c);
+        pr.on_core_since = start;
         let core = &mut self.scheduler.cores[c];
         core.running = Some(p);
         core.last_ran = Some(p);
@@ -721,7 +765,8 @@ impl Sim {
     /// Process `p`'s slice on core `c` is over and others wait: back of the run queue.
     fn preempt(&mut self, c: CoreId, p: ProcId) {
         self.metrics.switch(false);
-        self.scheduler.enqueue(p, self.now, false);
+        self.scheduler.charge_vruntime(p, self.now);
+        self.scheduler.enqueue(p, self.now);
         self.metrics.runq_enter();
         self.core_free(c);
     }
@@ -729,6 +774,7 @@ impl Sim {
     /// Process `p` on core `c` has nothing left to do: it blocks.
     fn block(&mut self, c: CoreId, p: ProcId) {
         self.metrics.switch(true);
+        self.scheduler.charge_vruntime(p, self.now);
         self.scheduler.deactivate(p);
         if self.scheduler.procs[p].kind == ProcKind::Worker {
             self.worker_idle(p);
@@ -741,7 +787,7 @@ impl Sim {
         let core = &mut self.scheduler.cores[c];
         core.running = None;
         core.generation = core.generation.wrapping_add(1);
-        if let Some(p) = self.scheduler.run_queue.pop_front() {
+        if let Some(p) = self.scheduler.run_queue.pop() {
             self.metrics
                 .runq_leave(self.now - self.scheduler.procs[p].run_queue_since);
             self.dispatch(c, p, IdleExit::NONE);
