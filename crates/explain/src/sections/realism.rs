@@ -545,7 +545,7 @@ fn version_words(d: &Dataset, runs: &[SeriesRun]) -> Html {
         .collect();
     html! {
         <p class="realism-ratio">
-            { format!("Measured, PG14 does {} PG13's throughput. The model: ", measured.join(" and ")) }
+            { format!("Measured, PG14 over PG13 is {}; the model gives ", measured.join(" and ")) }
             { for bands.iter().enumerate().map(|(i, b)| {
                 let sep = if i == 0 { "" } else { " and " };
                 match b.model {
@@ -553,12 +553,11 @@ fn version_words(d: &Dataset, runs: &[SeriesRun]) -> Html {
                         { sep }
                         <Num metric={format!("realism_freund_2020_ratio_{}", b.clients.0)} value={m.1}
                              text={ratio_range(m)} />
-                        { format!(" {}", band_clients(b.clients)) }
                     </> },
-                    None => html! { <>{ format!("{sep}… {} (running)", band_clients(b.clients)) }</> },
+                    None => html! { <>{ format!("{sep}… (running)") }</> },
                 }
             }) }
-            { "." }
+            { " over the same counts." }
         </p>
     }
 }
@@ -566,6 +565,10 @@ fn version_words(d: &Dataset, runs: &[SeriesRun]) -> Html {
 /// The checks' verdicts, as `poolsim validate` gives them on these runs.
 fn verdicts(id: &str, checks: &[Check]) -> Html {
     let (passed, total) = poolsim_page::sim::datasets::passed(checks);
+    let known = checks
+        .iter()
+        .filter(|c| c.pass && verdict_detail(c).1)
+        .count();
     html! {
         <>
             if id != "lab" {
@@ -573,7 +576,12 @@ fn verdicts(id: &str, checks: &[Check]) -> Html {
                     { format!("Of the {total} checks ") }<code>{ "poolsim validate" }</code>
                     { " makes on these measurements, " }
                     <Num metric={metric(id, "checks_passed")} value={passed as f64} text={count(passed as u64)} />
-                    { if passed == 1 { " passes:" } else { " pass:" } }
+                    { if passed == 1 { " passes" } else { " pass" } }
+                    { match known {
+                        0 => ":".to_string(),
+                        1 => ", one of them as a listed known miss:".to_string(),
+                        n => format!(", {n} of them as listed known misses:"),
+                    } }
                 </p>
             }
             <ul class="realism-checks">
