@@ -374,8 +374,13 @@ fn DatasetView(props: &DatasetViewProps) -> Html {
                 }
             </div>
             <p class="run-note">
-                { format!("Errors in bold lie outside ±{:.0}\u{a0}%. The same comparison is in the ",
-                          poolsim_validate::TPS_TOLERANCE * 100.0) }
+                { format!("Errors in bold lie outside ±{:.0}\u{a0}%.{} The same comparison is in the ",
+                          poolsim_validate::TPS_TOLERANCE * 100.0,
+                          if choice == DatasetChoice::Freund {
+                              " Freund's checks are on shapes (PG14 over PG13, each version's fall from its peak), \
+                               not on levels: pgbench ran on the same VM, one thread per client, and its CPU is left out \
+                               of the model."
+                          } else { "" }) }
                 <a href={MODEL_DOC}>{ "model document" }</a>{ "." }
             </p>
         </div>
