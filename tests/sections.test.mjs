@@ -419,6 +419,62 @@ test('how realistic: the lab against the model, drawn, in words and in tables, a
   }
 });
 
+// Waits until the realism figure's view of dataset `id` has run the model at every point.
+async function realismDone(page, id) {
+  await page.waitForFunction((id) => document.querySelector(`progress[data-metric="realism_${id}_progress"]`)?.value === 100,
+    id, { timeout: 300_000 });
+}
+
+test('how realistic: the 72-vCPU server and the poolers run when chosen, drawn with their verdicts, at 390 px too', async () => {
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+    const { page, errors } = await open(viewport);
+    const view = (id) => `#realism .realism-view[data-dataset="${id}"]`;
+    await page.locator('#realism').scrollIntoViewIfNeeded();
+    // The lab is chosen first; the other datasets' runs have not started.
+    await page.waitForSelector(view('lab'));
+    assert.equal(await page.$(view('freund_2020')), null, 'Freund runs only once chosen');
+    await page.click('label[for="realism-dataset-freund_2020"]');
+    await realismDone(page, 'freund_2020');
+    assert.equal(await page.$eval(view('lab'), (e) => e.hidden), true, 'the lab view hidden');
+    assert.match(await page.textContent(`${view('freund_2020')} .realism-about`), /Held out/);
+    // Both versions measured and modelled at every client count.
+    for (const series of ['pg13', 'pg14']) {
+      const models = await page.$$eval(`${view('freund_2020')} td[data-metric^="realism_freund_2020_tps_${series}_"]`,
+        (tds) => tds.map((td) => Number(td.dataset.value)));
+      assert.equal(models.length, 9, series);
+      assert.ok(models.every((v) => v > 0), `${series}: ${models}`);
+    }
+    // PG14 over PG13 in words, and the checks' verdicts, as many as said.
+    assert.ok(await metric(page, 'realism_freund_2020_ratio_100') > 1, 'PG14 ahead from 100 clients');
+    const verdicts = await page.$$eval(`${view('freund_2020')} .realism-checks li`, (lis) => lis.map((li) => li.dataset.pass));
+    assert.ok(verdicts.length >= 4, `${verdicts.length} verdicts`);
+    assert.equal(await metric(page, 'realism_freund_2020_checks_passed'), verdicts.filter((v) => v === 'true').length);
+    await waitForInk(page, `${view('freund_2020')} canvas`, 1);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `horizontal overflow ${overflow}px at ${viewport.width} px`);
+    await page.locator('#realism').screenshot({ path: path.join(shots, `realism-freund-${viewport.width}.png`) });
+    if (viewport.width > 1000) {
+      // The choice is a radio group: the arrow keys move it on.
+      await page.focus('#realism-dataset-freund_2020');
+      await page.keyboard.press('ArrowDown');
+      await page.waitForSelector(`${view('tembo_2024')}:not([hidden])`);
+      await realismDone(page, 'tembo_2024');
+      assert.match(await page.textContent(`${view('tembo_2024')} .realism-about`), /Fitted/);
+      const verdicts = await page.$$eval(`${view('tembo_2024')} .realism-checks li`, (lis) => lis.length);
+      assert.ok(verdicts >= 3, `${verdicts} verdicts`);
+      await waitForInk(page, `${view('tembo_2024')} canvas`, 1);
+      await page.locator('#realism').screenshot({ path: path.join(shots, `realism-tembo-${viewport.width}.png`) });
+      // Back to the lab: its runs were done, its charts drawn again.
+      await page.click('label[for="realism-dataset-lab"]');
+      await waitForInk(page, `${view('lab')} canvas`, 2);
+      await page.locator('#realism').screenshot({ path: path.join(shots, `realism-lab-${viewport.width}.png`) });
+    }
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
 for (const [width, height] of [[1280, 800], [390, 844]]) {
   test(`full-page screenshot at ${width}×${height}, no horizontal overflow`, async () => {
     const { page, errors } = await open({ width, height });

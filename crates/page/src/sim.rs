@@ -2,7 +2,7 @@
 //! same workload and seed — straight to Postgres ("direct") and through the pooler ("pooled") —
 //! steps them together within a time budget, and publishes plain view models (`view`).
 
-pub mod lab;
+pub mod datasets;
 mod model_engine;
 pub mod size;
 mod snapshot;

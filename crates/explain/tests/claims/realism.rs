@@ -53,16 +53,25 @@ claims! {
             (p.cores, p.pool_size, p.clients_on_server),
             (2, 4, poolsim_model::OnOff::On)
         );
-        let mut runs = poolsim_page::sim::lab::LabRuns::new(points.clone());
+        let mut runs =
+            poolsim_page::sim::datasets::DatasetRuns::new(poolsim_validate::dataset::lab(&points));
         let t = Cell::new(0.0);
         let clock = || {
             t.set(t.get() + 1.0);
             t.get()
         };
         while !runs.run_until(t.get() + 50.0, &clock) {}
-        let page = runs.compared().to_vec();
+        let page = poolsim_validate::dataset::lab_compared(runs.runs());
         let cli = lab::compare(&points, &RunSpec::default());
-        assert_eq!(page, cli);
+        // The same points (the dataset keeps no context-switch rates) with the same figures.
+        let figures = |points: &[lab::Compared]| -> Vec<(Route, u32, lab::ModelFigures)> {
+            points
+                .iter()
+                .map(|c| (c.lab.route, c.lab.clients, c.model))
+                .collect()
+        };
+        assert_eq!(figures(&page), figures(&cli));
+        assert_eq!(page.len(), points.len());
         let checks = lab::checks(&page);
         measured(
             "lab",
@@ -135,5 +144,30 @@ claims! {
     fn the_network_is_a_round_trip_with_a_little_jitter() {
         let j = poolsim_model::calibration::NETWORK_JITTER;
         assert!(j > 0.0 && j <= 0.25);
+    }
+
+    says "The figure switches to two published benchmarks as well: a 72-vCPU server running \
+        PostgreSQL 13 against 14 (Andres Freund's 2020 measurements, never used to fit the \
+        model), and PgBouncer on a machine of its own against direct connections (Tembo's 2024 \
+        pooler benchmark, which PgBouncer's costs were fitted on)."
+    fn the_figure_offers_the_lab_a_held_out_72_vcpu_server_and_a_fitted_pooler_benchmark() {
+        use poolsim_explain::sections::realism::dataset;
+        use poolsim_model::PoolerHost;
+        use poolsim_page::sim::datasets::DatasetChoice;
+        assert_eq!(DatasetChoice::KEYS, ["lab", "freund_2020", "tembo_2024"]);
+        let freund = dataset(DatasetChoice::Freund).unwrap();
+        assert!(!freund.usage.is_fitted());
+        let versions: Vec<(u32, u32)> = freund
+            .series
+            .iter()
+            .map(|s| (s.params.cores, s.params.pg_version))
+            .collect();
+        assert_eq!(versions, [(72, 13), (72, 14)]);
+        let tembo = dataset(DatasetChoice::Tembo).unwrap();
+        assert!(tembo.usage.is_fitted());
+        assert!(tembo.usage.reason().contains("PgBouncer"));
+        let pooled = tembo.series("pgbouncer").unwrap();
+        assert_eq!(pooled.params.pooler_host, PoolerHost::Own);
+        assert_eq!(tembo.series("direct").unwrap().params.pool_mode, poolsim_model::PoolMode::None);
     }
 }
