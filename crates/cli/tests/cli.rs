@@ -191,7 +191,11 @@ fn validate_prints_a_row_per_lab_point_and_its_exit_status_follows_the_checks() 
         .lines()
         .filter(|l| l.starts_with("PASS") || l.starts_with("FAIL"))
         .collect();
-    assert_eq!(checks.len(), 8, "four checks per route (TPS, peak, fall, p99):\n{text}");
+    assert_eq!(
+        checks.len(),
+        8,
+        "four checks per route (TPS, peak, fall, p99):\n{text}"
+    );
     let all_pass = checks.iter().all(|l| l.starts_with("PASS"));
     assert_eq!(
         o.status.code(),

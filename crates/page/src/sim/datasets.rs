@@ -379,6 +379,7 @@ mod tests {
                     measured: m.clone(),
                     model: poolsim_validate::ModelFigures {
                         tps: tps(m.clients),
+                        p50_ms: 1.0,
                         p99_ms: 1.0,
                     },
                 })
