@@ -34,6 +34,30 @@ thread_local! {
     pub(super) static RENDERED_LIVE: std::cell::RefCell<Vec<Live>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// Marks the prose's elements of the live values `names` as written only when the reader asks for
+/// them (a figure's choice that starts heavy runs): until then they keep the prerendered digits,
+/// which are the model's for the same runs. Tests read the mark, `data-live-on-demand`.
+#[hook]
+pub fn use_live_on_demand(names: &'static [&'static str]) {
+    use_effect_with((), move |_| {
+        for name in names {
+            let Ok(list) =
+                gloo::utils::document().query_selector_all(&format!("[data-live=\"{name}\"]"))
+            else {
+                continue;
+            };
+            for i in 0..list.length() {
+                if let Some(el) = list
+                    .item(i)
+                    .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+                {
+                    let _ = el.set_attribute("data-live-on-demand", "");
+                }
+            }
+        }
+    });
+}
+
 /// Writes one live value into every element named by it.
 pub fn write_live(v: &Live) {
     let Ok(list) =

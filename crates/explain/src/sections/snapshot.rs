@@ -1,6 +1,6 @@
 //! Section 6: GetSnapshotData, O(connections) before PostgreSQL 14, idle connections included.
 
-use super::common::{rate_digits, use_live, Choice};
+use super::common::{rate_digits, use_live, use_live_on_demand, Choice};
 use super::figures::{CpuBars, RunStatus};
 use super::job::JobView;
 use super::lab::{base, use_run_for};
@@ -79,6 +79,16 @@ enum Server {
     /// Freund's 72 vCPUs with 1,000 busy connections.
     Big,
 }
+
+/// The big server's live values: written when the reader chooses that server.
+const BIG_NAMES: &[&str] = &[
+    "snapshots_big_clients",
+    "snapshots_big_tps_13",
+    "snapshots_big_tps_14",
+    "snapshots_big_ratio",
+    "snapshots_big_share_13",
+    "snapshots_big_share_14",
+];
 
 /// Section 6's numbers for the big server: PG13's and PG14's runs.
 fn big_live(v13: &LiveView, v14: &LiveView) -> Vec<Live> {
@@ -189,6 +199,7 @@ pub fn SnapshotSection() -> Html {
     // The big server's runs (millions of events each) start when the reader chooses it; the
     // prerender runs them for the prose's numbers, which they then rewrite with the same digits.
     let big = server == Server::Big || cfg!(feature = "ssr");
+    use_live_on_demand(BIG_NAMES);
     let big_run = |pg13| {
         if big {
             (big_server(pg13), BIG_RUN_NS)
