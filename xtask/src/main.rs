@@ -29,7 +29,8 @@ tasks:
                                 and its size report to docs/SIZE.md
   finish-dist DIR [URL]         (re)apply CSP/oEmbed post-processing to a built site
   test                          install what tests need, run every suite, print `N passed, N failed`
-  bench                         the model's criterion benchmarks, then poolsim vs SimPy on one M/M/c case
+  bench                         one table against budgets: poolsim vs SimPy (and Ciw) on one M/M/c case,
+                                the fleet preset native and wasm, the slow list, the sweep, the first load
   bench --page                  the release build in headless Chromium: input latency, long tasks, step
                                 time, sweep time and first-load size against budgets (never fails on them)
   lab [--quick]                 measure real PostgreSQL 15 + PgBouncer with pgbench (bench/lab/README.md);
