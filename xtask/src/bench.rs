@@ -154,13 +154,14 @@ fn fleet_rows() -> Vec<Row> {
 }
 
 /// Events per second of the fleet preset in Chromium: `crates/web/tests/soak.rs`'s speed case,
-/// release wasm (as `cargo xtask test` runs it).
+/// the shipped wasm profile `wasm-release` (as `cargo xtask test` runs it).
 fn wasm_fleet_events_per_s() -> Option<f64> {
     tools::ensure_test_tools().ok()?;
     let mut soak = command("cargo");
     soak.args([
         "test",
-        "--release",
+        "--profile",
+        "wasm-release",
         "-p",
         "poolsim-web",
         "--target",

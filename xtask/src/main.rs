@@ -181,9 +181,10 @@ fn dist(public_url: Option<&str>) -> Result<()> {
     size::write_markdown(&run::root(), &report)
 }
 
-/// `trunk build --release` into `dist/`, then the CSP/oEmbed post-processing (`site`).
+/// `trunk build --release` (with the workspace's `wasm-release` profile: the model optimised for
+/// size) into `dist/`, then the CSP/oEmbed post-processing (`site`).
 pub fn build_dist(public_url: Option<&str>) -> Result<()> {
-    let mut args = vec!["build", "--release"];
+    let mut args = vec!["build", "--release", "--cargo-profile", "wasm-release"];
     if let Some(url) = public_url {
         args.extend(["--public-url", url]);
     }
