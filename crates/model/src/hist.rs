@@ -69,37 +69,35 @@ impl<C: Counter> Hist<C> {
     /// it, without building that histogram: its bins are walked once, the extra values merged in
     /// by the bin each falls in (a bin's top, `highest_equivalent`, names it).
     pub fn value_at_rank_with(&self, extra: &[u64], rank: u64) -> u64 {
-        let mut seen = 0;
-        let mut rest = extra
-            .iter()
-            .map(|&v| self.inner.highest_equivalent(v))
-            .peekable();
+        let top_of = |v: u64| self.inner.highest_equivalent(v);
+        let (mut seen, mut next) = (0, 0);
         for bin in self.inner.iter_recorded() {
-            let top = self.inner.highest_equivalent(bin.value_iterated_to());
-            // Extra values in lower bins come first.
-            while let Some(e) = rest.next_if(|&e| e < top) {
+            let top = top_of(bin.value_iterated_to());
+            // Extra values in lower bins come first, then those in this one.
+            while next < extra.len() && top_of(extra[next]) < top {
                 seen += 1;
+                next += 1;
                 if seen >= rank {
-                    return e;
+                    return top_of(extra[next - 1]);
                 }
             }
-            seen += bin.count_at_value().as_u64();
-            while rest.next_if_eq(&top).is_some() {
+            while next < extra.len() && top_of(extra[next]) == top {
                 seen += 1;
+                next += 1;
             }
+            seen += bin.count_at_value().as_u64();
             if seen >= rank {
                 return top;
             }
         }
-        let mut last = self.inner.max();
-        for e in rest {
+        // Extra values above its last bin.
+        for &e in &extra[next..] {
             seen += 1;
-            last = e;
             if seen >= rank {
-                return e;
+                return top_of(e);
             }
         }
-        last
+        self.inner.max()
     }
 }
 

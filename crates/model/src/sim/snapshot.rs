@@ -67,6 +67,9 @@ fn remote_lines_ns(load: &SnapshotLoad) -> f64 {
     lines * transfer / (1.0 - utilisation)
 }
 
+/// An entry of [`SnapshotCosts`] not computed yet (a cost is at most `u64::MAX / 4`: `rng::ns`).
+const NOT_COMPUTED: u64 = u64::MAX;
+
 /// A statement's snapshot CPU by number of writers, for the proc array and machine it was last
 /// asked about: the cost changes only when a connection opens or closes (or the machine
 /// changes), while the writers take at most `cores` values, so `libm::pow` and the divisions of
@@ -78,8 +81,8 @@ pub(crate) struct SnapshotCosts {
     /// statement CPU (its bits).
     key: Option<(bool, u32, u32, u32, u64)>,
     /// A statement's snapshot CPU, ns, by writers (`n_running_elsewhere` capped at `cores − 1`;
-    /// one entry when the version does not depend on them); `None`: not computed yet.
-    by_writers: Vec<Option<u64>>,
+    /// one entry when the version does not depend on them); [`NOT_COMPUTED`]: not computed yet.
+    by_writers: Vec<u64>,
 }
 
 impl SnapshotCosts {
@@ -110,12 +113,13 @@ impl SnapshotCosts {
             0
         };
         if i >= self.by_writers.len() {
-            self.by_writers.resize(i + 1, None);
+            self.by_writers.resize(i + 1, NOT_COMPUTED);
         }
-        *self.by_writers[i].get_or_insert_with(|| {
+        if self.by_writers[i] == NOT_COMPUTED {
             let one = snapshot_cost_ns(old_version, load);
-            ns(one as f64 * cal::SNAPSHOTS_PER_STATEMENT)
-        })
+            self.by_writers[i] = ns(one as f64 * cal::SNAPSHOTS_PER_STATEMENT);
+        }
+        self.by_writers[i]
     }
 }
 
