@@ -75,20 +75,27 @@ const NOT_COMPUTED: u64 = u64::MAX;
 /// changes), while the writers take at most `cores` values, so `libm::pow` and the divisions of
 /// [`remote_lines_ns`] run once per (array, writers) instead of once per statement. Each entry
 /// is computed by the same function as before, so it has the same bits.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct SnapshotCosts {
     /// The inputs the entries hold for: version (≤ 13), backends, cores, sockets, mean
     /// statement CPU (its bits).
     key: Option<(bool, u32, u32, u32, u64)>,
     /// A statement's snapshot CPU, ns, by writers (`n_running_elsewhere` capped at `cores − 1`;
     /// one entry when the version does not depend on them); [`NOT_COMPUTED`]: not computed yet.
-    by_writers: Vec<u64>,
+    by_writers: [u64; CACHED_WRITERS],
 }
+
+/// Writers whose cost [`SnapshotCosts`] keeps (more, on machines of more than this many cores,
+/// are computed each time).
+const CACHED_WRITERS: usize = 128;
 
 impl SnapshotCosts {
     /// No entry.
     pub fn new() -> SnapshotCosts {
-        SnapshotCosts::default()
+        SnapshotCosts {
+            key: None,
+            by_writers: [NOT_COMPUTED; CACHED_WRITERS],
+        }
     }
 
     /// A statement's snapshot CPU at `load`, ns: `SNAPSHOTS_PER_STATEMENT` snapshots of
@@ -104,7 +111,7 @@ impl SnapshotCosts {
         );
         if self.key != Some(key) {
             self.key = Some(key);
-            self.by_writers.clear();
+            self.by_writers = [NOT_COMPUTED; CACHED_WRITERS];
         }
         // Only the writers (see `remote_lines_ns`) vary with `n_running_elsewhere`.
         let i = if old_version {
@@ -112,14 +119,16 @@ impl SnapshotCosts {
         } else {
             0
         };
-        if i >= self.by_writers.len() {
-            self.by_writers.resize(i + 1, NOT_COMPUTED);
+        let cached = self.by_writers.get(i).copied().unwrap_or(NOT_COMPUTED);
+        if cached != NOT_COMPUTED {
+            return cached;
         }
-        if self.by_writers[i] == NOT_COMPUTED {
-            let one = snapshot_cost_ns(old_version, load);
-            self.by_writers[i] = ns(one as f64 * cal::SNAPSHOTS_PER_STATEMENT);
+        let one = snapshot_cost_ns(old_version, load);
+        let cost = ns(one as f64 * cal::SNAPSHOTS_PER_STATEMENT);
+        if let Some(entry) = self.by_writers.get_mut(i) {
+            *entry = cost;
         }
-        self.by_writers[i]
+        cost
     }
 }
 
