@@ -1,8 +1,10 @@
-//! `cargo xtask bench`: the model's criterion benchmarks, then the same M/M/c case simulated by
-//! poolsim and by SimPy in one run, so the speed ratio is measured on one machine at one time.
-//! After criterion, a table of the slow-configuration list: each configuration's wall time per
-//! simulated event against the fleet preset's, from criterion's own estimates of this run, with
-//! the budget of at most 3× the fleet's (over budget is flagged, never fatal).
+//! `cargo xtask bench`: one table of the speeds readers wait on, each against its budget, from
+//! one run: poolsim against SimPy (and Ciw, if it installs) on the same M/M/c case, in alternating
+//! rounds so the ratio is measured on one machine at one time; the fleet preset natively and in
+//! wasm (Chromium); the model's criterion benchmarks' slow-configuration list (each configuration's
+//! wall time per simulated event against the fleet preset's, at most 3×); and, from the page
+//! benchmark, the explanation's sweep and the first load. A figure over budget is flagged, never
+//! fatal; a part that cannot run (no Chromium, no pip) leaves its rows `n/a` with the reason.
 //!
 //! `cargo xtask bench --page`: the release build in headless Chromium (`tests/bench/page.bench.mjs`),
 //! its figures printed in one table against budgets. A figure over budget is flagged, never fatal.
@@ -11,31 +13,229 @@ use crate::run::{self, command, tee};
 use crate::{size, tools, Failure, Result};
 use serde_json::Value;
 
-/// Transactions the M/M/c comparison simulates in each simulator.
+/// Transactions the M/M/c comparison simulates in each simulator and round.
 const MMC_TRANSACTIONS: u64 = 400_000;
+/// Ciw is slower than SimPy: fewer transactions per round (the ratio is per wall second).
+const CIW_TRANSACTIONS: u64 = 50_000;
+/// Alternating rounds of the M/M/c comparison; the ratio is that of the medians.
+const MMC_ROUNDS: usize = 3;
+/// Alternating rounds of the fleet preset in wasm and natively.
+const FLEET_ROUNDS: usize = 3;
+/// poolsim at least this many times SimPy's completed transactions per wall second (issue 20).
+const SIMPY_BUDGET_X: f64 = 100.0;
+/// wasm in Chromium at least this share of the native events per second, fleet preset.
+const WASM_BUDGET_X_NATIVE: f64 = 0.85;
 
 pub fn bench() -> Result<()> {
     println!("==> criterion benchmarks (crates/model/benches)");
     let mut criterion = command("cargo");
     criterion.args(["bench", "-p", "poolsim-model", "--bench", "sim"]);
     run::status(criterion, "cargo bench")?;
+
+    println!("\n==> M/M/c: poolsim, SimPy and Ciw in alternating rounds");
+    let mut rows = mmc_rows()?;
+    println!("\n==> fleet preset: wasm in Chromium, then natively");
+    rows.extend(fleet_rows());
+    rows.extend(slow_list_rows(&criterion_dir()));
+    println!("\n==> page benchmark (release build, headless Chromium)");
+    rows.extend(page_summary_rows(run_page_bench()));
     println!(
         "\n{}",
         table(
-            "slow-configuration list (this criterion run):",
-            &slow_list_rows(&criterion_dir())
+            "speed where readers wait (one run of `cargo xtask bench`):",
+            &rows
         )
     );
-
-    println!("\n==> M/M/c: poolsim vs SimPy, same case, same machine, one run");
-    let ours = poolsim_mmc()?;
-    let simpy = simpy_mmc()?;
-    let ratio = ours / simpy;
-    println!(
-        "poolsim {:.0} txn/wall-s, SimPy {:.0} txn/wall-s: poolsim is {:.0}x SimPy (goal >= 100x)",
-        ours, simpy, ratio
-    );
+    if let Some(load) = load_average() {
+        println!("machine: {} CPUs, 1-minute load average {load:.1} at the end (wall times are noisy above the CPU count)", cpus());
+    }
     Ok(())
+}
+
+/// The machine's 1-minute load average (Linux), if readable.
+fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// The CPUs this process may use.
+fn cpus() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// The median of `values` (`None` when empty).
+fn median(values: &mut [f64]) -> Option<f64> {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(values[n / 2]),
+        _ => Some((values[n / 2 - 1] + values[n / 2]) / 2.0),
+    }
+}
+
+/// The M/M/c rows: poolsim against SimPy (budget) and Ciw (information), each the ratio of the
+/// medians of [`MMC_ROUNDS`] alternating rounds.
+fn mmc_rows() -> Result<Vec<Row>> {
+    let simpy_lib = python_lib("simpy", "simpy==4.1.2")?;
+    // Ciw is optional: without pip access its row says so.
+    let ciw_lib = python_lib("ciw", "ciw").ok();
+    let (mut ours, mut simpy, mut ciw) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 1..=MMC_ROUNDS {
+        println!("round {round} of {MMC_ROUNDS}");
+        ours.push(poolsim_mmc()?);
+        simpy.push(python_mmc("simpy_mmc.py", MMC_TRANSACTIONS, &[&simpy_lib])?);
+        if let Some(lib) = &ciw_lib {
+            match python_mmc("ciw_mmc.py", CIW_TRANSACTIONS, &[lib, &simpy_lib]) {
+                Ok(rate) => ciw.push(rate),
+                Err(e) => println!("Ciw: {e:?}"),
+            }
+        }
+    }
+    let ours = median(&mut ours);
+    let ratio = |other: Option<f64>| match (ours, other) {
+        (Some(a), Some(b)) if b > 0.0 => Some(a / b),
+        _ => None,
+    };
+    let per_s = |who: &str, v: Option<f64>| v.map(|v| format!("{who} {:.1} k txn/s", v / 1e3));
+    let simpy = median(&mut simpy);
+    let ciw_rate = median(&mut ciw);
+    let detail = |other: &str, v: Option<f64>| {
+        Some(format!(
+            "{}, {}; medians of {MMC_ROUNDS} alternating rounds",
+            per_s("poolsim", ours).unwrap_or_default(),
+            per_s(other, v).unwrap_or_else(|| format!("{other} —"))
+        ))
+    };
+    let ciw_detail = if ciw_lib.is_none() {
+        Some("Ciw did not install from PyPI (pip)".to_string())
+    } else {
+        detail("Ciw", ciw_rate)
+    };
+    Ok(vec![
+        Row::new("M/M/c: poolsim ÷ SimPy 4.1.2", ratio(simpy), "×", 0)
+            .at_least(SIMPY_BUDGET_X)
+            .detail(detail("SimPy", simpy)),
+        Row::new("M/M/c: poolsim ÷ Ciw", ratio(ciw_rate), "×", 0).detail(ciw_detail),
+    ])
+}
+
+/// The fleet rows: events per wall second in wasm (Chromium, the `soak` test's speed case) and
+/// natively (the release CLI, same case), the medians of [`FLEET_ROUNDS`] alternating rounds, and
+/// their ratio against its budget.
+fn fleet_rows() -> Vec<Row> {
+    let (mut wasm, mut native) = (Vec::new(), Vec::new());
+    for round in 1..=FLEET_ROUNDS {
+        println!("round {round} of {FLEET_ROUNDS}");
+        wasm.extend(wasm_fleet_events_per_s());
+        native.extend(
+            run::stdout_of(run::poolsim(&[
+                "run",
+                "--preset",
+                "fleet",
+                "--warmup",
+                "1",
+                "--duration",
+                "5",
+                "--format",
+                "json",
+            ]))
+            .and_then(|json| json_number(&json, "/run/events_per_wall_s")),
+        );
+    }
+    let (wasm, native) = (median(&mut wasm), median(&mut native));
+    let ratio = match (wasm, native) {
+        (Some(w), Some(n)) if n > 0.0 => Some(w / n),
+        _ => None,
+    };
+    let m = |v: Option<f64>| v.map(|v| v / 1e6);
+    vec![
+        Row::new("fleet preset, native", m(native), "M events/s", 2),
+        Row::new("fleet preset, wasm in Chromium", m(wasm), "M events/s", 2).detail(
+            wasm.is_none()
+                .then(|| "the wasm soak test could not run (Chromium, chromedriver)".into()),
+        ),
+        Row::new("fleet preset, wasm ÷ native", ratio, "×", 2)
+            .at_least(WASM_BUDGET_X_NATIVE)
+            .detail(Some(format!(
+                "medians of {FLEET_ROUNDS} alternating rounds"
+            ))),
+    ]
+}
+
+/// Events per second of the fleet preset in Chromium: `crates/web/tests/soak.rs`'s speed case,
+/// the shipped wasm profile `wasm-release` (as `cargo xtask test` runs it).
+fn wasm_fleet_events_per_s() -> Option<f64> {
+    tools::ensure_test_tools().ok()?;
+    let mut soak = command("cargo");
+    soak.args([
+        "test",
+        "--profile",
+        "wasm-release",
+        "-p",
+        "poolsim-web",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--test",
+        "soak",
+        "--",
+        "--nocapture",
+        "fleet_events_per_second_in_wasm",
+    ])
+    .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+    .env("WASM_BINDGEN_TEST_TIMEOUT", "600");
+    let (_, out) = tee(soak).ok()?;
+    out.lines().find_map(|l| {
+        l.split("perf: wasm fleet events/s = ")
+            .nth(1)
+            .and_then(|n| n.trim().parse::<f64>().ok())
+    })
+}
+
+/// The page benchmark's figures and the first load's gzip bytes, or why they are missing.
+fn run_page_bench() -> std::result::Result<(Value, u64), String> {
+    tools::ensure_test_tools().map_err(|e| format!("test tools: {e:?}"))?;
+    println!("==> release build (trunk) into dist/");
+    crate::build_dist(None).map_err(|e| format!("dist build: {e:?}"))?;
+    let first_load = size::report(&run::root().join("dist"))
+        .map_err(|e| format!("size report: {e:?}"))?
+        .total_gzip();
+    let mut node = command("node");
+    node.arg(
+        run::root()
+            .join("tests")
+            .join("bench")
+            .join("page.bench.mjs"),
+    );
+    let (ok, out) = tee(node).map_err(|e| format!("node could not start: {e}"))?;
+    let line = out.lines().find_map(|l| l.strip_prefix(PAGE_PREFIX));
+    let (true, Some(line)) = (ok, line) else {
+        return Err("the page benchmark could not run (see above)".into());
+    };
+    let figures = serde_json::from_str(line)
+        .map_err(|e| format!("the page benchmark's figures are not JSON: {e}"))?;
+    Ok((figures, first_load))
+}
+
+/// The page's rows of the one table: the sweep on load and the first load, against budgets.
+pub fn page_summary_rows(page: std::result::Result<(Value, u64), String>) -> Vec<Row> {
+    let (figures, first_load, why) = match page {
+        Ok((f, bytes)) => (f, Some(bytes as f64 / 1000.0), None),
+        Err(e) => (Value::Null, None, Some(e)),
+    };
+    let sweep = figures.pointer("/sweep/first_s").and_then(Value::as_f64);
+    vec![
+        Row::new("sweep to 100 %, on load", sweep, "s", 2)
+            .budget(SWEEP_BUDGET_S)
+            .detail(why.clone()),
+        Row::new("first load, gzip -9", first_load, "KB", 1)
+            .budget(size::FIRST_LOAD_TARGET_GZIP as f64 / 1000.0)
+            .detail(why),
+    ]
 }
 
 /// The slow-configuration list's budget: wall time per simulated event at most this many times
@@ -96,20 +296,13 @@ pub fn slow_list_rows(criterion: &std::path::Path) -> Vec<Row> {
     rows
 }
 
-/// Completed transactions per wall second of the `mmc` preset through the release CLI.
+/// Completed transactions per wall second of the `mmc` preset through the release CLI (the one
+/// readers run, as the fleet rows do).
 fn poolsim_mmc() -> Result<f64> {
     // The `mmc` preset: 8 servers at 80 % utilisation of 2 ms services, 3,200 arrivals/s
     // (bench/simpy_mmc.py simulates the same case).
     let duration = MMC_TRANSACTIONS as f64 / 3_200.0;
-    let mut cmd = command("cargo");
-    cmd.args([
-        "run",
-        "--quiet",
-        "--profile",
-        "bench",
-        "-p",
-        "poolsim-cli",
-        "--",
+    let mut cmd = run::poolsim(&[
         "run",
         "--preset",
         "mmc",
@@ -138,31 +331,39 @@ fn poolsim_mmc() -> Result<f64> {
     Ok(completed / wall)
 }
 
-/// SimPy's completed transactions per wall second (SimPy is installed into target/simpy).
-fn simpy_mmc() -> Result<f64> {
-    let lib = run::root().join("target").join("simpy");
-    if !lib.join("simpy").exists() {
-        println!("xtask: installing SimPy into target/simpy (pip)");
+/// `target/<name>`, where `requirement` is installed by pip if it is not there yet.
+fn python_lib(name: &str, requirement: &str) -> Result<std::path::PathBuf> {
+    let lib = run::root().join("target").join(name);
+    if !lib.join(name).exists() {
+        println!("xtask: installing {requirement} into target/{name} (pip)");
         let mut pip = command("python3");
         pip.args(["-m", "pip", "install", "--quiet", "--target"])
             .arg(&lib)
-            .arg("simpy==4.1.2");
-        run::status(pip, "pip install simpy").map_err(|_| {
-            Failure::Failed(
-                "could not install SimPy; install it by hand with: python3 -m pip install --target target/simpy simpy==4.1.2".into(),
-            )
+            .arg(requirement);
+        run::status(pip, "pip install").map_err(|_| {
+            Failure::Failed(format!(
+                "could not install {requirement}; install it by hand with: python3 -m pip install --target target/{name} {requirement}"
+            ))
         })?;
     }
+    Ok(lib)
+}
+
+/// A Python simulator's completed transactions per wall second on the M/M/c case
+/// (`bench/<script>`, with `libs` on its path).
+fn python_mmc(script: &str, transactions: u64, libs: &[&std::path::Path]) -> Result<f64> {
+    let path =
+        std::env::join_paths(libs).map_err(|e| Failure::Failed(format!("python path: {e}")))?;
     let mut py = command("python3");
-    py.arg(run::root().join("bench").join("simpy_mmc.py"))
-        .args(["--transactions", &MMC_TRANSACTIONS.to_string()])
-        .env("PYTHONPATH", &lib);
+    py.arg(run::root().join("bench").join(script))
+        .args(["--transactions", &transactions.to_string()])
+        .env("PYTHONPATH", path);
     let (ok, text) = tee(py).map_err(|e| Failure::Failed(format!("python3: {e}")))?;
     if !ok {
-        return Err(Failure::Failed("the SimPy script failed".into()));
+        return Err(Failure::Failed(format!("bench/{script} failed")));
     }
     json_number(&text, "/txn_per_wall_s")
-        .ok_or_else(|| Failure::Failed("SimPy output has no txn_per_wall_s".into()))
+        .ok_or_else(|| Failure::Failed(format!("bench/{script} printed no txn_per_wall_s")))
 }
 
 /// The line of the page benchmark's output that carries its figures (JSON after this prefix).
@@ -189,28 +390,7 @@ const CLS_BUDGET: f64 = 0.05;
 /// `cargo xtask bench --page`: builds `dist/` as `dist` does, runs the page benchmark and prints its
 /// table. Fails only when the benchmark could not run, never on a figure over budget.
 pub fn page() -> Result<()> {
-    tools::ensure_test_tools()?;
-    println!("==> release build (trunk) into dist/");
-    crate::build_dist(None)?;
-    let first_load = size::report(&run::root().join("dist"))?.total_gzip();
-
-    println!("\n==> page benchmark (tests/bench/page.bench.mjs, headless Chromium)");
-    let mut node = command("node");
-    node.arg(
-        run::root()
-            .join("tests")
-            .join("bench")
-            .join("page.bench.mjs"),
-    );
-    let (ok, out) = tee(node).map_err(|e| Failure::Failed(format!("node could not start: {e}")))?;
-    let line = out.lines().find_map(|l| l.strip_prefix(PAGE_PREFIX));
-    let (true, Some(line)) = (ok, line) else {
-        return Err(Failure::Failed(
-            "the page benchmark could not run (see above)".into(),
-        ));
-    };
-    let figures: Value = serde_json::from_str(line)
-        .map_err(|e| Failure::Failed(format!("the page benchmark's figures are not JSON: {e}")))?;
+    let (figures, first_load) = run_page_bench().map_err(Failure::Failed)?;
     println!(
         "\n{}",
         table(
@@ -259,6 +439,8 @@ pub struct Row {
     /// Printed after the value, in parentheses.
     pub detail: Option<String>,
     pub budget: Option<f64>,
+    /// The budget is a floor (at least) rather than a ceiling (at most).
+    pub at_least: bool,
 }
 
 impl Row {
@@ -270,6 +452,15 @@ impl Row {
             decimals,
             detail: None,
             budget: None,
+            at_least: false,
+        }
+    }
+
+    fn at_least(self, budget: f64) -> Row {
+        Row {
+            budget: Some(budget),
+            at_least: true,
+            ..self
         }
     }
 
@@ -288,17 +479,19 @@ impl Row {
         format!("{v:.prec$} {}", self.unit, prec = self.decimals)
     }
 
-    /// `ok` within budget, `OVER` above it, `n/a` not measured, `info` without a budget.
+    /// `ok` within budget, `OVER` above a ceiling, `UNDER` below a floor, `n/a` not measured,
+    /// `info` without a budget.
     pub fn status(&self) -> &'static str {
         match (self.value, self.budget) {
             (_, None) => "info",
             (None, Some(_)) => "n/a",
             (Some(v), Some(b)) => {
                 let scale = 10f64.powi(self.decimals as i32);
-                if (v * scale).round() / scale <= b {
-                    "ok"
-                } else {
-                    "OVER"
+                let shown = (v * scale).round() / scale;
+                match (self.at_least, shown <= b, shown >= b) {
+                    (false, true, _) | (true, _, true) => "ok",
+                    (false, false, _) => "OVER",
+                    (true, _, false) => "UNDER",
                 }
             }
         }
@@ -309,9 +502,9 @@ impl Row {
         if let Some(d) = &self.detail {
             measured = format!("{measured} ({d})");
         }
-        let budget = self
-            .budget
-            .map_or("—".to_string(), |b| format!("≤ {}", self.show(b)));
+        let budget = self.budget.map_or("—".to_string(), |b| {
+            format!("{} {}", if self.at_least { "≥" } else { "≤" }, self.show(b))
+        });
         [
             self.figure.clone(),
             measured,
@@ -470,7 +663,9 @@ pub fn json_number(text: &str, pointer: &str) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
-    use super::{json_number, page_notes, page_rows, slow_list_rows, table, Row};
+    use super::{
+        json_number, median, page_notes, page_rows, page_summary_rows, slow_list_rows, table, Row,
+    };
 
     #[test]
     fn finds_numbers_in_json_text() {
@@ -499,6 +694,28 @@ mod tests {
         assert_eq!(row(Some(2.0), Some(0.0)).status(), "OVER");
         assert_eq!(row(None, Some(8.0)).status(), "n/a");
         assert_eq!(row(Some(99.0), None).status(), "info");
+        // A floor: at least the budget.
+        let floor = |v: f64| Row::new("x", Some(v), "×", 0).at_least(100.0);
+        assert_eq!(floor(100.0).status(), "ok");
+        assert_eq!(floor(99.6).status(), "ok", "prints as 100");
+        assert_eq!(floor(99.4).status(), "UNDER");
+        assert_eq!(floor(350.0).status(), "ok");
+        assert!(floor(42.0).cells()[2].starts_with("≥ 100"));
+    }
+
+    #[test]
+    fn page_rows_of_the_one_table_say_why_they_are_missing() {
+        let figures = serde_json::json!({"sweep": {"first_s": 2.4}});
+        let rows = page_summary_rows(Ok((figures, 199_000)));
+        assert_eq!(rows[0].status(), "OVER");
+        assert_eq!(rows[1].value, Some(199.0));
+        assert_eq!(rows[1].status(), "ok");
+        let missing = page_summary_rows(Err("no Chromium".into()));
+        assert!(missing.iter().all(|r| r.status() == "n/a"));
+        assert_eq!(missing[0].detail.as_deref(), Some("no Chromium"));
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&mut [4.0, 1.0]), Some(2.5));
+        assert_eq!(median(&mut []), None);
     }
 
     #[test]

@@ -30,7 +30,8 @@ tasks:
                                 and its size report to docs/SIZE.md
   finish-dist DIR [URL]         (re)apply CSP/oEmbed post-processing to a built site
   test                          install what tests need, run every suite, print `N passed, N failed`
-  bench                         the model's criterion benchmarks, then poolsim vs SimPy on one M/M/c case
+  bench                         one table against budgets: poolsim vs SimPy (and Ciw) on one M/M/c case,
+                                the fleet preset native and wasm, the slow list, the sweep, the first load
   bench --page                  the release build in headless Chromium: input latency, long tasks, step
                                 time, sweep time and first-load size against budgets (never fails on them)
   lab [--quick]                 measure real PostgreSQL 15 + PgBouncer with pgbench (bench/lab/README.md);
@@ -181,9 +182,10 @@ fn dist(public_url: Option<&str>) -> Result<()> {
     size::write_markdown(&run::root(), &report)
 }
 
-/// `trunk build --release` into `dist/`, then the CSP/oEmbed post-processing (`site`).
+/// `trunk build --release` (with the workspace's `wasm-release` profile: the model optimised for
+/// size) into `dist/`, then the CSP/oEmbed post-processing (`site`).
 pub fn build_dist(public_url: Option<&str>) -> Result<()> {
-    let mut args = vec!["build", "--release"];
+    let mut args = vec!["build", "--release", "--cargo-profile", "wasm-release"];
     if let Some(url) = public_url {
         args.extend(["--public-url", url]);
     }

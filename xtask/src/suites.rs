@@ -218,7 +218,8 @@ pub fn test_all() -> Result<()> {
     let mut soak = command("cargo");
     soak.args([
         "test",
-        "--release",
+        "--profile",
+        "wasm-release",
         "-p",
         "poolsim-web",
         "--target",

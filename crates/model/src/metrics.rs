@@ -207,8 +207,6 @@ pub(crate) struct Metrics {
     pub cur: Counters,
     cur_lat: Hist<u32>,
     cur_wait: Hist<u32>,
-    /// Scratch for a closing bucket's latencies plus the attempts in flight (same bins).
-    scratch_lat: Hist<u64>,
     pub bucket_start: u64,
     ring: Vec<Bucket>,
     ring_next: usize,
@@ -237,7 +235,6 @@ impl Metrics {
             cur: Counters::default(),
             cur_lat: small_hist(),
             cur_wait: small_hist(),
-            scratch_lat: Hist::new(2),
             bucket_start: now,
             ring: Vec::new(),
             ring_next: 0,
@@ -357,7 +354,7 @@ impl Metrics {
             };
             (p99, c.txns, c.lat_sum_ns)
         } else {
-            let p99 = p99_with(&self.cur_lat, in_flight, &mut self.scratch_lat);
+            let p99 = p99_with(&self.cur_lat, in_flight);
             let max_s = c
                 .lat_max_ns
                 .max(in_flight.iter().copied().max().unwrap_or(0)) as f64
@@ -466,8 +463,8 @@ impl Metrics {
 /// The 99th percentile (s) of the values in `h` (µs) together with `extra` (ns), as
 /// `value_at_quantile(0.99)` of one histogram holding both would give it, but recording only the
 /// `extra` values that can reach the top 1 % (a bucket may close with 10,000 attempts in flight
-/// and a hundred completions). `extra` is reordered; `scratch` has `h`'s precision.
-fn p99_with(h: &Hist<u32>, extra: &mut [u64], scratch: &mut Hist<u64>) -> f64 {
+/// and a hundred completions). `extra` is reordered.
+fn p99_with(h: &Hist<u32>, extra: &mut [u64]) -> f64 {
     let n = h.len() + extra.len() as u64;
     // hdrhistogram's rank of a quantile: ceil(q·n), at least 1.
     let rank = (libm::ceil(0.99 * n as f64) as u64).clamp(1, n);
@@ -476,18 +473,26 @@ fn p99_with(h: &Hist<u32>, extra: &mut [u64], scratch: &mut Hist<u64>) -> f64 {
     let m = (n - rank + 1) as usize;
     let top = if extra.len() > m {
         extra.select_nth_unstable_by(m - 1, |a, b| b.cmp(a));
-        &extra[..m]
+        &mut extra[..m]
     } else {
-        &extra[..]
+        &mut extra[..]
     };
-    scratch.reset();
-    scratch.add(h);
-    for &e in top {
-        scratch.record(us(e));
+    // In µs, ascending (`us` keeps the order), merged with `h`'s bins as they are walked. An
+    // insertion sort: `top` is about 1 % of the values, and `sort_unstable` would add 4 KB to the
+    // first-load wasm (docs/SIZE.md).
+    for i in 1..top.len() {
+        let mut j = i;
+        while j > 0 && top[j - 1] > top[j] {
+            top.swap(j - 1, j);
+            j -= 1;
+        }
     }
-    // Same m-th largest in the scratch histogram, which left out the smaller extra values.
-    let rank_in_scratch = scratch.len() - m as u64 + 1;
-    scratch.value_at_rank(rank_in_scratch) as f64 / 1e6
+    for e in top.iter_mut() {
+        *e = us(*e);
+    }
+    // Same m-th largest among `h` and the top extra values, which left out the smaller ones.
+    let rank_in_both = h.len() + top.len() as u64 - m as u64 + 1;
+    h.value_at_rank_with(top, rank_in_both) as f64 / 1e6
 }
 
 /// One 100 ms point of the live charts.
@@ -980,7 +985,6 @@ mod tests {
     #[test]
     fn p99_with_in_flight_equals_the_p99_of_one_merged_histogram() {
         let mut r = Rng::new(9, 0);
-        let mut scratch = Hist::<u64>::new(2);
         for (completed, in_flight) in [(0, 1), (1, 0), (5, 3), (100, 10_000), (1_350, 25), (3, 500)]
         {
             for scale in [1e5, 1e7, 1e10] {
@@ -996,7 +1000,7 @@ mod tests {
                     all.record(us(e));
                 }
                 let want = all.value_at_quantile(0.99) as f64 / 1e6;
-                let got = p99_with(&h, &mut extra, &mut scratch);
+                let got = p99_with(&h, &mut extra);
                 assert_eq!(got, want, "{completed} + {in_flight} at {scale}");
             }
         }

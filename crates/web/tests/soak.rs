@@ -1,8 +1,8 @@
 //! The model's speed and memory in the browser (headless Chromium): events per second on the
 //! fleet preset (compared with the native figure by `cargo xtask test`), and a fast-forwarded
 //! soak of one simulated hour at the 10,000-connection preset whose wasm heap must stay flat.
-//! Release builds only (`cargo xtask test` runs them with `--release`): speed is measured on the
-//! optimised code the page ships.
+//! Release builds only (`cargo xtask test` runs them with the `wasm-release` profile the page ships
+//! with): speed is measured on the optimised code the page ships.
 #![cfg(all(target_arch = "wasm32", not(debug_assertions)))]
 
 use poolsim_model::{Model, PresetId};

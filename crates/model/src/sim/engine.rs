@@ -275,21 +275,20 @@ impl EventQueue {
         }
     }
 
-    /// The store holding the earliest event, and its key.
+    /// The store holding the earliest event, and its key: the earlier of the two heaps' heads
+    /// (keys are unique), then the FIFO's head if it is earlier still.
     #[inline]
     fn head(&self) -> Option<(Head, u128)> {
-        let mut best = self.now.front().map(|e| (Head::Now, e.key));
-        for (which, key) in [
-            (Head::Near, self.near.first_key()),
-            (Head::Far, self.far.first_key()),
-        ] {
-            if let Some(k) = key {
-                if best.is_none_or(|(_, b)| k < b) {
-                    best = Some((which, k));
-                }
-            }
+        let heap = match (self.near.first_key(), self.far.first_key()) {
+            (Some(near), Some(far)) if far < near => Some((Head::Far, far)),
+            (Some(near), _) => Some((Head::Near, near)),
+            (None, far) => far.map(|k| (Head::Far, k)),
+        };
+        match (self.now.front(), heap) {
+            (Some(e), Some((_, k))) if e.key < k => Some((Head::Now, e.key)),
+            (Some(e), None) => Some((Head::Now, e.key)),
+            (_, heap) => heap,
         }
-        best
     }
 
     /// Removes and returns the earliest event if it is due at or before `until`.

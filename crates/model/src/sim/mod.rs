@@ -96,6 +96,8 @@ pub(crate) struct Sim {
     stall: Option<Stall>,
     /// The engine's livelock guard.
     guard: Guard,
+    /// A statement's snapshot CPU, computed once per proc array and writers.
+    snapshot_costs: snapshot::SnapshotCosts,
 }
 
 impl Sim {
@@ -128,6 +130,7 @@ impl Sim {
             poolers: Poolers::new(),
             stall: None,
             guard: Guard::new(),
+            snapshot_costs: snapshot::SnapshotCosts::new(),
         }
     }
 

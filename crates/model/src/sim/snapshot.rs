@@ -67,6 +67,71 @@ fn remote_lines_ns(load: &SnapshotLoad) -> f64 {
     lines * transfer / (1.0 - utilisation)
 }
 
+/// An entry of [`SnapshotCosts`] not computed yet (a cost is at most `u64::MAX / 4`: `rng::ns`).
+const NOT_COMPUTED: u64 = u64::MAX;
+
+/// A statement's snapshot CPU by number of writers, for the proc array and machine it was last
+/// asked about: the cost changes only when a connection opens or closes (or the machine
+/// changes), while the writers take at most `cores` values, so `libm::pow` and the divisions of
+/// [`remote_lines_ns`] run once per (array, writers) instead of once per statement. Each entry
+/// is computed by the same function as before, so it has the same bits.
+#[derive(Debug)]
+pub(crate) struct SnapshotCosts {
+    /// The inputs the entries hold for: version (≤ 13), backends, cores, sockets, mean
+    /// statement CPU (its bits).
+    key: Option<(bool, u32, u32, u32, u64)>,
+    /// A statement's snapshot CPU, ns, by writers (`n_running_elsewhere` capped at `cores − 1`;
+    /// one entry when the version does not depend on them); [`NOT_COMPUTED`]: not computed yet.
+    by_writers: [u64; CACHED_WRITERS],
+}
+
+/// Writers whose cost [`SnapshotCosts`] keeps (more, on machines of more than this many cores,
+/// are computed each time).
+const CACHED_WRITERS: usize = 128;
+
+impl SnapshotCosts {
+    /// No entry.
+    pub fn new() -> SnapshotCosts {
+        SnapshotCosts {
+            key: None,
+            by_writers: [NOT_COMPUTED; CACHED_WRITERS],
+        }
+    }
+
+    /// A statement's snapshot CPU at `load`, ns: `SNAPSHOTS_PER_STATEMENT` snapshots of
+    /// [`snapshot_cost_ns`].
+    #[inline]
+    fn statement_ns(&mut self, old_version: bool, load: &SnapshotLoad) -> u64 {
+        let key = (
+            old_version,
+            load.n_total,
+            load.cores,
+            load.sockets,
+            load.stmt_cpu_ns.to_bits(),
+        );
+        if self.key != Some(key) {
+            self.key = Some(key);
+            self.by_writers = [NOT_COMPUTED; CACHED_WRITERS];
+        }
+        // Only the writers (see `remote_lines_ns`) vary with `n_running_elsewhere`.
+        let i = if old_version {
+            load.n_running_elsewhere.min(load.cores.saturating_sub(1)) as usize
+        } else {
+            0
+        };
+        let cached = self.by_writers.get(i).copied().unwrap_or(NOT_COMPUTED);
+        if cached != NOT_COMPUTED {
+            return cached;
+        }
+        let one = snapshot_cost_ns(old_version, load);
+        let cost = ns(one as f64 * cal::SNAPSHOTS_PER_STATEMENT);
+        if let Some(entry) = self.by_writers.get_mut(i) {
+            *entry = cost;
+        }
+        cost
+    }
+}
+
 impl Sim {
     /// Samples one statement's CPU demand, ns.
     pub fn sample_statement_cpu(&mut self) -> u64 {
@@ -96,8 +161,8 @@ impl Sim {
                 sockets: self.config.params.sockets,
                 stmt_cpu_ns: self.config.stmt_cpu_mean_ns,
             };
-            let one = snapshot_cost_ns(self.config.params.old_snapshots(), &load);
-            ns(one as f64 * cal::SNAPSHOTS_PER_STATEMENT)
+            let old_version = self.config.params.old_snapshots();
+            self.snapshot_costs.statement_ns(old_version, &load)
         } else {
             0
         };
