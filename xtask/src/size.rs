@@ -7,14 +7,18 @@ use std::io::Write;
 use std::path::Path;
 
 /// Budget for everything the first load fetches, gzip -9, in bytes (README states it): at most
-/// 0.5 KB above what it measures (255.0 KB, its page, scripts and stylesheets minified), so that
-/// growth fails the test and is a decision, not a drift. The target is 200 KB; the explanation and
-/// the big dialogs are already a separate module fetched on demand (not counted here, reported
-/// apart), and the figure's own module (≈ 216 KB of it) keeps the page above the target:
-/// docs/SIZE.md says what it is made of. Since the explanation is prerendered into `index.html`
-/// (its prose and every figure's static rendering, 22.0 KB gzip, the first thing a reader reads),
-/// the first load carries it too.
-pub const FIRST_LOAD_BUDGET_GZIP: u64 = 255_400;
+/// 0.5 KB above what it measures (264.7 KB), so that growth fails the test and is a decision, not
+/// a drift. The target is 200 KB; the explanation and the big dialogs are already a separate
+/// module fetched on demand (not counted here, reported apart), and the figure's own module
+/// (≈ 225 KB of it) keeps the page above the target: docs/SIZE.md says what it is made of. Since
+/// the explanation is prerendered into `index.html` (its prose and every figure's static
+/// rendering, 22.9 KB gzip, the first thing a reader reads), the first load carries it too.
+///
+/// History of this number: 261.0 KB; the minified page, scripts and stylesheets took the load to
+/// 255.0 KB, and the model's new mechanisms in the figure's module (the hosts' sockets and refill
+/// factor, the pooler's host and cache, the stall guard, the CFS run queue's ordered map, the
+/// spread of wake-ups, the client program's passes) brought it to 264.7 KB.
+pub const FIRST_LOAD_BUDGET_GZIP: u64 = 265_200;
 
 /// The first load's target, gzip -9, in bytes: what the page benchmark reports against (OVER
 /// until the figure's own module shrinks), while the test guards [`FIRST_LOAD_BUDGET_GZIP`].
@@ -299,7 +303,7 @@ mod tests {
             md.contains("| **total** | **603.6 KB** | **237.0 KB** |"),
             "{md}"
         );
-        assert!(md.contains("Budget 255.4 KB gzip"), "{md}");
+        assert!(md.contains("Budget 265.2 KB gzip"), "{md}");
         assert!(md.contains(": within."), "{md}");
         assert!(
             md.contains("| `poolsim-explain_bg.wasm` | 718.5 KB | 308.4 KB |"),
