@@ -191,6 +191,30 @@ impl Dataset {
     }
 }
 
+/// The series of a published dataset with two, from each one's `(key, label, preset)` and its
+/// measured points, in that order; an error naming both when either has none.
+pub(crate) fn two_series(
+    specs: &[(&str, &str, poolsim_model::PresetId); 2],
+    points: [Vec<MeasuredPoint>; 2],
+) -> Result<Vec<Series>, LabError> {
+    if points.iter().any(Vec::is_empty) {
+        return Err(LabError {
+            line: None,
+            message: format!("both series ({}, {}) need points", specs[0].0, specs[1].0),
+        });
+    }
+    Ok(specs
+        .iter()
+        .zip(points)
+        .map(|(&(key, label, preset), points)| Series {
+            key: key.into(),
+            label: label.into(),
+            params: preset.params(),
+            points,
+        })
+        .collect())
+}
+
 /// Runs the model with `params` in one go: warm-up, statistics reset, measured span.
 pub fn run_params(params: Params, spec: &RunSpec) -> ModelFigures {
     let mut run = PointRun::of(params, spec);
@@ -333,11 +357,7 @@ pub fn freund_2020(text: &str) -> Result<Dataset, LabError> {
         let point = MeasuredPoint {
             clients: row.clients,
             reps: 1,
-            tps: Spread {
-                median: row.tps,
-                min: row.tps,
-                max: row.tps,
-            },
+            tps: Spread::single(row.tps),
             p99_ms: None,
         };
         match row.series.as_str() {
@@ -505,19 +525,17 @@ fn freund_checks(_: &Dataset, runs: &[SeriesRun]) -> Vec<Check> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn result(clients: u32, measured: f64, model: f64) -> PointResult {
+    /// A published dataset's point measured once at `measured` transactions per second (no p99),
+    /// modelled at `model` TPS with a p50 and p99 of 1 ms.
+    pub(crate) fn result(clients: u32, measured: f64, model: f64) -> PointResult {
         PointResult {
             measured: MeasuredPoint {
                 clients,
                 reps: 1,
-                tps: Spread {
-                    median: measured,
-                    min: measured,
-                    max: measured,
-                },
+                tps: Spread::single(measured),
                 p99_ms: None,
             },
             model: ModelFigures {

@@ -19,7 +19,7 @@
 //! assert_eq!(doorman.series[0].points[0].tps.median.round(), 86957.0);
 //! ```
 
-use crate::dataset::{Dataset, MeasuredPoint, PointResult, Series, SeriesRun, Use};
+use crate::dataset::{Dataset, MeasuredPoint, PointResult, SeriesRun, Use};
 use crate::tembo::peak_and_fall;
 use crate::{Check, LabError, RunSpec, Spread, PEAK_FACTOR};
 use poolsim_model::PresetId;
@@ -148,34 +148,11 @@ pub fn pgdoorman_2026(text: &str) -> Result<Dataset, LabError> {
         points[k].push(MeasuredPoint {
             clients: row.clients,
             reps: 1,
-            tps: Spread {
-                median: tps,
-                min: tps,
-                max: tps,
-            },
-            p99_ms: Some(Spread {
-                median: row.p99_ms,
-                min: row.p99_ms,
-                max: row.p99_ms,
-            }),
+            tps: Spread::single(tps),
+            p99_ms: Some(Spread::single(row.p99_ms)),
         });
     }
-    if points.iter().any(Vec::is_empty) {
-        return Err(LabError {
-            line: None,
-            message: "both series (fargate16, ubicloud60) need points".into(),
-        });
-    }
-    let series = SERIES
-        .iter()
-        .zip(points)
-        .map(|(&(key, label, preset), points)| Series {
-            key: key.into(),
-            label: label.into(),
-            params: preset.params(),
-            points,
-        })
-        .collect();
+    let series = crate::dataset::two_series(&SERIES, points)?;
     Ok(Dataset {
         id: "pgdoorman_2026",
         title: "pg_doorman 2026: one PgBouncer process on a 16- and a 60-vCPU host, 1 to 10,000 \

@@ -80,6 +80,17 @@ pub struct Spread {
     pub max: f64,
 }
 
+impl Spread {
+    /// One measurement (a published figure with no repetitions): median, min and max are `v`.
+    pub fn single(v: f64) -> Spread {
+        Spread {
+            median: v,
+            min: v,
+            max: v,
+        }
+    }
+}
+
 /// One measured point: median over the repetitions, with their min and max.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LabPoint {

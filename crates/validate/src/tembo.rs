@@ -11,7 +11,7 @@
 //! assert_eq!(tembo.series.len(), 2);
 //! ```
 
-use crate::dataset::{Dataset, MeasuredPoint, PointResult, Series, SeriesRun, Use};
+use crate::dataset::{Dataset, MeasuredPoint, PointResult, SeriesRun, Use};
 use crate::{Check, LabError, RunSpec, Spread, PEAK_FACTOR, PEAK_SHARE, TPS_TOLERANCE};
 use poolsim_model::PresetId;
 use serde::Deserialize;
@@ -87,30 +87,11 @@ pub fn tembo_2024(text: &str) -> Result<Dataset, LabError> {
         points[k].push(MeasuredPoint {
             clients: row.clients,
             reps: 1,
-            tps: Spread {
-                median: row.tps,
-                min: row.tps,
-                max: row.tps,
-            },
+            tps: Spread::single(row.tps),
             p99_ms: None,
         });
     }
-    if points.iter().any(Vec::is_empty) {
-        return Err(LabError {
-            line: None,
-            message: "both series (pgbouncer, direct) need points".into(),
-        });
-    }
-    let series = SERIES
-        .iter()
-        .zip(points)
-        .map(|(&(key, label, preset), points)| Series {
-            key: key.into(),
-            label: label.into(),
-            params: preset.params(),
-            points,
-        })
-        .collect();
+    let series = crate::dataset::two_series(&SERIES, points)?;
     Ok(Dataset {
         id: "tembo_2024",
         title: "Tembo 2024: PgBouncer on its own VM against direct, pgbench -S -j 8".into(),
@@ -267,27 +248,8 @@ fn tembo_checks(_: &Dataset, runs: &[SeriesRun]) -> Vec<Check> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ModelFigures;
 
-    fn result(clients: u32, measured: f64, model: f64) -> PointResult {
-        PointResult {
-            measured: MeasuredPoint {
-                clients,
-                reps: 1,
-                tps: Spread {
-                    median: measured,
-                    min: measured,
-                    max: measured,
-                },
-                p99_ms: None,
-            },
-            model: ModelFigures {
-                tps: model,
-                p50_ms: 1.0,
-                p99_ms: 1.0,
-            },
-        }
-    }
+    use crate::dataset::tests::result;
 
     const TEMBO: &str = "series,pool_mode,pool_size,clients,threads,tps\n\
         pgbouncer,transaction,100,10,8,100\npgbouncer,transaction,100,50,8,200\n\
